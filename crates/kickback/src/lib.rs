@@ -1,0 +1,43 @@
+//! # kickback
+//!
+//! Counts cable glute kickback reps from an ankle IMU and flags the faults
+//! that matter: **momentum** swinging, **lumbar overextension** and
+//! **partial range**.
+//!
+//! The engine is one online [`Analyzer`]: push samples one at a time (or in
+//! slices) and read [`Event`]s as they happen. Whole-file analysis
+//! ([`analyze`]) is the same analyzer fed from an iterator, so live and batch
+//! results are identical by construction. Time is O(n) and memory is bounded
+//! whatever the length of the trace.
+//!
+//! ```
+//! use kickback::{analyze, Sample, Settings};
+//!
+//! // Ten seconds of a leg hanging still: no reps, no faults.
+//! let samples = (0..1000).map(|i| Sample::new(i as f64 * 0.01, [0.0, 0.0, 9.81], Some([0.0; 3])));
+//! let analysis = analyze(samples, &Settings::default()).unwrap();
+//! assert_eq!(analysis.rep_count, 0);
+//! assert!((analysis.sample_rate_hz - 100.0).abs() < 1e-6);
+//! ```
+//!
+//! The engine does no I/O, prints nothing and never panics on data: bad
+//! samples (NaN, time going backwards) become [`Warning`]s.
+
+mod analyzer;
+mod event;
+mod filter;
+mod orientation;
+mod reps;
+mod faults;
+mod report;
+mod sample;
+mod settings;
+
+pub use analyzer::{analyze, Analyzer, Error};
+pub use event::Event;
+pub use report::{Analysis, Fault, FaultCounts, MomentumEvidence, Rep, SetSummary, StreamStats, Warning};
+pub use sample::{Sample, STANDARD_GRAVITY};
+pub use settings::{
+    InputSettings, LumbarSettings, MomentumSettings, PartialSettings, RepSettings, SetSettings,
+    Settings, SettingsError,
+};
