@@ -25,17 +25,19 @@
 
 mod analyzer;
 mod event;
+mod faults;
 mod filter;
 mod orientation;
-mod reps;
-mod faults;
 mod report;
+mod reps;
 mod sample;
 mod settings;
 
 pub use analyzer::{analyze, Analyzer, Error};
 pub use event::Event;
-pub use report::{Analysis, Fault, FaultCounts, MomentumEvidence, Rep, SetSummary, StreamStats, Warning};
+pub use report::{
+    Analysis, Fault, FaultCounts, MomentumEvidence, Rep, SetSummary, StreamStats, Warning,
+};
 pub use sample::{Sample, STANDARD_GRAVITY};
 pub use settings::{
     InputSettings, LumbarSettings, MomentumSettings, PartialSettings, RepSettings, SetSettings,

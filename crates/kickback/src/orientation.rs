@@ -1,1 +1,293 @@
-//! orientation (in progress)
+//! Orientation: where "up" is in the sensor frame, and how far the leg is
+//! raised from its rest pose.
+//!
+//! Two pieces, both hand-written for this domain:
+//!
+//! - [`GravityTracker`] fuses gyroscope and accelerometer (a complementary
+//!   filter on the gravity direction, with an online gyroscope bias estimate
+//!   taken while the leg is still). The gyroscope carries the fast motion; the
+//!   accelerometer pulls the estimate back to gravity, trusted only when the
+//!   measured specific force is close to 1 g, i.e. when the leg is not
+//!   accelerating. Without a gyroscope the low-passed accelerometer direction
+//!   is used, which is biased during fast kicks (the README states the cost).
+//! - [`ElevationFrame`] holds the rest pose (gravity direction when the leg
+//!   hangs still) and the leg's rotation axis, and turns the current gravity
+//!   direction into a signed elevation angle. Only angles between gravity
+//!   directions are used, so the result does not depend on how the strap sits.
+
+use crate::filter::LowPass;
+use nalgebra::{Unit, UnitQuaternion, Vector3};
+
+/// Degrees per radian.
+pub(crate) const DEG: f64 = 180.0 / std::f64::consts::PI;
+
+/// Tracks the direction of "up" (the specific force at rest) in the sensor frame.
+#[derive(Debug, Clone)]
+pub(crate) struct GravityTracker {
+    up: Option<Vector3<f64>>,
+    bias: Vector3<f64>,
+    /// Seconds of continuous stillness (for the bias estimate).
+    still_for: f64,
+    /// Accelerometer correction time constant, s.
+    tau: f64,
+    /// Low-pass on the accelerometer for the no-gyroscope path.
+    acc_lp: [LowPass; 3],
+    g: f64,
+}
+
+/// Accelerometer trust falls off with |‖f‖ − g| on this scale (m/s²): 0.05 g.
+const TRUST_SCALE: f64 = 0.05 * crate::STANDARD_GRAVITY;
+/// Gyroscope rates below this count as still for the bias estimate (rad/s):
+/// 5 °/s (BIOMECHANICS §5.2 "gyro bias handling"), plus the largest turn-on
+/// bias we expect (3 °/s), since the raw rate includes the bias.
+const STILL_RATE: f64 = 8.0 / DEG;
+/// ‖f‖ within this of g counts as still: 0.05 g (§5.2).
+const STILL_ACC: f64 = 0.05 * crate::STANDARD_GRAVITY;
+/// Stillness needed before the bias estimate updates, s (§5.2: 0.5 s).
+const STILL_BIAS_AFTER: f64 = 0.5;
+/// Time constant of the bias estimate while still, s.
+const BIAS_TAU: f64 = 2.0;
+/// Corner of the accelerometer low-pass used without a gyroscope, Hz: the
+/// kick's own content is below ~3 Hz (a 0.5 s minimum-jerk phase).
+const NO_GYRO_CORNER_HZ: f64 = 3.0;
+
+impl GravityTracker {
+    pub(crate) fn new(tau: f64, fs: f64) -> Self {
+        GravityTracker {
+            up: None,
+            bias: Vector3::zeros(),
+            still_for: 0.0,
+            tau,
+            acc_lp: std::array::from_fn(|_| LowPass::new(fs, NO_GYRO_CORNER_HZ)),
+            g: crate::STANDARD_GRAVITY,
+        }
+    }
+
+    /// Forgets the state (after a long gap).
+    pub(crate) fn reset(&mut self) {
+        self.up = None;
+        self.still_for = 0.0;
+        for lp in &mut self.acc_lp {
+            lp.reset();
+        }
+    }
+
+    /// Current gravity-up estimate, unit length.
+    pub(crate) fn up(&self) -> Option<Vector3<f64>> {
+        self.up
+    }
+
+    /// Angular rate with the bias estimate removed.
+    pub(crate) fn corrected_rate(&self, gyro: &Vector3<f64>) -> Vector3<f64> {
+        gyro - self.bias
+    }
+
+    /// Updates with one uniformly spaced sample (`dt` seconds after the last).
+    pub(crate) fn update(&mut self, acc: &Vector3<f64>, gyro: Option<&Vector3<f64>>, dt: f64) {
+        let norm = acc.norm();
+        match gyro {
+            Some(w_raw) => {
+                let acc_dir = if norm > 1e-6 { Some(acc / norm) } else { None };
+                let Some(mut up) = self.up else {
+                    self.up = acc_dir;
+                    return;
+                };
+                // Bias: while the leg is still, the true rate is zero.
+                let still =
+                    (norm - self.g).abs() < STILL_ACC && (w_raw - self.bias).norm() < STILL_RATE;
+                self.still_for = if still { self.still_for + dt } else { 0.0 };
+                if self.still_for >= STILL_BIAS_AFTER {
+                    let k = (dt / BIAS_TAU).min(1.0);
+                    self.bias += (w_raw - self.bias) * k;
+                }
+                // Propagate: a world-fixed vector seen from a frame rotating at ω
+                // turns at −ω.
+                let w = w_raw - self.bias;
+                let angle = w.norm() * dt;
+                if angle > 1e-12 {
+                    let axis = Unit::new_unchecked(-w / w.norm());
+                    up = UnitQuaternion::from_axis_angle(&axis, angle) * up;
+                }
+                // Correct towards the accelerometer, trusted only near 1 g.
+                if let Some(a) = acc_dir {
+                    let dev = (norm - self.g) / TRUST_SCALE;
+                    let trust = (-dev * dev).exp();
+                    let k = (trust * dt / self.tau).min(1.0);
+                    up += (a - up) * k;
+                }
+                let n = up.norm();
+                if n > 1e-9 {
+                    self.up = Some(up / n);
+                }
+            }
+            None => {
+                let f = Vector3::new(
+                    self.acc_lp[0].step(acc.x),
+                    self.acc_lp[1].step(acc.y),
+                    self.acc_lp[2].step(acc.z),
+                );
+                let n = f.norm();
+                if n > 1e-6 {
+                    self.up = Some(f / n);
+                }
+            }
+        }
+    }
+}
+
+/// Rest pose and rotation axis: turns "up" into a signed elevation.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ElevationFrame {
+    /// Gravity-up in the sensor frame when the leg hangs at rest.
+    rest: Option<Vector3<f64>>,
+    /// Unit rotation axis of the leg's excursions (sensor frame); its sign makes
+    /// kicks positive. Unknown until the first large excursion.
+    axis: Option<Vector3<f64>>,
+}
+
+/// An excursion larger than this fixes which way is "up" for the leg, deg. A
+/// kick rises 35–60°; a forward wind-up reaches 25° at most (§5.1).
+const AXIS_FIX_DEG: f64 = 30.0;
+/// Excursions larger than this refine the axis estimate, deg.
+const AXIS_REFINE_DEG: f64 = 10.0;
+
+impl ElevationFrame {
+    pub(crate) fn rest(&self) -> Option<Vector3<f64>> {
+        self.rest
+    }
+
+    pub(crate) fn axis(&self) -> Option<Vector3<f64>> {
+        self.axis
+    }
+
+    pub(crate) fn set_rest(&mut self, up: Vector3<f64>) {
+        self.rest = Some(up);
+    }
+
+    /// Moves the rest pose a fraction `k` of the way towards `up`.
+    pub(crate) fn nudge_rest(&mut self, up: &Vector3<f64>, k: f64) {
+        if let Some(r) = self.rest {
+            let m = r + (up - r) * k.clamp(0.0, 1.0);
+            let n = m.norm();
+            if n > 1e-9 {
+                self.rest = Some(m / n);
+            }
+        }
+    }
+
+    /// Unsigned angle between `up` and the rest pose, degrees.
+    pub(crate) fn angle_from_rest(&self, up: &Vector3<f64>) -> Option<f64> {
+        self.rest.map(|r| r.cross(up).norm().atan2(r.dot(up)) * DEG)
+    }
+
+    /// Signed elevation of `up` from the rest pose, degrees. Positive is the
+    /// direction of the leg's first large excursion (the kick); before one has
+    /// been seen the angle is unsigned.
+    pub(crate) fn elevation(&mut self, up: &Vector3<f64>, learn: bool) -> Option<f64> {
+        let r = self.rest?;
+        let c = r.cross(up);
+        let s = c.norm();
+        let cos = r.dot(up);
+        let angle = s.atan2(cos) * DEG;
+        match self.axis {
+            None => {
+                if learn && angle > AXIS_FIX_DEG {
+                    self.axis = Some(c / s);
+                }
+                Some(angle)
+            }
+            Some(a) => {
+                let along = c.dot(&a);
+                if learn && angle > AXIS_REFINE_DEG && s > 1e-9 {
+                    // Slowly follow the actual axis (abduction variants tilt it).
+                    let d = c / s * along.signum();
+                    let m = a + (d - a) * 0.002;
+                    self.axis = Some(m / m.norm());
+                }
+                // Out-of-plane motion counts with the sign of its in-plane part.
+                Some(angle * if along < 0.0 { -1.0 } else { 1.0 })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_abs_diff_eq;
+
+    fn rotate(v: Vector3<f64>, axis: Vector3<f64>, deg: f64) -> Vector3<f64> {
+        UnitQuaternion::from_axis_angle(&Unit::new_normalize(axis), deg / DEG) * v
+    }
+
+    #[test]
+    fn gyro_integration_follows_a_rotation() {
+        // The sensor turns 60° about x at 60 °/s; "up" seen from the sensor
+        // turns the other way. No accelerometer trust (norm far from g).
+        let fs = 100.0;
+        let mut gt = GravityTracker::new(1.0, fs);
+        let up0 = Vector3::new(0.0, 0.0, 1.0);
+        gt.update(&(up0 * 9.80665), Some(&Vector3::zeros()), 0.01);
+        let w = Vector3::new(60.0 / DEG, 0.0, 0.0);
+        for _ in 0..100 {
+            gt.update(&Vector3::new(0.0, 0.0, 30.0), Some(&w), 0.01);
+        }
+        let expected = rotate(up0, Vector3::x(), -60.0);
+        let got = gt.up().unwrap();
+        assert_abs_diff_eq!(got.angle(&expected) * DEG, 0.0, epsilon = 0.01);
+    }
+
+    #[test]
+    fn accelerometer_corrects_a_wrong_start_and_bias_is_learned() {
+        let mut gt = GravityTracker::new(1.0, 100.0);
+        let truth = Vector3::new(0.3, -0.5, 0.8).normalize();
+        let bias = Vector3::new(2.0, -3.0, 1.0) / DEG; // deg/s
+        gt.update(&(Vector3::new(1.0, 0.0, 0.0) * 9.80665), Some(&bias), 0.01);
+        for _ in 0..3000 {
+            gt.update(&(truth * 9.80665), Some(&bias), 0.01);
+        }
+        assert!(gt.up().unwrap().angle(&truth) * DEG < 0.2);
+        assert!(
+            (gt.bias - bias).norm() * DEG < 0.1,
+            "bias {:?}",
+            gt.bias * DEG
+        );
+    }
+
+    #[test]
+    fn elevation_is_signed_by_the_first_large_excursion_whatever_the_strap() {
+        for strap in [Vector3::new(0.2, 0.9, -0.1), Vector3::new(-0.7, 0.1, 0.7)] {
+            let mount = UnitQuaternion::from_axis_angle(&Unit::new_normalize(strap), 1.3);
+            let up_world_in_sensor = |leg_deg: f64| {
+                // Leg rotates about the world y axis; the sensor sees "up"
+                // rotated back by the leg angle, then by the strap.
+                mount * rotate(Vector3::z(), Vector3::y(), -leg_deg)
+            };
+            let mut f = ElevationFrame::default();
+            f.set_rest(up_world_in_sensor(0.0));
+            // A small forward swing before the axis is known reads unsigned.
+            assert_abs_diff_eq!(
+                f.elevation(&up_world_in_sensor(-15.0), true).unwrap(),
+                15.0,
+                epsilon = 1e-9
+            );
+            // The kick fixes the sign...
+            assert_abs_diff_eq!(
+                f.elevation(&up_world_in_sensor(45.0), true).unwrap(),
+                45.0,
+                epsilon = 1e-9
+            );
+            // ... so the next wind-up reads negative.
+            assert_abs_diff_eq!(
+                f.elevation(&up_world_in_sensor(-15.0), true).unwrap(),
+                -15.0,
+                epsilon = 1e-6
+            );
+            assert_abs_diff_eq!(
+                f.elevation(&up_world_in_sensor(70.0), true).unwrap(),
+                70.0,
+                epsilon = 1e-6
+            );
+        }
+    }
+}

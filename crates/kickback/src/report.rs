@@ -29,7 +29,11 @@ pub enum Fault {
 
 impl Fault {
     /// Every fault, in report order.
-    pub const ALL: [Fault; 3] = [Fault::Momentum, Fault::LumbarOverextension, Fault::PartialRange];
+    pub const ALL: [Fault; 3] = [
+        Fault::Momentum,
+        Fault::LumbarOverextension,
+        Fault::PartialRange,
+    ];
 
     /// The stable snake_case name used in JSON, CSV and on the command line.
     pub fn as_str(self) -> &'static str {

@@ -1,37 +1,757 @@
-//! Rep detection (work in progress: the pipeline skeleton).
+//! The pipeline behind [`crate::Analyzer`]: input checks, resampling onto a
+//! uniform grid, orientation, rest pose, rep detection, metrics and sets.
+//!
+//! Every stage is online and keeps bounded state: the longest buffer is the
+//! history of the rep in progress (at most `reps.max_duration_s` plus a
+//! second, on a 100 Hz grid).
+
 use crate::event::Event;
-use crate::report::StreamStats;
-use crate::sample::Sample;
+use crate::faults::{self, RangeReference, RepShape};
+use crate::filter::LowPass;
+use crate::orientation::{ElevationFrame, GravityTracker, DEG};
+use crate::report::{Rep, SetSummary, StreamStats, Warning};
+use crate::sample::{Sample, STANDARD_GRAVITY};
 use crate::settings::Settings;
+use nalgebra::Vector3;
 use std::collections::VecDeque;
+
+/// The internal grid rate, Hz. Inputs from 12.5 to 500 Hz are interpolated
+/// onto it, so every threshold and filter works the same at any input rate.
+pub(crate) const GRID_HZ: f64 = 100.0;
+const DT: f64 = 1.0 / GRID_HZ;
+
+/// Corner of the low-pass used before differentiating angles, Hz: voluntary
+/// movement is below ~10 Hz, and §5 applies detector thresholds after a 6 Hz
+/// low-pass.
+const VELOCITY_CORNER_HZ: f64 = 6.0;
+/// Still for the rest pose: rate below this, deg/s.
+const REST_STILL_DPS: f64 = 15.0;
+/// Still for the rest pose: ‖f‖ within this of g, m/s² (0.1 g: postural sway).
+const REST_STILL_ACC: f64 = 0.1 * STANDARD_GRAVITY;
+/// Stillness that first fixes the rest pose, s.
+const REST_FIRST_STILL_S: f64 = 0.3;
+/// If nothing is still by then, the pose at this time is taken provisionally, s.
+const REST_PROVISIONAL_AT_S: f64 = 2.0;
+/// Stillness that confirms a provisional rest pose, s.
+const REST_CONFIRM_S: f64 = 1.0;
+/// Stillness near the rest pose before it is refined, s (a bottom pause).
+const REST_REFINE_AFTER_S: f64 = 0.2;
+/// Time constant of the refinement, s: a couple of bottom pauses settle it.
+const REST_REFINE_TAU_S: f64 = 0.5;
+/// Poses within this of the rest pose refine it, deg.
+const REST_NEAR_DEG: f64 = 20.0;
+/// Stillness elsewhere for this long makes that pose the new rest pose
+/// (a new posture: lying down, all fours), s. Longer than any squeeze (≤ 1.5 s).
+const REST_REANCHOR_S: f64 = 3.0;
+/// The valley a rep rises from is the lowest point of this trailing window, s
+/// (a wind-up plus the slowest concentric, 2 s, fit in it).
+const VALLEY_WINDOW_S: f64 = 4.0;
+/// A rep is over once the leg, after coming back down, rises this much from
+/// its lowest point (the next rep or a wind-up has begun), deg...
+const END_RISE_DEG: f64 = 3.0;
+/// ... or has stayed at or above its lowest point this long, s. Keeps the
+/// report within 0.3 s of the rep's end.
+const END_SETTLE_S: f64 = 0.25;
+/// Wind-up is looked for in this window before the rep starts, s (§5.2:
+/// reversing < 0.3 s before onset; a little slack for the filter).
+const WINDUP_WINDOW_S: f64 = 0.4;
+/// Per kind, warnings after this many are counted, not listed.
+const WARNINGS_PER_KIND: u32 = 5;
+
+/// One point of the grid, kept while a rep may be in progress.
+#[derive(Debug, Clone, Copy)]
+struct Point {
+    t: f64,
+    /// Signed elevation from rest, deg.
+    e: f64,
+    /// Elevation rate (low-passed), deg/s.
+    v: f64,
+    /// Angular rate about the leg's axis, rad/s (0 without a gyroscope).
+    w: f64,
+    /// Angular acceleration about the axis, rad/s².
+    alpha: f64,
+    /// Specific force minus gravity, sensor frame, m/s².
+    lin: Vector3<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    /// Waiting for the leg to rise from a valley.
+    Idle,
+    /// Rising (or holding) above the valley by at least the minimum rise.
+    Rising,
+    /// Came back down by the return fraction; looking for the bottom.
+    Falling,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    start_t: f64,
+    start_e: f64,
+    peak_t: f64,
+    peak_e: f64,
+    low_t: f64,
+    low_e: f64,
+}
+
+/// Kinds of warning, for rate limiting.
+const KINDS: [&str; 8] = [
+    "gap",
+    "no_gyroscope",
+    "invalid_sample",
+    "time_backwards",
+    "duplicate_time",
+    "short_recording",
+    "no_rest",
+    "gyroscope_dropout",
+];
 
 #[derive(Debug)]
 pub(crate) struct Pipeline {
-    #[allow(dead_code)]
     settings: Settings,
-    first_t: Option<f64>,
-    last_t: f64,
-    n: u64,
+    // --- stream ---
+    t0: Option<f64>,
+    last: Option<Sample>,
+    last_rel: f64,
+    has_gyro: Option<bool>,
+    last_gyro: Vector3<f64>,
+    samples: u64,
+    sum_dt: f64,
+    n_dt: u64,
+    warned: [u32; KINDS.len()],
+    // --- grid ---
+    /// Grid index of the next grid point, counted from `grid_origin`.
+    grid_k: u64,
+    grid_origin: f64,
+    // --- orientation ---
+    gravity: GravityTracker,
+    frame: ElevationFrame,
+    rest_provisional: bool,
+    still_for: f64,
+    e_lp: LowPass,
+    e_lp_prev: Option<f64>,
+    w_lp: LowPass,
+    w_lp_prev: Option<f64>,
+    // --- reps ---
+    phase: Phase,
+    cand: Option<Candidate>,
+    history: VecDeque<Point>,
+    history_cap: usize,
+    /// Monotonic deque of (t, e) for the trailing valley minimum.
+    valley: VecDeque<(f64, f64)>,
+    reps: usize,
+    ranges: RangeReference,
+    // --- sets ---
+    set_index: usize,
+    set_open: bool,
+    set_start: f64,
+    set_end: f64,
+    set_reps: usize,
 }
 
 impl Pipeline {
     pub(crate) fn new(settings: Settings) -> Self {
-        Pipeline { settings, first_t: None, last_t: 0.0, n: 0 }
-    }
-    pub(crate) fn push(&mut self, s: Sample, _out: &mut VecDeque<Event>) {
-        if self.first_t.is_none() {
-            self.first_t = Some(s.t);
+        let history_cap =
+            ((settings.reps.max_duration_s + VALLEY_WINDOW_S + 1.0) * GRID_HZ) as usize;
+        Pipeline {
+            gravity: GravityTracker::new(settings.input.fusion_time_constant_s, GRID_HZ),
+            settings,
+            t0: None,
+            last: None,
+            last_rel: 0.0,
+            has_gyro: None,
+            last_gyro: Vector3::zeros(),
+            samples: 0,
+            sum_dt: 0.0,
+            n_dt: 0,
+            warned: [0; KINDS.len()],
+            grid_k: 0,
+            grid_origin: 0.0,
+            frame: ElevationFrame::default(),
+            rest_provisional: false,
+            still_for: 0.0,
+            e_lp: LowPass::new(GRID_HZ, VELOCITY_CORNER_HZ),
+            e_lp_prev: None,
+            w_lp: LowPass::new(GRID_HZ, VELOCITY_CORNER_HZ),
+            w_lp_prev: None,
+            phase: Phase::Idle,
+            cand: None,
+            history: VecDeque::with_capacity(history_cap.min(4096)),
+            history_cap,
+            valley: VecDeque::new(),
+            reps: 0,
+            ranges: RangeReference::default(),
+            set_index: 0,
+            set_open: false,
+            set_start: 0.0,
+            set_end: 0.0,
+            set_reps: 0,
         }
-        self.last_t = s.t;
-        self.n += 1;
     }
-    pub(crate) fn finish(&mut self, out: &mut VecDeque<Event>) {
-        let d = self.last_t - self.first_t.unwrap_or(0.0);
-        out.push_back(Event::Finished(StreamStats {
-            sample_rate_hz: if d > 0.0 { (self.n - 1) as f64 / d } else { 0.0 },
-            duration_s: d,
-            samples: self.n,
-            gyroscope: true,
+
+    fn warn(&mut self, out: &mut VecDeque<Event>, kind: &'static str, t: Option<f64>, msg: String) {
+        let i = KINDS.iter().position(|k| *k == kind).unwrap_or(0);
+        self.warned[i] += 1;
+        if self.warned[i] <= WARNINGS_PER_KIND {
+            out.push_back(Event::Warning(Warning::new(kind, t, msg)));
+        }
+    }
+
+    pub(crate) fn push(&mut self, s: Sample, out: &mut VecDeque<Event>) {
+        if !s.is_finite() {
+            let t = self.t0.filter(|_| s.t.is_finite()).map(|t0| s.t - t0);
+            self.warn(
+                out,
+                "invalid_sample",
+                t,
+                "sample with a NaN or infinite value skipped".into(),
+            );
+            return;
+        }
+        let t0 = *self.t0.get_or_insert(s.t);
+        let rel = s.t - t0;
+        // Gyroscope presence is decided by the first sample.
+        let has_gyro = *self.has_gyro.get_or_insert_with(|| s.gyro.is_some());
+        if self.samples == 0 && !has_gyro {
+            self.warn(
+                out,
+                "no_gyroscope",
+                Some(0.0),
+                "no gyroscope: elevation comes from the accelerometer alone, which reads fast kicks \
+                 less precisely (see README, 'Precision')"
+                    .into(),
+            );
+        }
+        let gyro = match (has_gyro, s.gyro) {
+            (true, Some(g)) => Some(g),
+            (true, None) => {
+                self.warn(
+                    out,
+                    "gyroscope_dropout",
+                    Some(rel),
+                    "sample without a gyroscope reading in a recording that has one; the last rate was held".into(),
+                );
+                Some(self.last_gyro)
+            }
+            (false, _) => None,
+        };
+        if let Some(g) = gyro {
+            self.last_gyro = g;
+        }
+        let s = Sample {
+            t: s.t,
+            acc: s.acc,
+            gyro,
+        };
+
+        let Some(prev) = self.last else {
+            self.last = Some(s);
+            self.last_rel = 0.0;
+            self.samples = 1;
+            self.grid_origin = 0.0;
+            self.grid_k = 1;
+            self.process(0.0, &s.acc, s.gyro.as_ref(), out);
+            return;
+        };
+        let dt = rel - self.last_rel;
+        if dt < 0.0 {
+            self.warn(
+                out,
+                "time_backwards",
+                Some(rel),
+                format!("time went backwards by {:.3} s; sample skipped", -dt),
+            );
+            return;
+        }
+        if dt == 0.0 {
+            self.warn(
+                out,
+                "duplicate_time",
+                Some(rel),
+                "two samples with the same time; the second was skipped".into(),
+            );
+            return;
+        }
+        self.samples += 1;
+        if dt > self.settings.input.gap_split_s {
+            self.warn(
+                out,
+                "gap",
+                Some(self.last_rel),
+                format!(
+                    "no samples for {dt:.2} s from t = {:.2} s: analysis restarted after the gap (gaps over {} s are not bridged)",
+                    self.last_rel, self.settings.input.gap_split_s
+                ),
+            );
+            self.restart_after_gap(out);
+            self.last = Some(s);
+            self.last_rel = rel;
+            self.grid_origin = rel;
+            self.grid_k = 1;
+            self.process(rel, &s.acc, s.gyro.as_ref(), out);
+            return;
+        }
+        if dt > self.settings.input.gap_warn_s {
+            self.warn(
+                out,
+                "gap",
+                Some(self.last_rel),
+                format!(
+                    "no samples for {dt:.2} s from t = {:.2} s (bridged by interpolation)",
+                    self.last_rel
+                ),
+            );
+        } else {
+            self.sum_dt += dt;
+            self.n_dt += 1;
+        }
+        // Interpolate onto every grid point in (prev, s].
+        loop {
+            let tg = self.grid_origin + self.grid_k as f64 * DT;
+            if tg > rel + 1e-9 {
+                break;
+            }
+            let f = ((tg - self.last_rel) / dt).clamp(0.0, 1.0);
+            let acc = prev.acc + (s.acc - prev.acc) * f;
+            let gyro = match (prev.gyro, s.gyro) {
+                (Some(a), Some(b)) => Some(a + (b - a) * f),
+                _ => None,
+            };
+            self.process(tg, &acc, gyro.as_ref(), out);
+            self.grid_k += 1;
+        }
+        self.last = Some(s);
+        self.last_rel = rel;
+    }
+
+    /// After a long gap: orientation, rest-pose stillness and any rep in
+    /// progress start over; the rest pose, axis and sets carry on.
+    fn restart_after_gap(&mut self, _out: &mut VecDeque<Event>) {
+        self.gravity.reset();
+        self.still_for = 0.0;
+        self.e_lp.reset();
+        self.e_lp_prev = None;
+        self.w_lp.reset();
+        self.w_lp_prev = None;
+        self.phase = Phase::Idle;
+        self.cand = None;
+        self.history.clear();
+        self.valley.clear();
+    }
+
+    /// One grid point.
+    fn process(
+        &mut self,
+        t: f64,
+        acc: &Vector3<f64>,
+        gyro: Option<&Vector3<f64>>,
+        out: &mut VecDeque<Event>,
+    ) {
+        self.gravity.update(acc, gyro, DT);
+        let Some(up) = self.gravity.up() else { return };
+        let rate = gyro.map(|g| self.gravity.corrected_rate(g));
+
+        // Stillness, for the rest pose.
+        let acc_ok = (acc.norm() - STANDARD_GRAVITY).abs() < REST_STILL_ACC;
+        let slow = match rate {
+            Some(w) => w.norm() * DEG < REST_STILL_DPS,
+            None => self.e_lp_prev.is_none() || self.last_velocity_dps().abs() < REST_STILL_DPS,
+        };
+        self.still_for = if acc_ok && slow {
+            self.still_for + DT
+        } else {
+            0.0
+        };
+
+        self.update_rest(t, &up);
+        let in_rep = self.phase != Phase::Idle;
+        let Some(e) = self.frame.elevation(&up, true) else {
+            return;
+        };
+        // When the rest pose moved under an idle detector, its valley is stale.
+        let _ = in_rep;
+
+        let e_f = self.e_lp.step(e);
+        let v = self.e_lp_prev.map_or(0.0, |p| (e_f - p) / DT);
+        self.e_lp_prev = Some(e_f);
+        let (w, alpha) = match (rate, self.frame.axis()) {
+            (Some(r), Some(a)) => {
+                let w = r.dot(&a);
+                let wf = self.w_lp.step(w);
+                let alpha = self.w_lp_prev.map_or(0.0, |p| (wf - p) / DT);
+                self.w_lp_prev = Some(wf);
+                (w, alpha)
+            }
+            _ => (0.0, 0.0),
+        };
+        let lin = acc - up * STANDARD_GRAVITY;
+        let p = Point {
+            t,
+            e,
+            v,
+            w,
+            alpha,
+            lin,
+        };
+        self.history.push_back(p);
+        while self.history.len() > self.history_cap {
+            self.history.pop_front();
+        }
+        self.detect(p, out);
+        self.check_set_rest(t, out);
+    }
+
+    fn last_velocity_dps(&self) -> f64 {
+        self.history.back().map_or(0.0, |p| p.v)
+    }
+
+    fn update_rest(&mut self, t: f64, up: &Vector3<f64>) {
+        match self.frame.rest() {
+            None => {
+                if self.still_for >= REST_FIRST_STILL_S {
+                    self.frame.set_rest(*up);
+                    self.rest_provisional = false;
+                } else if t >= REST_PROVISIONAL_AT_S {
+                    self.frame.set_rest(*up);
+                    self.rest_provisional = true;
+                }
+            }
+            Some(_) if self.phase == Phase::Idle => {
+                if self.still_for <= 0.0 {
+                    return;
+                }
+                let angle = self.frame.angle_from_rest(up).unwrap_or(0.0);
+                if self.rest_provisional && self.still_for >= REST_CONFIRM_S {
+                    self.frame.set_rest(*up);
+                    self.rest_provisional = false;
+                    self.valley.clear();
+                } else if angle < REST_NEAR_DEG && self.still_for >= REST_REFINE_AFTER_S {
+                    self.frame.nudge_rest(up, DT / REST_REFINE_TAU_S);
+                } else if angle >= REST_NEAR_DEG && self.still_for >= REST_REANCHOR_S {
+                    self.frame.set_rest(*up);
+                    self.valley.clear();
+                }
+            }
+            Some(_) => {}
+        }
+    }
+
+    fn push_valley(&mut self, t: f64, e: f64) {
+        while let Some(&(_, last)) = self.valley.back() {
+            if last >= e {
+                self.valley.pop_back();
+            } else {
+                break;
+            }
+        }
+        self.valley.push_back((t, e));
+        while let Some(&(tf, _)) = self.valley.front() {
+            if t - tf > VALLEY_WINDOW_S {
+                self.valley.pop_front();
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn detect(&mut self, p: Point, out: &mut VecDeque<Event>) {
+        let min_rise = self.settings.reps.min_rise_deg;
+        match self.phase {
+            Phase::Idle => {
+                self.push_valley(p.t, p.e);
+                let (vt, ve) = *self.valley.front().expect("just pushed");
+                if p.e - ve >= min_rise {
+                    self.phase = Phase::Rising;
+                    self.cand = Some(Candidate {
+                        start_t: vt,
+                        start_e: ve,
+                        peak_t: p.t,
+                        peak_e: p.e,
+                        low_t: p.t,
+                        low_e: p.e,
+                    });
+                    out.push_back(Event::RepStarted { t_s: vt });
+                }
+            }
+            Phase::Rising => {
+                let c = self.cand.as_mut().expect("candidate while rising");
+                if p.e > c.peak_e {
+                    c.peak_e = p.e;
+                    c.peak_t = p.t;
+                }
+                let drop_to =
+                    c.peak_e - self.settings.reps.return_fraction * (c.peak_e - c.start_e);
+                if p.e <= drop_to {
+                    c.low_e = p.e;
+                    c.low_t = p.t;
+                    self.phase = Phase::Falling;
+                } else if p.t - c.start_t > self.settings.reps.max_duration_s {
+                    self.abandon(p);
+                }
+            }
+            Phase::Falling => {
+                let c = self.cand.as_mut().expect("candidate while falling");
+                if p.e < c.low_e {
+                    c.low_e = p.e;
+                    c.low_t = p.t;
+                }
+                let c = *c;
+                if p.e >= c.low_e + END_RISE_DEG
+                    || p.t - c.low_t >= END_SETTLE_S
+                    || p.t - c.start_t > self.settings.reps.max_duration_s
+                {
+                    self.complete(c, out);
+                    // The bottom of this rep is where the next one may start.
+                    self.phase = Phase::Idle;
+                    self.cand = None;
+                    self.valley.clear();
+                    let after: Vec<(f64, f64)> = self
+                        .history
+                        .iter()
+                        .filter(|q| q.t >= c.low_t)
+                        .map(|q| (q.t, q.e))
+                        .collect();
+                    for (t, e) in after {
+                        self.push_valley(t, e);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Drops the candidate; the detector starts again from here.
+    fn abandon(&mut self, p: Point) {
+        self.phase = Phase::Idle;
+        self.cand = None;
+        self.valley.clear();
+        self.push_valley(p.t, p.e);
+    }
+
+    /// Measures a finished candidate, decides whether it is a rep, and emits it.
+    fn complete(&mut self, c: Candidate, out: &mut VecDeque<Event>) {
+        let rs = &self.settings.reps;
+        let range = c.peak_e - c.start_e;
+        let tol = 0.5 + 0.02 * range;
+        let pts: Vec<Point> = self
+            .history
+            .iter()
+            .filter(|q| q.t >= c.start_t - WINDUP_WINDOW_S - 1e-9 && q.t <= c.low_t + 1e-9)
+            .copied()
+            .collect();
+        let body: Vec<&Point> = pts.iter().filter(|q| q.t >= c.start_t - 1e-9).collect();
+        if body.len() < 3 {
+            return;
+        }
+        // Start: the last moment before the peak the leg was still at the bottom.
+        let start = body
+            .iter()
+            .filter(|q| q.t <= c.peak_t && q.e <= c.start_e + tol)
+            .map(|q| q.t)
+            .fold(c.start_t, f64::max);
+        // End: the first moment after the peak the leg was back at the bottom.
+        let end = body
+            .iter()
+            .filter(|q| q.t >= c.peak_t && q.e <= c.low_e + tol)
+            .map(|q| q.t)
+            .fold(c.low_t, f64::min);
+        if end - start < rs.min_duration_s || c.peak_e < 0.5 * rs.min_rise_deg {
+            return;
+        }
+        // Hold: still (|v| small) within the band below the peak, around the peak.
+        let band = c.peak_e - rs.hold_band_deg;
+        let (mut hold_start, mut hold_end) = (c.peak_t, c.peak_t);
+        let mut dwell = 0.0;
+        for q in body.iter().filter(|q| q.t >= start && q.t <= end) {
+            if q.e >= band && q.v.abs() < rs.hold_velocity_dps {
+                hold_start = hold_start.min(q.t);
+                hold_end = hold_end.max(q.t);
+                dwell += DT;
+            }
+        }
+        let concentric = (hold_start - start).max(0.0);
+        let eccentric = (end - hold_end).max(0.0);
+        let hold = (hold_end - hold_start).max(0.0);
+        let peak_v = body
+            .iter()
+            .filter(|q| q.t >= start && q.t <= c.peak_t)
+            .map(|q| q.v)
+            .fold(0.0, f64::max);
+        let peak_ecc_v = body
+            .iter()
+            .filter(|q| q.t >= c.peak_t && q.t <= end)
+            .map(|q| -q.v)
+            .fold(0.0, f64::max);
+        let windup = pts
+            .iter()
+            .filter(|q| q.t <= c.start_t + 1e-9)
+            .map(|q| q.e)
+            .fold(c.start_e, f64::max)
+            - c.start_e;
+
+        if self.is_gait_step(&body, c) {
+            return;
+        }
+
+        let shape = RepShape {
+            concentric_s: concentric,
+            peak_velocity_dps: peak_v,
+            dwell_s: dwell,
+            windup_deg: windup,
+            eccentric_s: eccentric,
+            peak_eccentric_velocity_dps: peak_ecc_v,
+        };
+        let momentum = faults::momentum(&self.settings, &shape);
+
+        // Sets: a long pause since the last rep closes the set.
+        if self.set_open && start - self.set_end > self.settings.sets.rest_s {
+            self.close_set(out);
+        }
+        if !self.set_open {
+            self.set_open = true;
+            self.set_index += 1;
+            self.set_start = start;
+            self.set_reps = 0;
+            self.ranges.new_set();
+        }
+        let reference = self
+            .ranges
+            .reference(self.settings.partial.min_reference_reps);
+        let faults = faults::faults(&self.settings, &momentum, c.peak_e, range, reference);
+        self.ranges.add(range);
+        self.set_reps += 1;
+        self.set_end = end;
+        self.reps += 1;
+        out.push_back(Event::RepCompleted(Rep {
+            index: self.reps,
+            set: self.set_index,
+            start_s: start,
+            peak_s: c.peak_t,
+            end_s: end,
+            range_deg: range,
+            peak_elevation_deg: c.peak_e,
+            concentric_s: concentric,
+            hold_s: hold,
+            eccentric_s: eccentric,
+            peak_velocity_dps: peak_v,
+            peak_eccentric_velocity_dps: peak_ecc_v,
+            windup_deg: windup,
+            faults,
+            momentum,
         }));
+    }
+
+    /// A step of walking, not a rep: while the leg rose, the shank turned
+    /// about a point close to the sensor (the planted foot) rather than about
+    /// the hip. Least squares for the pivot p (sensor frame, ⊥ axis) from the
+    /// rigid-body relation lin = ω²·p − α·(axis × p), over the middle of the
+    /// rise. Needs a gyroscope and a fast enough rise to be decisive.
+    fn is_gait_step(&self, body: &[&Point], c: Candidate) -> bool {
+        let Some(axis) = self.frame.axis() else {
+            return false;
+        };
+        if self.has_gyro != Some(true) {
+            return false;
+        }
+        let range = c.peak_e - c.start_e;
+        let lo = c.start_e + 0.2 * range;
+        let hi = c.start_e + 0.8 * range;
+        let mut num = Vector3::zeros();
+        let mut den = 0.0;
+        let mut n = 0usize;
+        for q in body
+            .iter()
+            .filter(|q| q.t >= c.start_t && q.t <= c.peak_t && q.e >= lo && q.e <= hi)
+        {
+            let b = q.lin - axis * q.lin.dot(&axis);
+            let w2 = q.w * q.w;
+            num += b * w2 + axis.cross(&b) * q.alpha;
+            den += w2 * w2 + q.alpha * q.alpha;
+            n += 1;
+        }
+        // Decisive only if the rotation was brisk: mean ω⁴+α² of (1.5 rad/s)⁴
+        // (≈ 86 °/s), where 0.3 m/s² of error moves the pivot by < 0.06 m.
+        if n < 5 || den / (n as f64) < 1.5f64.powi(4) {
+            return false;
+        }
+        let pivot = num / den;
+        pivot.norm() < self.settings.reps.min_pivot_radius_m
+    }
+
+    fn close_set(&mut self, out: &mut VecDeque<Event>) {
+        if !self.set_open {
+            return;
+        }
+        self.set_open = false;
+        out.push_back(Event::SetCompleted(SetSummary {
+            index: self.set_index,
+            start_s: self.set_start,
+            end_s: self.set_end,
+            rep_count: self.set_reps,
+            median_range_deg: self.ranges.set_median(),
+        }));
+    }
+
+    /// Closes the set once the rest after its last rep is long enough and no
+    /// rep that could still belong to it is under way.
+    fn check_set_rest(&mut self, t: f64, out: &mut VecDeque<Event>) {
+        if !self.set_open || t - self.set_end <= self.settings.sets.rest_s {
+            return;
+        }
+        let pending = self
+            .cand
+            .is_some_and(|c| c.start_t - self.set_end <= self.settings.sets.rest_s);
+        if !pending {
+            self.close_set(out);
+        }
+    }
+
+    pub(crate) fn finish(&mut self, out: &mut VecDeque<Event>) {
+        if self.phase == Phase::Falling {
+            if let Some(c) = self.cand {
+                self.complete(c, out);
+            }
+        }
+        self.close_set(out);
+        let duration = self.last_rel;
+        if self.samples > 0 && duration < 2.0 {
+            self.warn(
+                out,
+                "short_recording",
+                None,
+                format!("the recording is only {duration:.2} s long; a rep needs a few seconds"),
+            );
+        }
+        if self.samples > 0 && (self.frame.rest().is_none() || self.rest_provisional) {
+            self.warn(
+                out,
+                "no_rest",
+                None,
+                "the leg was never still, so the rest pose is a guess; elevations may be offset"
+                    .into(),
+            );
+        }
+        for (i, kind) in KINDS.iter().enumerate() {
+            if self.warned[i] > WARNINGS_PER_KIND {
+                out.push_back(Event::Warning(Warning::new(
+                    kind,
+                    None,
+                    format!(
+                        "{} more '{kind}' warnings not listed",
+                        self.warned[i] - WARNINGS_PER_KIND
+                    ),
+                )));
+            }
+        }
+        out.push_back(Event::Finished(StreamStats {
+            sample_rate_hz: if self.sum_dt > 0.0 {
+                self.n_dt as f64 / self.sum_dt
+            } else {
+                0.0
+            },
+            duration_s: duration,
+            samples: self.samples,
+            gyroscope: self.has_gyro == Some(true),
+        }));
+        *self = Pipeline::new(self.settings.clone());
     }
 }

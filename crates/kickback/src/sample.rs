@@ -44,9 +44,7 @@ impl Sample {
     pub fn is_finite(&self) -> bool {
         self.t.is_finite()
             && self.acc.iter().all(|v| v.is_finite())
-            && self
-                .gyro
-                .map_or(true, |g| g.iter().all(|v| v.is_finite()))
+            && self.gyro.map_or(true, |g| g.iter().all(|v| v.is_finite()))
     }
 }
 

@@ -15,7 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 /// All analysis settings. `Default` gives the documented defaults.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Settings {
@@ -31,19 +31,6 @@ pub struct Settings {
     pub partial: PartialSettings,
     /// Input handling: gaps and sensor fusion.
     pub input: InputSettings,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            reps: RepSettings::default(),
-            sets: SetSettings::default(),
-            momentum: MomentumSettings::default(),
-            lumbar: LumbarSettings::default(),
-            partial: PartialSettings::default(),
-            input: InputSettings::default(),
-        }
-    }
 }
 
 /// Rep detection thresholds.
@@ -67,6 +54,9 @@ pub struct RepSettings {
     /// Band around the peak that counts as "holding at the top", deg. Default 5
     /// (§5.2 "no squeeze": dwell within 5° of the peak angle).
     pub hold_band_deg: f64,
+    /// Angular velocity below which the leg counts as held still at the top,
+    /// deg/s. Default 15 (§5.2: dwell with |ω| < 15 °/s near the peak).
+    pub hold_velocity_dps: f64,
     /// Reject a rising movement as a step of walking when the leg rotates about a
     /// point this close to the sensor (foot planted on the floor) rather than
     /// about the hip, m. Default 0.35: in a kickback the shank turns about the
@@ -91,6 +81,7 @@ impl Default for RepSettings {
             min_duration_s: 0.5,
             max_duration_s: 20.0,
             hold_band_deg: 5.0,
+            hold_velocity_dps: 15.0,
             min_pivot_radius_m: 0.35,
             gait_forward_deg: 12.0,
             gait_max_period_s: 1.3,
@@ -281,21 +272,112 @@ impl Settings {
             }
         }
         let r = &self.reps;
-        check("reps.min_rise_deg", r.min_rise_deg, 1.0, 90.0, "between 1 and 90 degrees")?;
-        check("reps.return_fraction", r.return_fraction, 0.1, 1.0, "between 0.1 and 1")?;
-        check("reps.min_duration_s", r.min_duration_s, 0.0, 10.0, "between 0 and 10 s")?;
-        check("reps.max_duration_s", r.max_duration_s, r.min_duration_s.max(1.0), 600.0, "above reps.min_duration_s and 1 s, at most 600 s")?;
-        check("reps.hold_band_deg", r.hold_band_deg, 0.5, 30.0, "between 0.5 and 30 degrees")?;
-        check("reps.min_pivot_radius_m", r.min_pivot_radius_m, -1.0, 2.0, "between -1 and 2 m")?;
-        check("reps.gait_forward_deg", r.gait_forward_deg, 1.0, 90.0, "between 1 and 90 degrees")?;
-        check("reps.gait_max_period_s", r.gait_max_period_s, 0.0, 10.0, "between 0 and 10 s")?;
-        check("sets.rest_s", self.sets.rest_s, 0.5, 3600.0, "between 0.5 s and an hour")?;
+        check(
+            "reps.min_rise_deg",
+            r.min_rise_deg,
+            1.0,
+            90.0,
+            "between 1 and 90 degrees",
+        )?;
+        check(
+            "reps.return_fraction",
+            r.return_fraction,
+            0.1,
+            1.0,
+            "between 0.1 and 1",
+        )?;
+        check(
+            "reps.min_duration_s",
+            r.min_duration_s,
+            0.0,
+            10.0,
+            "between 0 and 10 s",
+        )?;
+        check(
+            "reps.max_duration_s",
+            r.max_duration_s,
+            r.min_duration_s.max(1.0),
+            600.0,
+            "above reps.min_duration_s and 1 s, at most 600 s",
+        )?;
+        check(
+            "reps.hold_band_deg",
+            r.hold_band_deg,
+            0.5,
+            30.0,
+            "between 0.5 and 30 degrees",
+        )?;
+        check(
+            "reps.hold_velocity_dps",
+            r.hold_velocity_dps,
+            0.5,
+            200.0,
+            "between 0.5 and 200 deg/s",
+        )?;
+        check(
+            "reps.min_pivot_radius_m",
+            r.min_pivot_radius_m,
+            -1.0,
+            2.0,
+            "between -1 and 2 m",
+        )?;
+        check(
+            "reps.gait_forward_deg",
+            r.gait_forward_deg,
+            1.0,
+            90.0,
+            "between 1 and 90 degrees",
+        )?;
+        check(
+            "reps.gait_max_period_s",
+            r.gait_max_period_s,
+            0.0,
+            10.0,
+            "between 0 and 10 s",
+        )?;
+        check(
+            "sets.rest_s",
+            self.sets.rest_s,
+            0.5,
+            3600.0,
+            "between 0.5 s and an hour",
+        )?;
         let m = &self.momentum;
-        check("momentum.max_concentric_s", m.max_concentric_s, 0.0, 10.0, "between 0 and 10 s")?;
-        check("momentum.peak_velocity_dps", m.peak_velocity_dps, 1.0, 5000.0, "between 1 and 5000 deg/s")?;
-        check("momentum.min_hold_s", m.min_hold_s, 0.0, 10.0, "between 0 and 10 s")?;
-        check("momentum.windup_deg", m.windup_deg, 0.0, 90.0, "between 0 and 90 degrees")?;
-        check("momentum.min_eccentric_s", m.min_eccentric_s, 0.0, 10.0, "between 0 and 10 s")?;
+        check(
+            "momentum.max_concentric_s",
+            m.max_concentric_s,
+            0.0,
+            10.0,
+            "between 0 and 10 s",
+        )?;
+        check(
+            "momentum.peak_velocity_dps",
+            m.peak_velocity_dps,
+            1.0,
+            5000.0,
+            "between 1 and 5000 deg/s",
+        )?;
+        check(
+            "momentum.min_hold_s",
+            m.min_hold_s,
+            0.0,
+            10.0,
+            "between 0 and 10 s",
+        )?;
+        check(
+            "momentum.windup_deg",
+            m.windup_deg,
+            0.0,
+            90.0,
+            "between 0 and 90 degrees",
+        )?;
+        check(
+            "momentum.min_eccentric_s",
+            m.min_eccentric_s,
+            0.0,
+            10.0,
+            "between 0 and 10 s",
+        )?;
         for (name, w) in [
             ("momentum.weight_fast_concentric", m.weight_fast_concentric),
             ("momentum.weight_high_velocity", m.weight_high_velocity),
@@ -305,14 +387,56 @@ impl Settings {
         ] {
             check(name, w, 0.0, 10.0, "between 0 and 10")?;
         }
-        check("lumbar.torso_hinge_deg", self.lumbar.torso_hinge_deg, 0.0, 90.0, "between 0 and 90 degrees")?;
-        check("lumbar.hip_extension_limit_deg", self.lumbar.hip_extension_limit_deg, 0.0, 60.0, "between 0 and 60 degrees")?;
-        check("partial.fraction_of_median", self.partial.fraction_of_median, 0.0, 1.0, "between 0 and 1")?;
-        check("partial.min_reference_reps", self.partial.min_reference_reps as f64, 1.0, 100.0, "between 1 and 100")?;
+        check(
+            "lumbar.torso_hinge_deg",
+            self.lumbar.torso_hinge_deg,
+            0.0,
+            90.0,
+            "between 0 and 90 degrees",
+        )?;
+        check(
+            "lumbar.hip_extension_limit_deg",
+            self.lumbar.hip_extension_limit_deg,
+            0.0,
+            60.0,
+            "between 0 and 60 degrees",
+        )?;
+        check(
+            "partial.fraction_of_median",
+            self.partial.fraction_of_median,
+            0.0,
+            1.0,
+            "between 0 and 1",
+        )?;
+        check(
+            "partial.min_reference_reps",
+            self.partial.min_reference_reps as f64,
+            1.0,
+            100.0,
+            "between 1 and 100",
+        )?;
         let i = &self.input;
-        check("input.gap_warn_s", i.gap_warn_s, 0.01, 60.0, "between 0.01 and 60 s")?;
-        check("input.gap_split_s", i.gap_split_s, i.gap_warn_s, 600.0, "at least input.gap_warn_s, at most 600 s")?;
-        check("input.fusion_time_constant_s", i.fusion_time_constant_s, 0.05, 60.0, "between 0.05 and 60 s")?;
+        check(
+            "input.gap_warn_s",
+            i.gap_warn_s,
+            0.01,
+            60.0,
+            "between 0.01 and 60 s",
+        )?;
+        check(
+            "input.gap_split_s",
+            i.gap_split_s,
+            i.gap_warn_s,
+            600.0,
+            "at least input.gap_warn_s, at most 600 s",
+        )?;
+        check(
+            "input.fusion_time_constant_s",
+            i.fusion_time_constant_s,
+            0.05,
+            60.0,
+            "between 0.05 and 60 s",
+        )?;
         Ok(())
     }
 }

@@ -1,0 +1,124 @@
+//! A tiny kinematic leg for the engine's end-to-end tests: a straight leg
+//! turning about a fixed hip, min-jerk phases, a strap in any orientation.
+//! (The full simulator is `kickback-sim`; this one is deliberately simple so
+//! the engine's tests do not depend on it.)
+#![allow(dead_code)]
+
+use kickback::Sample;
+use nalgebra::{Rotation3, Vector3};
+
+pub struct Phase {
+    pub to_deg: f64,
+    pub dur_s: f64,
+}
+
+/// Leg angle (deg, + behind) as a function of time, from phases.
+pub fn profile(start_deg: f64, phases: &[Phase], fs: f64) -> Vec<f64> {
+    let mut out = vec![start_deg];
+    let mut cur = start_deg;
+    for ph in phases {
+        let n = (ph.dur_s * fs).round().max(1.0) as usize;
+        for i in 1..=n {
+            let tau = i as f64 / n as f64;
+            let s = tau * tau * tau * (10.0 - 15.0 * tau + 6.0 * tau * tau);
+            out.push(cur + (ph.to_deg - cur) * s);
+        }
+        cur = ph.to_deg;
+    }
+    out
+}
+
+pub fn controlled_rep(peak: f64) -> Vec<Phase> {
+    vec![
+        Phase {
+            to_deg: peak,
+            dur_s: 1.3,
+        },
+        Phase {
+            to_deg: peak,
+            dur_s: 0.8,
+        },
+        Phase {
+            to_deg: 0.0,
+            dur_s: 2.0,
+        },
+        Phase {
+            to_deg: 0.0,
+            dur_s: 0.4,
+        },
+    ]
+}
+
+pub fn momentum_rep(peak: f64) -> Vec<Phase> {
+    vec![
+        Phase {
+            to_deg: -15.0,
+            dur_s: 0.3,
+        },
+        Phase {
+            to_deg: peak,
+            dur_s: 0.4,
+        },
+        Phase {
+            to_deg: -10.0,
+            dur_s: 0.45,
+        },
+        Phase {
+            to_deg: 0.0,
+            dur_s: 0.3,
+        },
+    ]
+}
+
+pub fn rest(seconds: f64) -> Vec<Phase> {
+    vec![Phase {
+        to_deg: 0.0,
+        dur_s: seconds,
+    }]
+}
+
+/// Samples of a leg following `angles_deg` at `fs`, radius `r` m from the hip,
+/// strap rotated by `mount` (axis-angle vector, rad).
+pub fn samples(
+    angles_deg: &[f64],
+    fs: f64,
+    r: f64,
+    mount: Vector3<f64>,
+    gyro: bool,
+) -> Vec<Sample> {
+    let dt = 1.0 / fs;
+    let th: Vec<f64> = angles_deg.iter().map(|d| d.to_radians()).collect();
+    let n = th.len();
+    let mount = Rotation3::new(mount);
+    let pos = |t: f64| Vector3::new(-r * t.sin(), 0.0, -r * t.cos());
+    (0..n)
+        .map(|i| {
+            let (a, b) = (i.saturating_sub(1), (i + 1).min(n - 1));
+            let w = (th[b] - th[a]) / ((b - a).max(1) as f64 * dt);
+            let acc = if i > 0 && i + 1 < n {
+                (pos(th[i + 1]) - 2.0 * pos(th[i]) + pos(th[i - 1])) / (dt * dt)
+            } else {
+                Vector3::zeros()
+            };
+            let f_world = acc + Vector3::new(0.0, 0.0, 9.80665);
+            let rs = Rotation3::from_axis_angle(&Vector3::y_axis(), th[i]) * mount;
+            let f = rs.inverse() * f_world;
+            let g = rs.inverse() * Vector3::new(0.0, w, 0.0);
+            Sample {
+                t: 3.0 + i as f64 * dt,
+                acc: f,
+                gyro: if gyro { Some(g) } else { None },
+            }
+        })
+        .collect()
+}
+
+/// A set of `reps` reps of one kind, with rest before and after.
+pub fn set_of(rep: &dyn Fn() -> Vec<Phase>, reps: usize) -> Vec<Phase> {
+    let mut ph = rest(3.0);
+    for _ in 0..reps {
+        ph.extend(rep());
+    }
+    ph.extend(rest(3.0));
+    ph
+}

@@ -1,0 +1,209 @@
+//! End-to-end checks of the engine on simple synthetic legs.
+
+mod common;
+use common::*;
+use kickback::{analyze, Analysis, Analyzer, Event, Fault, Sample, Settings};
+use nalgebra::Vector3;
+
+fn run(samples: &[Sample]) -> Analysis {
+    analyze(samples.iter().copied(), &Settings::default()).unwrap()
+}
+
+const MOUNTS: [[f64; 3]; 4] = [
+    [0.0, 0.0, 0.0],
+    [1.2, -0.4, 0.3],
+    [-2.0, 0.9, 1.1],
+    [0.3, 2.8, -0.2],
+];
+
+#[test]
+fn controlled_set_counts_every_rep_cleanly_in_any_strap_orientation() {
+    for m in MOUNTS {
+        let angles = profile(0.0, &set_of(&|| controlled_rep(50.0), 10), 100.0);
+        let a = run(&samples(&angles, 100.0, 0.8, Vector3::from(m), true));
+        assert_eq!(a.rep_count, 10, "mount {m:?}: {:#?}", a.reps);
+        assert_eq!(a.sets.len(), 1);
+        for r in &a.reps {
+            assert!(r.faults.is_empty(), "mount {m:?}: {r:#?}");
+            assert!((r.peak_elevation_deg - 50.0).abs() < 3.0, "{r:#?}");
+            assert!((r.range_deg - 50.0).abs() < 3.0, "{r:#?}");
+            assert!(r.hold_s > 0.4 && r.hold_s < 1.4, "{r:#?}");
+        }
+    }
+}
+
+#[test]
+fn momentum_reps_are_flagged() {
+    let angles = profile(0.0, &set_of(&|| momentum_rep(50.0), 8), 100.0);
+    let a = run(&samples(
+        &angles,
+        100.0,
+        0.8,
+        Vector3::new(0.5, 0.5, 0.5),
+        true,
+    ));
+    assert_eq!(a.rep_count, 8, "{:#?}", a.reps);
+    let flagged = a.reps.iter().filter(|r| r.has(Fault::Momentum)).count();
+    assert!(flagged >= 7, "{flagged} flagged: {:#?}", a.reps);
+}
+
+#[test]
+fn kicking_past_the_hip_limit_is_lumbar_overextension() {
+    let angles = profile(0.0, &set_of(&|| controlled_rep(78.0), 6), 100.0);
+    let a = run(&samples(
+        &angles,
+        100.0,
+        0.8,
+        Vector3::new(-0.3, 1.0, 0.2),
+        true,
+    ));
+    assert_eq!(a.rep_count, 6);
+    assert!(
+        a.reps.iter().all(|r| r.has(Fault::LumbarOverextension)),
+        "{:#?}",
+        a.reps
+    );
+    assert_eq!(a.summary.lumbar_overextension, 6);
+}
+
+#[test]
+fn a_short_rep_is_partial() {
+    let mut ph = rest(3.0);
+    for peak in [50.0, 52.0, 49.0, 20.0, 51.0] {
+        ph.extend(controlled_rep(peak));
+    }
+    ph.extend(rest(2.0));
+    let a = run(&samples(
+        &profile(0.0, &ph, 100.0),
+        100.0,
+        0.8,
+        Vector3::new(0.1, 0.2, 0.3),
+        true,
+    ));
+    assert_eq!(a.rep_count, 5);
+    let partial: Vec<usize> = a
+        .reps
+        .iter()
+        .filter(|r| r.has(Fault::PartialRange))
+        .map(|r| r.index)
+        .collect();
+    assert_eq!(partial, vec![4]);
+}
+
+#[test]
+fn sets_are_split_by_rests() {
+    let mut ph = set_of(&|| controlled_rep(50.0), 5);
+    ph.extend(rest(40.0));
+    ph.extend(set_of(&|| controlled_rep(50.0), 6));
+    let a = run(&samples(
+        &profile(0.0, &ph, 100.0),
+        50.0,
+        0.8,
+        Vector3::new(0.7, 0.0, -0.3),
+        true,
+    ));
+    assert_eq!(
+        a.sets.iter().map(|s| s.rep_count).collect::<Vec<_>>(),
+        vec![5, 6]
+    );
+    assert!(a.reps[5].set == 2 && a.reps[4].set == 1);
+}
+
+#[test]
+fn works_without_a_gyroscope() {
+    let angles = profile(0.0, &set_of(&|| controlled_rep(50.0), 8), 100.0);
+    let a = run(&samples(
+        &angles,
+        100.0,
+        0.8,
+        Vector3::new(0.4, -1.1, 0.6),
+        false,
+    ));
+    assert_eq!(a.rep_count, 8);
+    assert!(!a.gyroscope);
+    assert!(a.warnings.iter().any(|w| w.kind == "no_gyroscope"));
+    for r in &a.reps {
+        assert!((r.peak_elevation_deg - 50.0).abs() < 6.0, "{r:#?}");
+    }
+}
+
+#[test]
+fn every_input_rate_gives_the_same_count() {
+    for fs in [12.5, 25.0, 50.0, 200.0, 400.0] {
+        let angles = profile(0.0, &set_of(&|| controlled_rep(45.0), 7), fs);
+        let a = run(&samples(
+            &angles,
+            fs,
+            0.8,
+            Vector3::new(0.2, 0.4, -0.9),
+            true,
+        ));
+        assert_eq!(a.rep_count, 7, "at {fs} Hz: {:#?}", a.reps);
+        assert!((a.sample_rate_hz - fs).abs() < 0.01 * fs);
+    }
+}
+
+#[test]
+fn live_events_equal_the_whole_file_report_in_any_chunking() {
+    let mut ph = set_of(&|| controlled_rep(50.0), 4);
+    ph.extend(set_of(&|| momentum_rep(55.0), 4));
+    let s = samples(
+        &profile(0.0, &ph, 100.0),
+        100.0,
+        0.8,
+        Vector3::new(0.9, 0.1, 0.4),
+        true,
+    );
+    let whole = run(&s);
+    for chunk in [1, 7, 64, 1000] {
+        let mut a = Analyzer::new(Settings::default()).unwrap();
+        let mut events: Vec<Event> = Vec::new();
+        for c in s.chunks(chunk) {
+            a.push_slice(c);
+            events.extend(a.drain());
+        }
+        a.finish();
+        events.extend(a.drain());
+        assert_eq!(Analysis::from_events(&events), whole);
+    }
+}
+
+#[test]
+fn bad_samples_are_warnings_not_panics() {
+    let angles = profile(0.0, &set_of(&|| controlled_rep(50.0), 3), 100.0);
+    let mut s = samples(&angles, 100.0, 0.8, Vector3::zeros(), true);
+    s[100].acc.x = f64::NAN;
+    s[200].t = s[150].t; // backwards
+    s[300].t = s[299].t; // duplicate
+    let a = run(&s);
+    assert_eq!(a.rep_count, 3);
+    for kind in ["invalid_sample", "time_backwards", "duplicate_time"] {
+        assert!(
+            a.warnings.iter().any(|w| w.kind == kind),
+            "{kind}: {:#?}",
+            a.warnings
+        );
+    }
+    // Degenerate streams.
+    assert_eq!(run(&[]).rep_count, 0);
+    assert_eq!(run(&s[..1]).rep_count, 0);
+    let zeros: Vec<Sample> = (0..300)
+        .map(|i| Sample::new(i as f64 * 0.01, [0.0; 3], Some([0.0; 3])))
+        .collect();
+    assert_eq!(run(&zeros).rep_count, 0);
+}
+
+#[test]
+fn a_long_gap_splits_the_analysis() {
+    let angles = profile(0.0, &set_of(&|| controlled_rep(50.0), 3), 100.0);
+    let mut s = samples(&angles, 100.0, 0.8, Vector3::zeros(), true);
+    for x in s.iter_mut().skip(800) {
+        x.t += 5.0;
+    }
+    let a = run(&s);
+    assert!(
+        a.warnings.iter().any(|w| w.kind == "gap"),
+        "{:#?}",
+        a.warnings
+    );
+}
