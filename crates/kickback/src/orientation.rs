@@ -143,6 +143,11 @@ pub(crate) struct ElevationFrame {
     /// Unit rotation axis of the leg's excursions (sensor frame); its sign makes
     /// kicks positive. Unknown until the first large excursion.
     axis: Option<Vector3<f64>>,
+    /// Largest excursion seen on each side of the rest pose since the axis
+    /// was fixed, deg (positive side, negative side).
+    extremes: (f64, f64),
+    /// Once reps have been reported the sign must not change.
+    sign_frozen: bool,
 }
 
 /// An excursion larger than this fixes which way is "up" for the leg, deg. A
@@ -150,6 +155,9 @@ pub(crate) struct ElevationFrame {
 const AXIS_FIX_DEG: f64 = 30.0;
 /// Excursions larger than this refine the axis estimate, deg.
 const AXIS_REFINE_DEG: f64 = 10.0;
+/// Until the sign is frozen, it flips if the other side has shown
+/// excursions larger by this much, deg (a kick outranges a wind-up by 10°+).
+const AXIS_FLIP_MARGIN_DEG: f64 = 10.0;
 
 impl ElevationFrame {
     pub(crate) fn rest(&self) -> Option<Vector3<f64>> {
@@ -158,6 +166,11 @@ impl ElevationFrame {
 
     pub(crate) fn axis(&self) -> Option<Vector3<f64>> {
         self.axis
+    }
+
+    /// Keeps the current sign from now on (called once a rep is reported).
+    pub(crate) fn freeze_sign(&mut self) {
+        self.sign_frozen = true;
     }
 
     pub(crate) fn set_rest(&mut self, up: Vector3<f64>) {
@@ -193,11 +206,23 @@ impl ElevationFrame {
             None => {
                 if learn && angle > AXIS_FIX_DEG {
                     self.axis = Some(c / s);
+                    self.extremes = (angle, 0.0);
                 }
                 Some(angle)
             }
-            Some(a) => {
-                let along = c.dot(&a);
+            Some(mut a) => {
+                let mut along = c.dot(&a);
+                if learn && !self.sign_frozen {
+                    let signed = if along < 0.0 { -angle } else { angle };
+                    self.extremes.0 = self.extremes.0.max(signed);
+                    self.extremes.1 = self.extremes.1.max(-signed);
+                    if self.extremes.1 > self.extremes.0 + AXIS_FLIP_MARGIN_DEG {
+                        a = -a;
+                        along = -along;
+                        self.axis = Some(a);
+                        self.extremes = (self.extremes.1, self.extremes.0);
+                    }
+                }
                 if learn && angle > AXIS_REFINE_DEG && s > 1e-9 {
                     // Slowly follow the actual axis (abduction variants tilt it).
                     let d = c / s * along.signum();
@@ -289,5 +314,22 @@ mod tests {
                 epsilon = 1e-6
             );
         }
+    }
+
+    #[test]
+    fn a_wrong_first_guess_of_the_sign_is_corrected_until_frozen() {
+        let up = |leg_deg: f64| rotate(Vector3::z(), Vector3::x(), leg_deg);
+        let mut f = ElevationFrame::default();
+        f.set_rest(up(0.0));
+        // A 35° forward swing comes first and fixes the wrong sign...
+        assert_abs_diff_eq!(f.elevation(&up(-35.0), true).unwrap(), 35.0, epsilon = 1e-9);
+        // ... the kicks that follow are larger, so the sign flips.
+        assert!(f.elevation(&up(50.0), true).unwrap() > 49.9);
+        assert!(f.elevation(&up(-20.0), true).unwrap() < -19.9);
+        f.freeze_sign();
+        for _ in 0..3 {
+            assert!(f.elevation(&up(-80.0), true).unwrap() < -79.9);
+        }
+        assert!(f.elevation(&up(50.0), true).unwrap() > 49.9);
     }
 }

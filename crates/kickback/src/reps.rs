@@ -55,6 +55,8 @@ const END_SETTLE_S: f64 = 0.25;
 /// Wind-up is looked for in this window before the rep starts, s (§5.2:
 /// reversing < 0.3 s before onset; a little slack for the filter).
 const WINDUP_WINDOW_S: f64 = 0.4;
+/// A heel strike is looked for this close to the start of a rise, s.
+const HEEL_STRIKE_WINDOW_S: f64 = 0.15;
 /// Per kind, warnings after this many are counted, not listed.
 const WARNINGS_PER_KIND: u32 = 5;
 
@@ -364,12 +366,9 @@ impl Pipeline {
         };
 
         self.update_rest(t, &up);
-        let in_rep = self.phase != Phase::Idle;
         let Some(e) = self.frame.elevation(&up, true) else {
             return;
         };
-        // When the rest pose moved under an idle detector, its valley is stale.
-        let _ = in_rep;
 
         let e_f = self.e_lp.step(e);
         let v = self.e_lp_prev.map_or(0.0, |p| (e_f - p) / DT);
@@ -588,7 +587,7 @@ impl Pipeline {
             .fold(c.start_e, f64::max)
             - c.start_e;
 
-        if self.is_gait_step(&body, c) {
+        if self.is_gait_step(&body, c) || self.is_heel_strike(&pts, c) {
             return;
         }
 
@@ -621,6 +620,7 @@ impl Pipeline {
         self.set_reps += 1;
         self.set_end = end;
         self.reps += 1;
+        self.frame.freeze_sign();
         out.push_back(Event::RepCompleted(Rep {
             index: self.reps,
             set: self.set_index,
@@ -675,6 +675,28 @@ impl Pipeline {
         }
         let pivot = num / den;
         pivot.norm() < self.settings.reps.min_pivot_radius_m
+    }
+
+    /// A step of walking, not a rep, for recordings without a gyroscope
+    /// (with one, [`Self::is_gait_step`] is the better test): the rise began
+    /// from well in front of the rest pose with an impact along the shank (the
+    /// heel striking the floor). A kickback never strikes the floor; its own
+    /// acceleration at the turn-around is across the shank, not along it, and
+    /// the stack touching down gives 0.3–1 g (§5.1).
+    fn is_heel_strike(&self, pts: &[Point], c: Candidate) -> bool {
+        let rs = &self.settings.reps;
+        let Some(shank) = self.frame.rest() else {
+            return false;
+        };
+        if self.has_gyro == Some(true) || c.start_e > -rs.gait_forward_deg {
+            return false;
+        }
+        let peak = pts
+            .iter()
+            .filter(|q| (q.t - c.start_t).abs() <= HEEL_STRIKE_WINDOW_S)
+            .map(|q| q.lin.dot(&shank).abs())
+            .fold(0.0, f64::max);
+        peak > rs.gait_impact_g * STANDARD_GRAVITY
     }
 
     fn close_set(&mut self, out: &mut VecDeque<Event>) {

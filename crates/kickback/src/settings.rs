@@ -63,14 +63,15 @@ pub struct RepSettings {
     /// hip, 0.7–0.9 m above the sensor (§4); in the stance phase of walking it
     /// turns about the ankle, 3–10 cm below it.
     pub min_pivot_radius_m: f64,
-    /// Reject a movement as gait when it is one of a run of fast, alternating
-    /// swings with forward excursions deeper than this, deg. Default 12: walking
-    /// swings the shank 15–25° in front of vertical every stride, while a
-    /// kickback's forward overshoot is brief and the leg otherwise stays behind.
+    /// A rise that starts this far in front of the rest pose, with an impact
+    /// (see `gait_impact_g`), is a step, deg. Default 12: at heel strike the
+    /// shank is 15–25° in front of vertical.
     pub gait_forward_deg: f64,
-    /// Longest stride period treated as gait, s. Default 1.3: walking cadence
-    /// is 0.9–1.25 s per stride; controlled kickbacks cycle in 3.5–6 s (§2.3).
-    pub gait_max_period_s: f64,
+    /// Reject a rise as a step when it starts in front of the rest pose by more
+    /// than `gait_forward_deg` with an impact above this, in g. Default 1.5: a
+    /// heel strike gives the shank 2–4 g; the weight stack touching down gives
+    /// 0.3–1 g (§5.1).
+    pub gait_impact_g: f64,
 }
 
 impl Default for RepSettings {
@@ -84,7 +85,7 @@ impl Default for RepSettings {
             hold_velocity_dps: 15.0,
             min_pivot_radius_m: 0.35,
             gait_forward_deg: 12.0,
-            gait_max_period_s: 1.3,
+            gait_impact_g: 1.5,
         }
     }
 }
@@ -327,13 +328,6 @@ impl Settings {
             1.0,
             90.0,
             "between 1 and 90 degrees",
-        )?;
-        check(
-            "reps.gait_max_period_s",
-            r.gait_max_period_s,
-            0.0,
-            10.0,
-            "between 0 and 10 s",
         )?;
         check(
             "sets.rest_s",
