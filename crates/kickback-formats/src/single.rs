@@ -1,0 +1,601 @@
+//! Tables (preamble, header, delimiter) and the streaming single-clock reader.
+
+use crate::error::FormatError;
+use crate::text::{self, parse_cell, parse_datetime, split_fields, Cell, LineReader};
+use crate::units::{self, Hint};
+use crate::{
+    AccelUnit, Gap, GyroUnit, Inner, ReadOptions, Recording, Sample, SourceInfo, TimeUnit,
+    DETECT_ROWS, GAP_REPORT_S,
+};
+use std::collections::VecDeque;
+use std::io::Read;
+
+/// A delimited text table: preamble skipped, delimiter sniffed, header split.
+pub(crate) struct Table {
+    pub name: String,
+    lines: LineReader,
+    pub delim: char,
+    pub decimal_comma: bool,
+    /// Header fields, or `None` for a headerless file.
+    pub header: Option<Vec<String>>,
+    /// Line number of the header.
+    pub header_line: u64,
+    pending: VecDeque<(u64, String)>,
+}
+
+const SNIFF_LINES: usize = 20;
+
+impl Table {
+    /// Opens a table. `allow_headerless`: a first line that starts with a
+    /// number or a date is taken as data.
+    pub fn open(name: &str, r: Box<dyn Read>) -> Result<Table, FormatError> {
+        let mut lines = LineReader::new(name, r);
+        let mut sep: Option<char> = None;
+        let mut any = false;
+        let (hl, header_text) = loop {
+            match lines.next_line()? {
+                None => {
+                    return Err(if any {
+                        FormatError::invalid(name, "no header row found (only blank, comment or \"sep=\" lines); expected a header naming the time and accelerometer columns")
+                    } else {
+                        FormatError::Empty {
+                            file: name.to_string(),
+                        }
+                    })
+                }
+                Some((n, l)) => {
+                    any = true;
+                    let t = l.trim();
+                    let unq = t.trim_matches('"');
+                    if t.is_empty()
+                        || t.starts_with('#')
+                        || t.chars().all(|c| matches!(c, ',' | ';' | '\t' | ' '))
+                    {
+                        continue;
+                    }
+                    if let Some(rest) = unq.strip_prefix("sep=") {
+                        sep = match rest {
+                            ";" => Some(';'),
+                            "," => Some(','),
+                            "\t" | "\\t" => Some('\t'),
+                            _ => sep,
+                        };
+                        continue;
+                    }
+                    break (n, l);
+                }
+            }
+        };
+        let mut pending = VecDeque::new();
+        while pending.len() < SNIFF_LINES {
+            match lines.next_line()? {
+                None => break,
+                Some((n, l)) => pending.push_back((n, l)),
+            }
+        }
+        let sample: Vec<String> = pending.iter().map(|(_, l)| l.clone()).collect();
+        let delim = sep.unwrap_or_else(|| text::sniff_delimiter(&header_text, &sample));
+        let mut all = vec![header_text.clone()];
+        all.extend(sample.iter().cloned());
+        let decimal_comma = text::sniff_decimal_comma(delim, &all);
+        let fields = split_fields(&header_text, delim, name, hl)?;
+        let first = fields.first().map(|s| s.as_str()).unwrap_or("");
+        let headerless = parse_datetime(first).is_some()
+            || matches!(parse_cell(first, decimal_comma), Cell::Num(_));
+        let header = if headerless {
+            pending.push_front((hl, header_text));
+            None
+        } else {
+            Some(fields)
+        };
+        Ok(Table {
+            name: name.to_string(),
+            lines,
+            delim,
+            decimal_comma,
+            header,
+            header_line: hl,
+            pending,
+        })
+    }
+
+    /// The first buffered data lines (for content detection).
+    pub fn peek_lines(&self) -> impl Iterator<Item = &str> {
+        self.pending.iter().map(|(_, l)| l.as_str())
+    }
+
+    /// Splits a line with this table's delimiter.
+    pub fn split(&self, line: &str, n: u64) -> Result<Vec<String>, FormatError> {
+        split_fields(line, self.delim, &self.name, n)
+    }
+
+    /// Next non-blank data row: (line number, fields, is last line).
+    pub fn next_row(&mut self) -> Result<Option<(u64, Vec<String>, bool)>, FormatError> {
+        loop {
+            let (n, l) = match self.pending.pop_front() {
+                Some(x) => x,
+                None => match self.lines.next_line()? {
+                    Some(x) => x,
+                    None => return Ok(None),
+                },
+            };
+            if l.trim().is_empty() {
+                continue;
+            }
+            let last = self.pending.is_empty() && self.lines.at_end()?;
+            let f = split_fields(&l, self.delim, &self.name, n)?;
+            return Ok(Some((n, f, last)));
+        }
+    }
+
+    /// Header names (or `col1..colN` for headerless tables, using `n` columns).
+    pub fn names(&self, n: usize) -> Vec<String> {
+        match &self.header {
+            Some(h) => h.clone(),
+            None => (1..=n).map(|i| format!("column {i}")).collect(),
+        }
+    }
+}
+
+/// Where the time of a row comes from.
+#[derive(Debug, Clone)]
+pub(crate) enum TimeCol {
+    Numeric(usize),
+    DateTime(usize),
+    /// No time column: t = row index / rate.
+    Rate(f64),
+}
+
+/// Which columns make a sample.
+#[derive(Debug, Clone)]
+pub(crate) struct RowSpec {
+    pub time: TimeCol,
+    /// Accelerometer triples, summed (e.g. gravity + user acceleration).
+    pub acc: Vec<[usize; 3]>,
+    pub gyro: Option<[usize; 3]>,
+    /// Short rows anywhere are skipped (counted) instead of an error.
+    pub ragged_ok: bool,
+    pub names: Vec<String>,
+}
+
+impl RowSpec {
+    fn needed(&self) -> usize {
+        let mut m = match self.time {
+            TimeCol::Numeric(i) | TimeCol::DateTime(i) => i,
+            TimeCol::Rate(_) => 0,
+        };
+        for t in &self.acc {
+            m = m.max(*t.iter().max().unwrap_or(&0));
+        }
+        if let Some(g) = self.gyro {
+            m = m.max(*g.iter().max().unwrap_or(&0));
+        }
+        m + 1
+    }
+    fn name(&self, i: usize) -> String {
+        self.names
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| format!("column {}", i + 1))
+    }
+}
+
+/// A parsed row before unit conversion.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawRow {
+    pub line: u64,
+    pub t: f64,
+    pub acc: [f64; 3],
+    pub gyro: Option<[f64; 3]>,
+}
+
+pub(crate) enum RowOutcome {
+    Row(RawRow),
+    Missing,
+    Short,
+}
+
+/// Reads and parses the next row.
+pub(crate) fn read_raw_row(
+    table: &mut Table,
+    spec: &RowSpec,
+    row_index: &mut u64,
+) -> Result<Option<RowOutcome>, FormatError> {
+    let (line, f, last) = match table.next_row()? {
+        Some(x) => x,
+        None => return Ok(None),
+    };
+    let idx = *row_index;
+    *row_index += 1;
+    let needed = spec.needed();
+    if f.len() < needed {
+        if spec.ragged_ok || last {
+            return Ok(Some(RowOutcome::Short));
+        }
+        return Err(FormatError::ColumnCount {
+            file: table.name.clone(),
+            line,
+            expected: needed,
+            found: f.len(),
+            name: spec.name(needed - 1),
+        });
+    }
+    let dc = table.decimal_comma;
+    let mut missing = false;
+    let mut num = |i: usize| -> Result<f64, FormatError> {
+        match parse_cell(&f[i], dc) {
+            Cell::Num(v) => Ok(v),
+            Cell::Missing => {
+                missing = true;
+                Ok(f64::NAN)
+            }
+            Cell::Bad => Err(FormatError::BadNumber {
+                file: table.name.clone(),
+                line,
+                column: i + 1,
+                name: spec.name(i),
+                found: text::found(&f[i]),
+            }),
+        }
+    };
+    let t = match spec.time {
+        TimeCol::Numeric(i) => num(i)?,
+        TimeCol::Rate(hz) => idx as f64 / hz,
+        TimeCol::DateTime(i) => {
+            let s = f[i].trim();
+            if s.is_empty() {
+                f64::NAN
+            } else {
+                match parse_datetime(s) {
+                    Some(v) => v,
+                    None => {
+                        return Err(FormatError::BadTime {
+                            file: table.name.clone(),
+                            line,
+                            column: i + 1,
+                            name: spec.name(i),
+                            expected: "a date-time like 2024-01-31 12:00:00.000".into(),
+                            found: text::found(s),
+                        })
+                    }
+                }
+            }
+        }
+    };
+    let mut acc = [0.0; 3];
+    for tr in &spec.acc {
+        for k in 0..3 {
+            acc[k] += num(tr[k])?;
+        }
+    }
+    let gyro = match spec.gyro {
+        Some(g) => Some([num(g[0])?, num(g[1])?, num(g[2])?]),
+        None => None,
+    };
+    if !t.is_finite() {
+        missing = true;
+    }
+    if missing {
+        return Ok(Some(RowOutcome::Missing));
+    }
+    Ok(Some(RowOutcome::Row(RawRow { line, t, acc, gyro })))
+}
+
+/// Converts raw values to SI.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Conv {
+    pub time_scale: f64,
+    pub acc_scale: f64,
+    pub gyro_scale: f64,
+}
+
+impl Conv {
+    pub fn apply(&self, r: &RawRow) -> Sample {
+        Sample::new(
+            r.t * self.time_scale,
+            r.acc.map(|v| v * self.acc_scale),
+            r.gyro.map(|g| g.map(|v| v * self.gyro_scale)),
+        )
+    }
+}
+
+/// Drops duplicate / backwards timestamps and records gaps and counts.
+pub(crate) struct Cleaner {
+    file: String,
+    last_t: Option<f64>,
+}
+
+impl Cleaner {
+    pub fn new(file: &str) -> Self {
+        Cleaner {
+            file: file.to_string(),
+            last_t: None,
+        }
+    }
+
+    /// Returns whether to keep the sample (and records it in `info`).
+    pub fn push(
+        &mut self,
+        s: &Sample,
+        line: u64,
+        info: &mut SourceInfo,
+    ) -> Result<bool, FormatError> {
+        if !s.is_finite() {
+            info.missing_value_rows += 1;
+            return Ok(false);
+        }
+        if let Some(last) = self.last_t {
+            if s.t == last {
+                info.duplicates_dropped += 1;
+                return Ok(false);
+            }
+            if s.t < last {
+                if last - s.t > 1.0 {
+                    return Err(FormatError::TimeBackwards {
+                        file: self.file.clone(),
+                        line,
+                        by_s: last - s.t,
+                        from_s: last,
+                        to_s: s.t,
+                    });
+                }
+                info.backwards_dropped += 1;
+                return Ok(false);
+            }
+            let dt = s.t - last;
+            if dt > GAP_REPORT_S {
+                info.gap_count += 1;
+                if info.gaps.len() < 100 {
+                    info.gaps.push(Gap {
+                        start_s: last,
+                        length_s: dt,
+                    });
+                }
+            }
+        } else {
+            info.first_t = Some(s.t);
+        }
+        self.last_t = Some(s.t);
+        info.last_t = Some(s.t);
+        info.samples += 1;
+        Ok(true)
+    }
+}
+
+/// Per-format knowledge for a single-clock file.
+pub(crate) struct Setup {
+    pub spec: RowSpec,
+    pub accel: Hint<AccelUnit>,
+    pub gyro: Hint<GyroUnit>,
+    pub time: Hint<TimeUnit>,
+    /// Extra factor on the accelerometer (−1 for iOS sign).
+    pub acc_sign: f64,
+    pub info: SourceInfo,
+}
+
+/// Adds end-of-read notes on skipped rows.
+pub(crate) fn finish_notes(info: &mut SourceInfo) {
+    if info.missing_value_rows > 0 {
+        info.notes.push(format!(
+            "skipped {} rows with a missing (NaN/empty/null) required value",
+            info.missing_value_rows
+        ));
+    }
+    if info.short_rows > 0 {
+        info.notes.push(format!(
+            "skipped {} rows with too few fields (truncated or ragged rows)",
+            info.short_rows
+        ));
+    }
+    if info.duplicates_dropped > 0 {
+        info.notes.push(format!(
+            "dropped {} samples with a duplicate timestamp",
+            info.duplicates_dropped
+        ));
+    }
+    if info.backwards_dropped > 0 {
+        info.notes.push(format!(
+            "dropped {} samples whose time stepped backwards (jitter)",
+            info.backwards_dropped
+        ));
+    }
+    if info.gap_count > 0 {
+        let longest = info.gaps.iter().map(|g| g.length_s).fold(0.0, f64::max);
+        info.notes.push(format!(
+            "{} gaps longer than {GAP_REPORT_S} s (longest listed: {longest:.3} s)",
+            info.gap_count
+        ));
+    }
+}
+
+/// Reads all rows of a table (for in-memory formats).
+pub(crate) fn read_all_raw(
+    table: &mut Table,
+    spec: &RowSpec,
+    info: &mut SourceInfo,
+) -> Result<Vec<RawRow>, FormatError> {
+    let mut out = Vec::new();
+    let mut idx = 0;
+    while let Some(o) = read_raw_row(table, spec, &mut idx)? {
+        match o {
+            RowOutcome::Row(r) => out.push(r),
+            RowOutcome::Missing => info.missing_value_rows += 1,
+            RowOutcome::Short => info.short_rows += 1,
+        }
+    }
+    Ok(out)
+}
+
+/// The streaming reader behind [`Inner::Stream`].
+pub(crate) struct SingleStream {
+    table: Table,
+    spec: RowSpec,
+    conv: Conv,
+    buffered: VecDeque<RawRow>,
+    cleaner: Cleaner,
+    row_index: u64,
+    done: bool,
+}
+
+impl SingleStream {
+    pub fn next_sample(&mut self, info: &mut SourceInfo) -> Option<Result<Sample, FormatError>> {
+        loop {
+            if self.done {
+                return None;
+            }
+            let raw = match self.buffered.pop_front() {
+                Some(r) => r,
+                None => match read_raw_row(&mut self.table, &self.spec, &mut self.row_index) {
+                    Err(e) => {
+                        self.done = true;
+                        return Some(Err(e));
+                    }
+                    Ok(None) => {
+                        self.done = true;
+                        finish_notes(info);
+                        return None;
+                    }
+                    Ok(Some(RowOutcome::Missing)) => {
+                        info.missing_value_rows += 1;
+                        continue;
+                    }
+                    Ok(Some(RowOutcome::Short)) => {
+                        info.short_rows += 1;
+                        continue;
+                    }
+                    Ok(Some(RowOutcome::Row(r))) => r,
+                },
+            };
+            let s = self.conv.apply(&raw);
+            match self.cleaner.push(&s, raw.line, info) {
+                Ok(true) => return Some(Ok(s)),
+                Ok(false) => continue,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+}
+
+/// Decides units from the first rows and returns a (streamed or, for short
+/// files, in-memory) recording.
+pub(crate) fn start(
+    mut table: Table,
+    setup: Setup,
+    opts: &ReadOptions,
+) -> Result<Recording, FormatError> {
+    let Setup {
+        spec,
+        accel,
+        gyro,
+        time,
+        acc_sign,
+        mut info,
+    } = setup;
+    let mut prefix = VecDeque::new();
+    let mut row_index = 0;
+    let mut eof = false;
+    while prefix.len() < DETECT_ROWS {
+        match read_raw_row(&mut table, &spec, &mut row_index)? {
+            None => {
+                eof = true;
+                break;
+            }
+            Some(RowOutcome::Row(r)) => prefix.push_back(r),
+            Some(RowOutcome::Missing) => info.missing_value_rows += 1,
+            Some(RowOutcome::Short) => info.short_rows += 1,
+        }
+    }
+    let accs: Vec<[f64; 3]> = prefix.iter().map(|r| r.acc).collect();
+    let (au, arep) = units::decide_accel(opts.accel_unit, &accel, &accs, &mut info.notes);
+    info.accel = arep;
+    let mut conv = Conv {
+        time_scale: 1.0,
+        acc_scale: au.to_si() * acc_sign,
+        gyro_scale: 1.0,
+    };
+    if spec.gyro.is_some() {
+        let gs: Vec<[f64; 3]> = prefix.iter().filter_map(|r| r.gyro).collect();
+        let (gu, grep) = units::decide_gyro(opts.gyro_unit, &gyro, &gs);
+        conv.gyro_scale = gu.to_si();
+        info.gyro = Some(grep);
+    }
+    match spec.time {
+        TimeCol::Numeric(_) => {
+            let ts: Vec<f64> = prefix.iter().map(|r| r.t).collect();
+            let (tu, trep) = units::decide_time(opts.time_unit, &time, &ts);
+            conv.time_scale = tu.to_si();
+            info.time = trep;
+        }
+        TimeCol::DateTime(_) => {
+            info.time = crate::UnitReport {
+                unit: "date-time".into(),
+                reason: "time column holds date-time text (device wall clock, no zone); read as seconds since 1970 of that clock".into(),
+            };
+        }
+        TimeCol::Rate(hz) => {
+            info.time = crate::UnitReport {
+                unit: "rate".into(),
+                reason: format!("no time column; t = row number / {hz} Hz (from --rate)"),
+            };
+        }
+    }
+    let ts: Vec<f64> = prefix.iter().map(|r| r.t * conv.time_scale).collect();
+    info.accel_rate_hz = units::rate_hz(&ts);
+    if spec.gyro.is_some() {
+        info.gyro_rate_hz = info.accel_rate_hz;
+        info.clock_merge =
+            "one clock: accelerometer and gyroscope share each row's timestamp".into();
+    } else {
+        info.clock_merge = "one clock (no gyroscope)".into();
+    }
+    let mut cleaner = Cleaner::new(&table.name);
+    if eof {
+        let mut out = Vec::with_capacity(prefix.len());
+        for r in &prefix {
+            let s = conv.apply(r);
+            if cleaner.push(&s, r.line, &mut info)? {
+                out.push(s);
+            }
+        }
+        if out.len() < 2 {
+            let detail = if info.missing_value_rows > 0 && prefix.is_empty() {
+                format!(
+                    " (every data row has a missing value: {} rows with NaN/empty cells)",
+                    info.missing_value_rows
+                )
+            } else if info.duplicates_dropped > 0 {
+                format!(
+                    " ({} duplicate timestamps dropped)",
+                    info.duplicates_dropped
+                )
+            } else {
+                String::new()
+            };
+            return Err(FormatError::TooFewSamples {
+                file: table.name.clone(),
+                found: out.len(),
+                detail,
+            });
+        }
+        finish_notes(&mut info);
+        return Ok(Recording {
+            info,
+            inner: Inner::Memory(out.into_iter()),
+        });
+    }
+    Ok(Recording {
+        info,
+        inner: Inner::Stream(Box::new(SingleStream {
+            table,
+            spec,
+            conv,
+            buffered: prefix,
+            cleaner,
+            row_index,
+            done: false,
+        })),
+    })
+}

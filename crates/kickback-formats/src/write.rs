@@ -1,0 +1,1 @@
+//! Writers (see below).
