@@ -60,6 +60,24 @@ impl Analyzer {
         }
     }
 
+    /// Also queue [`Event::Elevation`] for every point of the internal
+    /// 100 Hz grid (off by default; for plotting). Reports built with
+    /// [`Analysis::from_events`] are the same either way.
+    ///
+    /// ```
+    /// use kickback::{Analyzer, Event, Sample, Settings};
+    /// let mut a = Analyzer::new(Settings::default()).unwrap();
+    /// a.set_trace(true);
+    /// for i in 0..100 {
+    ///     a.push(Sample::new(i as f64 / 50.0, [0.0, 9.81, 0.0], Some([0.0; 3])));
+    /// }
+    /// let trace = a.drain().filter(|e| matches!(e, Event::Elevation { .. })).count();
+    /// assert!(trace > 150);
+    /// ```
+    pub fn set_trace(&mut self, on: bool) {
+        self.pipeline.set_trace(on);
+    }
+
     /// Takes the oldest queued event.
     pub fn poll(&mut self) -> Option<Event> {
         self.events.pop_front()

@@ -26,4 +26,12 @@ pub enum Event {
     Warning(Warning),
     /// The stream has ended; whole-stream figures.
     Finished(StreamStats),
+    /// The leg's elevation at one point of the internal 100 Hz grid; only
+    /// when asked for with [`crate::Analyzer::set_trace`] (for plots).
+    Elevation {
+        /// Time, s from the first sample.
+        t_s: f64,
+        /// Elevation from the rest pose, degrees (+ is the kick's direction).
+        deg: f64,
+    },
 }

@@ -243,7 +243,7 @@ impl Analysis {
     pub fn observe(&mut self, event: &crate::Event) {
         use crate::Event;
         match event {
-            Event::RepStarted { .. } => {}
+            Event::RepStarted { .. } | Event::Elevation { .. } => {}
             Event::RepCompleted(rep) => {
                 self.summary.add(rep);
                 self.reps.push(rep.clone());

@@ -121,6 +121,7 @@ pub(crate) struct Pipeline {
     sum_dt: f64,
     n_dt: u64,
     warned: [u32; KINDS.len()],
+    trace: bool,
     // --- grid ---
     /// Grid index of the next grid point, counted from `grid_origin`.
     grid_k: u64,
@@ -167,6 +168,7 @@ impl Pipeline {
             sum_dt: 0.0,
             n_dt: 0,
             warned: [0; KINDS.len()],
+            trace: false,
             grid_k: 0,
             grid_origin: 0.0,
             frame: ElevationFrame::default(),
@@ -189,6 +191,10 @@ impl Pipeline {
             set_end: 0.0,
             set_reps: 0,
         }
+    }
+
+    pub(crate) fn set_trace(&mut self, on: bool) {
+        self.trace = on;
     }
 
     fn warn(&mut self, out: &mut VecDeque<Event>, kind: &'static str, t: Option<f64>, msg: String) {
@@ -370,6 +376,9 @@ impl Pipeline {
             return;
         };
 
+        if self.trace {
+            out.push_back(Event::Elevation { t_s: t, deg: e });
+        }
         let e_f = self.e_lp.step(e);
         let v = self.e_lp_prev.map_or(0.0, |p| (e_f - p) / DT);
         self.e_lp_prev = Some(e_f);
@@ -774,6 +783,8 @@ impl Pipeline {
             samples: self.samples,
             gyroscope: self.has_gyro == Some(true),
         }));
+        let trace = self.trace;
         *self = Pipeline::new(self.settings.clone());
+        self.trace = trace;
     }
 }
