@@ -1,0 +1,523 @@
+//! Scoring the analyzer against the simulator's truth.
+//!
+//! A detected rep *matches* a true rep when its `peak_s` falls inside the
+//! true rep's `[start_s, end_s]`; matching is one-to-one and greedy in time
+//! (detected reps in order of `peak_s`, each taking the earliest unmatched
+//! true rep that contains its peak). Faults are scored over matched pairs;
+//! an unmatched detected rep with a fault is a false positive for it, an
+//! unmatched true rep with a fault a false negative.
+//!
+//! ```
+//! use kickback_sim::{eval, generate, Scenario};
+//! let rec = generate(Scenario::Clean, 1);
+//! let score = eval::score(&rec.truth, &[]); // an analyzer that finds nothing
+//! assert_eq!(score.detected_reps, 0);
+//! assert_eq!(score.count_error, -(rec.truth.reps.len() as i64));
+//! let report = eval::EvalReport::from_scores(vec![score], vec![]);
+//! assert_eq!(report.overall.rep_recall, Some(0.0));
+//! println!("{report}");
+//! ```
+
+use crate::{SimError, Truth};
+use kickback::{Fault, Rep};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// True/false positives and false negatives of one fault.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Confusion {
+    /// Flagged and true.
+    pub tp: usize,
+    /// Flagged, not true (or flagged on an unmatched detection).
+    pub fp: usize,
+    /// True, not flagged (or on a missed rep).
+    #[serde(rename = "fn")]
+    pub fn_: usize,
+}
+
+impl Confusion {
+    fn add(&mut self, o: &Confusion) {
+        self.tp += o.tp;
+        self.fp += o.fp;
+        self.fn_ += o.fn_;
+    }
+    /// tp / (tp + fp); `None` when nothing was flagged.
+    pub fn precision(&self) -> Option<f64> {
+        ratio(self.tp, self.tp + self.fp)
+    }
+    /// tp / (tp + fn); `None` when nothing was true.
+    pub fn recall(&self) -> Option<f64> {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+    /// Harmonic mean of precision and recall; `None` if either is.
+    pub fn f1(&self) -> Option<f64> {
+        let (p, r) = (self.precision()?, self.recall()?);
+        Some(if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        })
+    }
+}
+
+fn ratio(a: usize, b: usize) -> Option<f64> {
+    (b > 0).then(|| a as f64 / b as f64)
+}
+
+/// The score of one recording.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RecordingScore {
+    /// Recording name (file stem).
+    pub name: String,
+    /// Concrete scenario.
+    pub scenario: String,
+    /// True reps.
+    pub true_reps: usize,
+    /// Detected reps.
+    pub detected_reps: usize,
+    /// Detected − true.
+    pub count_error: i64,
+    /// Matched pairs.
+    pub matched: usize,
+    /// Per fault, keyed by its snake_case name.
+    pub faults: BTreeMap<String, Confusion>,
+    /// Index pairs (true rep index, detected rep index), 1-based.
+    pub pairs: Vec<(usize, usize)>,
+}
+
+/// Scores one recording's detected reps against its truth.
+pub fn score(truth: &Truth, detected: &[Rep]) -> RecordingScore {
+    let mut order: Vec<usize> = (0..detected.len()).collect();
+    order.sort_by(|&a, &b| detected[a].peak_s.total_cmp(&detected[b].peak_s));
+    let mut true_used = vec![false; truth.reps.len()];
+    let mut det_match: Vec<Option<usize>> = vec![None; detected.len()];
+    for &d in &order {
+        let p = detected[d].peak_s;
+        if let Some(t) = (0..truth.reps.len())
+            .find(|&t| !true_used[t] && truth.reps[t].start_s <= p && p <= truth.reps[t].end_s)
+        {
+            true_used[t] = true;
+            det_match[d] = Some(t);
+        }
+    }
+    let mut faults = BTreeMap::new();
+    for f in Fault::ALL {
+        let mut c = Confusion::default();
+        for (d, m) in det_match.iter().enumerate() {
+            let flagged = detected[d].has(f);
+            match m {
+                Some(t) => {
+                    let truly = truth.reps[*t].has(f);
+                    match (flagged, truly) {
+                        (true, true) => c.tp += 1,
+                        (true, false) => c.fp += 1,
+                        (false, true) => c.fn_ += 1,
+                        _ => {}
+                    }
+                }
+                None if flagged => c.fp += 1,
+                None => {}
+            }
+        }
+        for (t, used) in true_used.iter().enumerate() {
+            if !used && truth.reps[t].has(f) {
+                c.fn_ += 1;
+            }
+        }
+        faults.insert(f.as_str().to_string(), c);
+    }
+    let mut pairs: Vec<(usize, usize)> = det_match
+        .iter()
+        .enumerate()
+        .filter_map(|(d, m)| m.map(|t| (truth.reps[t].index, detected[d].index)))
+        .collect();
+    pairs.sort();
+    RecordingScore {
+        name: format!("{}_{}", truth.scenario, truth.seed),
+        scenario: truth.scenario.clone(),
+        true_reps: truth.reps.len(),
+        detected_reps: detected.len(),
+        count_error: detected.len() as i64 - truth.reps.len() as i64,
+        matched: pairs.len(),
+        faults,
+        pairs,
+    }
+}
+
+/// Figures over a group of recordings.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[non_exhaustive]
+pub struct Aggregate {
+    /// Recordings scored.
+    pub recordings: usize,
+    /// Share of recordings with the exact rep count.
+    pub exact_count_rate: Option<f64>,
+    /// Share with the count within ±1.
+    pub within_one_rate: Option<f64>,
+    /// Mean |detected − true|.
+    pub mean_abs_count_error: Option<f64>,
+    /// True reps.
+    pub true_reps: usize,
+    /// Detected reps.
+    pub detected_reps: usize,
+    /// Matched pairs.
+    pub matched_reps: usize,
+    /// matched / detected.
+    pub rep_precision: Option<f64>,
+    /// matched / true.
+    pub rep_recall: Option<f64>,
+    /// Per fault: counts and precision / recall / F1.
+    pub faults: BTreeMap<String, FaultStats>,
+}
+
+/// Counts and rates for one fault.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FaultStats {
+    /// Summed counts.
+    #[serde(flatten)]
+    pub counts: Confusion,
+    /// Precision.
+    pub precision: Option<f64>,
+    /// Recall.
+    pub recall: Option<f64>,
+    /// F1.
+    pub f1: Option<f64>,
+}
+
+impl Aggregate {
+    fn of<'a>(scores: impl IntoIterator<Item = &'a RecordingScore>) -> Aggregate {
+        let mut a = Aggregate::default();
+        let (mut exact, mut within, mut abs_err) = (0usize, 0usize, 0u64);
+        let mut conf: BTreeMap<String, Confusion> = Fault::ALL
+            .iter()
+            .map(|f| (f.as_str().to_string(), Confusion::default()))
+            .collect();
+        for s in scores {
+            a.recordings += 1;
+            exact += (s.count_error == 0) as usize;
+            within += (s.count_error.abs() <= 1) as usize;
+            abs_err += s.count_error.unsigned_abs();
+            a.true_reps += s.true_reps;
+            a.detected_reps += s.detected_reps;
+            a.matched_reps += s.matched;
+            for (k, c) in &s.faults {
+                conf.entry(k.clone()).or_default().add(c);
+            }
+        }
+        a.exact_count_rate = ratio(exact, a.recordings);
+        a.within_one_rate = ratio(within, a.recordings);
+        a.mean_abs_count_error = (a.recordings > 0).then(|| abs_err as f64 / a.recordings as f64);
+        a.rep_precision = ratio(a.matched_reps, a.detected_reps);
+        a.rep_recall = ratio(a.matched_reps, a.true_reps);
+        a.faults = conf
+            .into_iter()
+            .map(|(k, c)| {
+                (
+                    k,
+                    FaultStats {
+                        counts: c,
+                        precision: c.precision(),
+                        recall: c.recall(),
+                        f1: c.f1(),
+                    },
+                )
+            })
+            .collect();
+        a
+    }
+}
+
+/// A recording that could not be scored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    /// Recording name (truth file stem) or path.
+    pub name: String,
+    /// What went wrong.
+    pub error: String,
+}
+
+/// The evaluation of a corpus. `Display` prints a table; `Serialize` gives
+/// the same figures as JSON (`--json`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct EvalReport {
+    /// Over every scored recording.
+    pub overall: Aggregate,
+    /// Per concrete scenario.
+    pub by_scenario: BTreeMap<String, Aggregate>,
+    /// Per recording, in name order.
+    pub recordings: Vec<RecordingScore>,
+    /// Recordings that could not be read or analysed.
+    pub failures: Vec<Failure>,
+}
+
+impl EvalReport {
+    /// Aggregates per-recording scores.
+    pub fn from_scores(mut recordings: Vec<RecordingScore>, failures: Vec<Failure>) -> EvalReport {
+        recordings.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut by: BTreeMap<String, Vec<&RecordingScore>> = BTreeMap::new();
+        for r in &recordings {
+            by.entry(r.scenario.clone()).or_default().push(r);
+        }
+        EvalReport {
+            overall: Aggregate::of(&recordings),
+            by_scenario: by.into_iter().map(|(k, v)| (k, Aggregate::of(v))).collect(),
+            recordings,
+            failures,
+        }
+    }
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or("—".to_string(), |v| format!("{:.1}%", 100.0 * v))
+}
+
+impl std::fmt::Display for EvalReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut rows: Vec<(&str, &Aggregate)> = self
+            .by_scenario
+            .iter()
+            .map(|(k, v)| (k.as_str(), v))
+            .collect();
+        rows.push(("overall", &self.overall));
+        writeln!(
+            f,
+            "{:<12} {:>5} {:>7} {:>7} {:>7} {:>6} {:>6} {:>7} {:>7}",
+            "scenario", "recs", "exact", "±1", "MAE", "true", "found", "rep P", "rep R"
+        )?;
+        for (name, a) in &rows {
+            writeln!(
+                f,
+                "{:<12} {:>5} {:>7} {:>7} {:>7} {:>6} {:>6} {:>7} {:>7}",
+                name,
+                a.recordings,
+                pct(a.exact_count_rate),
+                pct(a.within_one_rate),
+                a.mean_abs_count_error
+                    .map_or("—".into(), |v| format!("{v:.2}")),
+                a.true_reps,
+                a.detected_reps,
+                pct(a.rep_precision),
+                pct(a.rep_recall)
+            )?;
+        }
+        writeln!(f)?;
+        writeln!(
+            f,
+            "{:<12} {:<21} {:>5} {:>5} {:>5} {:>7} {:>7} {:>7}",
+            "scenario", "fault", "TP", "FP", "FN", "P", "R", "F1"
+        )?;
+        for (name, a) in &rows {
+            for (fault, s) in &a.faults {
+                writeln!(
+                    f,
+                    "{:<12} {:<21} {:>5} {:>5} {:>5} {:>7} {:>7} {:>7}",
+                    name,
+                    fault,
+                    s.counts.tp,
+                    s.counts.fp,
+                    s.counts.fn_,
+                    pct(s.precision),
+                    pct(s.recall),
+                    pct(s.f1)
+                )?;
+            }
+        }
+        if !self.failures.is_empty() {
+            writeln!(f, "\n{} recording(s) failed:", self.failures.len())?;
+            for x in &self.failures {
+                writeln!(f, "  {}: {}", x.name, x.error)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Finds the recording that belongs to `<dir>/<name>.truth.json`: a file
+/// `<name>.*` other than the truth file, or a folder `<name>/`.
+fn find_recording(dir: &Path, name: &str, entries: &[PathBuf]) -> Option<PathBuf> {
+    let folder = dir.join(name);
+    let prefix = format!("{name}.");
+    let mut files: Vec<&PathBuf> = entries
+        .iter()
+        .filter(|p| {
+            let f = p
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            f.starts_with(&prefix)
+                && !f.ends_with(".truth.json")
+                && !f.starts_with('.')
+                && p.is_file()
+        })
+        .collect();
+    files.sort();
+    files
+        .first()
+        .map(|p| (*p).clone())
+        .or_else(|| folder.is_dir().then_some(folder))
+}
+
+/// Scores every `*.truth.json` in `dir` with its recording, running
+/// `analyze` on each recording (in parallel). A truth file that cannot be
+/// parsed, a missing recording or an `analyze` error is listed as a failure.
+/// Fails only if `dir` cannot be listed.
+pub fn evaluate_dir(
+    dir: &Path,
+    analyze: impl Fn(&Path, &Truth) -> Result<Vec<Rep>, String> + Sync,
+) -> Result<EvalReport, SimError> {
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| SimError::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    let mut truths: Vec<(String, PathBuf)> = entries
+        .iter()
+        .filter_map(|p| {
+            let f = p.file_name()?.to_string_lossy().into_owned();
+            let name = f.strip_suffix(".truth.json")?;
+            (!name.is_empty() && !f.starts_with('.')).then(|| (name.to_string(), p.clone()))
+        })
+        .collect();
+    truths.sort();
+    let results: Vec<Result<RecordingScore, Failure>> = truths
+        .par_iter()
+        .map(|(name, path)| {
+            let fail = |error: String| Failure {
+                name: name.clone(),
+                error,
+            };
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| fail(format!("cannot read truth: {e}")))?;
+            let truth: Truth =
+                serde_json::from_str(&text).map_err(|e| fail(format!("invalid truth: {e}")))?;
+            let rec = find_recording(dir, name, &entries)
+                .ok_or_else(|| fail("no recording beside the truth file".into()))?;
+            let reps = analyze(&rec, &truth).map_err(fail)?;
+            let mut s = score(&truth, &reps);
+            s.name = name.clone();
+            Ok(s)
+        })
+        .collect();
+    let mut scores = Vec::new();
+    let mut failures = Vec::new();
+    for r in results {
+        match r {
+            Ok(s) => scores.push(s),
+            Err(f) => failures.push(f),
+        }
+    }
+    Ok(EvalReport::from_scores(scores, failures))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{generate_with, write_corpus_with, Scenario, SimOptions, TruthRep};
+
+    fn rep(index: usize, t: &TruthRep, peak_shift: f64, faults: &[Fault]) -> Rep {
+        let v = serde_json::json!({
+            "index": index, "set": t.set, "start_s": t.start_s, "peak_s": t.peak_s + peak_shift,
+            "end_s": t.end_s, "range_deg": t.range_deg, "peak_elevation_deg": t.peak_elevation_deg,
+            "concentric_s": 1.0, "hold_s": 0.5, "eccentric_s": 1.5, "peak_velocity_dps": 80.0,
+            "peak_eccentric_velocity_dps": 60.0, "windup_deg": 0.0,
+            "faults": faults,
+            "momentum": {"fast_concentric": false, "high_peak_velocity": false, "no_hold": false,
+                          "windup": false, "fast_drop": false, "score": 0.0}
+        });
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn perfect(truth: &Truth) -> Vec<Rep> {
+        truth
+            .reps
+            .iter()
+            .enumerate()
+            .map(|(i, t)| rep(i + 1, t, 0.0, &t.faults))
+            .collect()
+    }
+
+    #[test]
+    fn perfect_detection_scores_perfectly() {
+        let rec = generate_with(Scenario::Mixed, 5, &SimOptions::compact());
+        let s = score(&rec.truth, &perfect(&rec.truth));
+        assert_eq!((s.count_error, s.matched), (0, rec.truth.reps.len()));
+        for c in s.faults.values() {
+            assert_eq!(c.fp + c.fn_, 0);
+        }
+        let total_tp: usize = s.faults.values().map(|c| c.tp).sum();
+        assert!(total_tp > 0);
+    }
+
+    #[test]
+    fn misses_extras_and_wrong_faults_are_counted() {
+        let rec = generate_with(Scenario::Mixed, 5, &SimOptions::compact());
+        let t = &rec.truth;
+        let lumbar = t
+            .reps
+            .iter()
+            .position(|r| r.has(Fault::LumbarOverextension))
+            .expect("a lumbar rep");
+        let mut det: Vec<Rep> = Vec::new();
+        for (i, r) in t.reps.iter().enumerate() {
+            if i == lumbar {
+                continue; // missed: one FN for lumbar
+            }
+            let mut f = r.faults.clone();
+            if i == 0 && !f.contains(&Fault::Momentum) {
+                f.insert(0, Fault::Momentum); // wrong flag: one FP
+            }
+            det.push(rep(det.len() + 1, r, 0.0, &f));
+        }
+        // an extra detection during the rest, flagged partial: one FP, unmatched
+        let last = t.reps.last().unwrap();
+        det.push(rep(det.len() + 1, last, 10.0, &[Fault::PartialRange]));
+        let s = score(t, &det);
+        assert_eq!(s.matched, t.reps.len() - 1);
+        assert_eq!(s.count_error, 0);
+        assert_eq!(s.faults["lumbar_overextension"].fn_, 1);
+        assert_eq!(s.faults["partial_range"].fp, 1);
+        let report = EvalReport::from_scores(vec![s], vec![]);
+        let a = &report.overall;
+        assert_eq!(a.exact_count_rate, Some(1.0));
+        assert!(a.rep_recall.unwrap() < 1.0 && a.rep_precision.unwrap() < 1.0);
+        let text = report.to_string();
+        assert!(
+            text.contains("lumbar_overextension") && text.contains("mixed"),
+            "{text}"
+        );
+        let json = serde_json::to_value(&report).unwrap();
+        assert!(json["by_scenario"]["mixed"]["faults"]["momentum"]["fn"].is_number());
+    }
+
+    #[test]
+    fn evaluate_dir_finds_recordings_and_lists_failures() {
+        let dir = tempfile::tempdir().unwrap();
+        write_corpus_with(dir.path(), Scenario::Clean, 2, 3, &SimOptions::compact()).unwrap();
+        // an orphan truth file and a broken one
+        std::fs::copy(
+            dir.path().join("clean_0000.truth.json"),
+            dir.path().join("orphan.truth.json"),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("broken.truth.json"), "{").unwrap();
+        std::fs::write(dir.path().join("broken.csv"), "time_s\n").unwrap();
+        let report = evaluate_dir(dir.path(), |path, truth| {
+            assert!(path.extension().is_some_and(|e| e == "csv"));
+            Ok(perfect(truth))
+        })
+        .unwrap();
+        assert_eq!(report.recordings.len(), 2);
+        assert_eq!(report.overall.exact_count_rate, Some(1.0));
+        let names: Vec<_> = report.failures.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["broken", "orphan"]);
+        let err = evaluate_dir(dir.path(), |_, _| Err("cannot parse".to_string())).unwrap();
+        assert_eq!(err.failures.len(), 4);
+        assert!(evaluate_dir(&dir.path().join("missing"), |_, _| Ok(vec![])).is_err());
+    }
+}

@@ -1,0 +1,885 @@
+//! Kinematics of the instrumented shank, built at 1 kHz.
+//!
+//! Every activity is a *segment* that appends the shank's world orientation
+//! and the sensor point's world velocity for each 1 ms step. Segments start
+//! and end at rest in a known pose, so orientation is continuous and the
+//! velocity (from which the acceleration is differentiated) has no jumps.
+//!
+//! World frame: `x` forward (the way the person faces at heading 0), `y` left,
+//! `z` up. Shank frame: `z` along the shank from the ankle towards the knee,
+//! `x` forward when the shank is vertical. A shank inclined by θ (positive =
+//! foot behind the body) is `Rz(heading)·Ry(θ)`.
+
+use crate::rng::{normal, uniform};
+use crate::truth::{ActivityKind, RepStyle};
+use nalgebra::{UnitQuaternion, Vector3};
+use rand_chacha::ChaCha8Rng;
+
+/// Internal simulation rate, Hz. Fast enough for 20–50 ms impact transients
+/// (BIOMECHANICS §5.1 "stack drop") and 400 Hz output.
+pub(crate) const SIM_HZ: f64 = 1000.0;
+/// Internal step, s.
+pub(crate) const DT: f64 = 1.0 / SIM_HZ;
+/// Standard gravity, m/s².
+pub(crate) const G: f64 = kickback::STANDARD_GRAVITY;
+
+/// Minimum-jerk position profile x(τ) = 10τ³ − 15τ⁴ + 6τ⁵ on τ ∈ [0, 1]
+/// (BIOMECHANICS §2.2; peak velocity 1.875·A/D at τ = 0.5).
+pub fn min_jerk(tau: f64) -> f64 {
+    let t = tau.clamp(0.0, 1.0);
+    t * t * t * (10.0 + t * (-15.0 + 6.0 * t))
+}
+
+pub(crate) fn rx(a: f64) -> UnitQuaternion<f64> {
+    UnitQuaternion::from_axis_angle(&Vector3::x_axis(), a)
+}
+pub(crate) fn ry(a: f64) -> UnitQuaternion<f64> {
+    UnitQuaternion::from_axis_angle(&Vector3::y_axis(), a)
+}
+pub(crate) fn rz(a: f64) -> UnitQuaternion<f64> {
+    UnitQuaternion::from_axis_angle(&Vector3::z_axis(), a)
+}
+
+/// Signed inclination of a shank-up vector expressed in the heading frame:
+/// the angle from vertical, positive when the foot is behind the knee.
+pub(crate) fn inclination_deg(z: &Vector3<f64>) -> f64 {
+    let a = z.z.clamp(-1.0, 1.0).acos().to_degrees();
+    if z.x < 0.0 {
+        -a
+    } else {
+        a
+    }
+}
+
+/// The person's leg and the strap (BIOMECHANICS §4, §5.1).
+#[derive(Debug, Clone)]
+pub(crate) struct Body {
+    pub height: f64,
+    pub thigh: f64,
+    pub shank: f64,
+    /// Ankle joint height above the floor, 0.039·H (§4).
+    pub ankle_h: f64,
+    /// Foot length, 0.152·H (§4).
+    pub foot: f64,
+    /// Sensor above the ankle along the shank, m.
+    pub sensor_d: f64,
+    /// Lever arm of the sensor off the shank axis (shank frame), m.
+    pub lever: Vector3<f64>,
+    /// Foot turn-out: rotation about the shank axis.
+    pub turnout: UnitQuaternion<f64>,
+}
+
+impl Body {
+    fn sensor_local(&self) -> Vector3<f64> {
+        Vector3::new(self.lever.x, self.lever.y, self.sensor_d + self.lever.z)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct RawRep {
+    pub set: usize,
+    pub start: f64,
+    pub peak: f64,
+    pub end: f64,
+    pub range: f64,
+    pub peak_elev: f64,
+    pub style: RepStyle,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct RawActivity {
+    pub kind: ActivityKind,
+    pub start: f64,
+    pub end: f64,
+}
+
+/// Appends kinematics segment by segment.
+pub(crate) struct Builder<'b> {
+    pub body: &'b Body,
+    /// Bone orientation (shank · turn-out) in the world, per step.
+    pub q: Vec<UnitQuaternion<f64>>,
+    /// Sensor-point velocity in the world, m/s, per step.
+    pub vel: Vec<Vector3<f64>>,
+    /// Extra acceleration (impacts) in the world, m/s², per step.
+    pub extra: Vec<Vector3<f64>>,
+    /// Current heading (yaw), rad.
+    pub heading: f64,
+    /// Shank inclination when standing upright, deg.
+    pub stand_incl: f64,
+    pub reps: Vec<RawRep>,
+    pub activities: Vec<RawActivity>,
+}
+
+impl<'b> Builder<'b> {
+    pub fn new(body: &'b Body, heading: f64, stand_incl: f64) -> Self {
+        Builder {
+            body,
+            q: Vec::new(),
+            vel: Vec::new(),
+            extra: Vec::new(),
+            heading,
+            stand_incl,
+            reps: Vec::new(),
+            activities: Vec::new(),
+        }
+    }
+
+    /// Current time, s.
+    pub fn now(&self) -> f64 {
+        self.q.len() as f64 * DT
+    }
+
+    fn activity(&mut self, kind: ActivityKind, start: f64, end: f64) {
+        self.activities.push(RawActivity { kind, start, end });
+    }
+
+    /// Appends shank orientations with the ankle positions they belong to;
+    /// velocity of the sensor point is differentiated within the segment.
+    fn push_chain(&mut self, ankles: &[Vector3<f64>], qs: &[UnitQuaternion<f64>]) {
+        let s = self.body.sensor_local();
+        let turn = self.body.turnout;
+        let p: Vec<Vector3<f64>> = ankles
+            .iter()
+            .zip(qs)
+            .map(|(a, q)| a + (q * turn) * s)
+            .collect();
+        let v = differentiate(&p);
+        self.push_raw(qs, &v);
+    }
+
+    fn push_raw(&mut self, qs: &[UnitQuaternion<f64>], v: &[Vector3<f64>]) {
+        let turn = self.body.turnout;
+        for (q, v) in qs.iter().zip(v) {
+            self.q.push(q * turn);
+            self.vel.push(*v);
+            self.extra.push(Vector3::zeros());
+        }
+    }
+
+    /// Adds a zero-mean damped-sine transient of peak `amp` (m/s²) along
+    /// `dir` starting at step `i0`.
+    pub fn transient(&mut self, i0: usize, dir: Vector3<f64>, amp: f64, freq: f64, tau: f64) {
+        let n = (5.0 * tau * SIM_HZ) as usize;
+        // peak of e^{-t/τ} sin(2πft) to normalise
+        let w = 2.0 * std::f64::consts::PI * freq;
+        let tp = (w * tau).atan() / w;
+        let peak = (-tp / tau).exp() * (w * tp).sin();
+        for k in 0..n {
+            let i = i0 + k;
+            if i >= self.extra.len() {
+                break;
+            }
+            let t = k as f64 * DT;
+            self.extra[i] += dir * (amp / peak * (-t / tau).exp() * (w * t).sin());
+        }
+    }
+
+    /// Standing upright on both feet: the shank pivots about the ankle with
+    /// postural sway (ankle strategy, 0.1–0.6 Hz, ≈0.4° RMS [A]) and
+    /// `fidgets` small (< 5°) movements or weight shifts.
+    pub fn stand(&mut self, rng: &mut ChaCha8Rng, dur: f64, fidgets: usize) {
+        let n = (dur * SIM_HZ).round().max(2.0) as usize;
+        let t0 = self.now();
+        let sway_s = Sway::new(rng, 0.4);
+        let sway_l = Sway::new(rng, 0.3);
+        let mut fid = Vec::new();
+        for _ in 0..fidgets {
+            let d = uniform(rng, 0.6, 1.5);
+            let hold = if rng_bool(rng, 0.4) {
+                uniform(rng, 1.0, 4.0)
+            } else {
+                0.0
+            };
+            if dur < d + hold + 3.0 {
+                continue;
+            }
+            let start = uniform(rng, 1.0, dur - d - hold - 1.5);
+            let amp = uniform(rng, 1.5, 4.0) * if rng_bool(rng, 0.5) { 1.0 } else { -1.0 };
+            let lateral = rng_bool(rng, 0.4);
+            fid.push((start, d, hold, amp, lateral));
+            self.activity(ActivityKind::Fidget, t0 + start, t0 + start + d + hold);
+        }
+        let mut qs = Vec::with_capacity(n);
+        let mut ankles = Vec::with_capacity(n);
+        for i in 0..n {
+            let t = i as f64 * DT;
+            let env = ramp_env(t, dur, 0.5);
+            let mut th = self.stand_incl + env * sway_s.at(t);
+            let mut la = env * sway_l.at(t);
+            for &(s, d, hold, amp, lateral) in &fid {
+                let v = amp * out_and_back(t - s, d, hold);
+                if lateral {
+                    la += v;
+                } else {
+                    th += v;
+                }
+            }
+            qs.push(rz(self.heading) * rx(la.to_radians()) * ry(th.to_radians()));
+            ankles.push(Vector3::zeros());
+        }
+        self.push_chain(&ankles, &qs);
+        self.activity(ActivityKind::Stand, t0, self.now());
+    }
+
+    /// Turning in place by `dyaw` rad over `dur` s (the planted shank yaws).
+    pub fn turn(&mut self, dyaw: f64, dur: f64) {
+        let n = (dur * SIM_HZ).round().max(2.0) as usize;
+        let t0 = self.now();
+        let h0 = self.heading;
+        let th = self.stand_incl.to_radians();
+        let qs: Vec<_> = (0..n)
+            .map(|i| rz(h0 + dyaw * min_jerk(i as f64 / (n - 1) as f64)) * ry(th))
+            .collect();
+        let ankles = vec![Vector3::zeros(); n];
+        self.push_chain(&ankles, &qs);
+        self.heading = h0 + dyaw;
+        self.activity(ActivityKind::Stand, t0, self.now());
+    }
+
+    /// Walking for about `dur` s (BIOMECHANICS §2.4; gait geometry [D]):
+    /// stride period 0.95–1.2 s, stride length 0.72–0.85·H. In stance the foot
+    /// is planted and the shank pivots about the ankle while the hip moves
+    /// forward (two-link inverse kinematics), the heel rises about the toe
+    /// from 40% to 60% of the cycle; in swing the ankle follows a
+    /// minimum-jerk path lifted so the knee flexes ≈ 60°. The shank goes from
+    /// ≈ −20° at heel strike to ≈ +50° after toe-off; each heel strike adds a
+    /// 2–4 g transient along the shank. Gait initiation and termination are
+    /// 1 s blends from and to the standing pose.
+    pub fn walk(&mut self, rng: &mut ChaCha8Rng, dur: f64) {
+        let b = self.body;
+        let gait = Gait::new(
+            b,
+            uniform(rng, 0.95, 1.2),
+            uniform(rng, 0.72, 0.85) * b.height,
+        );
+        let n = (dur * SIM_HZ).round().max(2.0) as usize;
+        let t0 = self.now();
+        let i0 = self.q.len();
+        let hq = rz(self.heading);
+        let mut ankles = Vec::with_capacity(n);
+        let mut thetas = Vec::with_capacity(n);
+        for i in 0..n {
+            let (a, th) = gait.pose(i as f64 * DT);
+            ankles.push(hq * a);
+            thetas.push(th);
+        }
+        let s = b.sensor_local();
+        let p: Vec<_> = ankles
+            .iter()
+            .zip(&thetas)
+            .map(|(a, th)| a + (hq * ry(*th) * b.turnout) * s)
+            .collect();
+        let v = differentiate(&p);
+        let stand = self.stand_incl.to_radians();
+        let mut qs = Vec::with_capacity(n);
+        let mut vs = Vec::with_capacity(n);
+        let mut weights = Vec::with_capacity(n);
+        for i in 0..n {
+            let t = i as f64 * DT;
+            let w = ramp_env(t, dur, 1.0);
+            weights.push(w);
+            qs.push(hq * ry(stand + w * (thetas[i] - stand)));
+            vs.push(v[i] * w);
+        }
+        self.push_raw(&qs, &vs);
+        // heel strikes
+        let mut k = 1;
+        loop {
+            let t = k as f64 * gait.period;
+            if t >= dur - 0.1 {
+                break;
+            }
+            let i = (t * SIM_HZ) as usize;
+            if weights[i] > 0.5 {
+                let dir = qs[i] * Vector3::z();
+                let amp = uniform(rng, 2.0, 4.0) * G * weights[i];
+                self.transient(
+                    i0 + i,
+                    dir,
+                    amp,
+                    uniform(rng, 15.0, 30.0),
+                    uniform(rng, 0.008, 0.015),
+                );
+            }
+            k += 1;
+        }
+        self.activity(ActivityKind::Walking, t0, self.now());
+    }
+
+    /// Moves the shank from the standing pose into a kick posture (or back)
+    /// over `dur` s: shank inclination, knee flexion and hip height follow
+    /// minimum-jerk paths; the hip is the pivot.
+    pub fn posture_change(&mut self, from: Posture, to: Posture, dur: f64) {
+        let n = (dur * SIM_HZ).round().max(2.0) as usize;
+        let t0 = self.now();
+        let b = self.body;
+        let hq = rz(self.heading);
+        let mut qs = Vec::with_capacity(n);
+        let mut ankles = Vec::with_capacity(n);
+        for i in 0..n {
+            let u = min_jerk(i as f64 / (n - 1) as f64);
+            let th = (from.shank + u * (to.shank - from.shank)).to_radians();
+            let k = (from.knee + u * (to.knee - from.knee)).to_radians();
+            let hip = Vector3::new(0.0, 0.0, from.hip_z + u * (to.hip_z - from.hip_z));
+            let q = hq * ry(th);
+            let knee = hip - hq * (ry(th - k) * Vector3::z()) * b.thigh;
+            ankles.push(knee - q * Vector3::z() * b.shank);
+            qs.push(q);
+        }
+        self.push_chain(&ankles, &qs);
+        self.activity(ActivityKind::Stand, t0, self.now());
+    }
+
+    /// A set of the working leg (BIOMECHANICS §1.2, §1.3, §2.2, §5.1): the
+    /// leg hangs at the set's rest pose, then each planned rep is rendered,
+    /// checked numerically against the fault margins and appended.
+    pub fn kick_set(
+        &mut self,
+        rng: &mut ChaCha8Rng,
+        set: usize,
+        geo: &KickGeo,
+        reps: &[RenderedRep],
+    ) {
+        let b = self.body;
+        let lead_in = uniform(rng, 1.5, 3.0);
+        let lead_out = uniform(rng, 1.0, 2.0);
+        let mut drive_t: Vec<f64> = Vec::new(); // thigh drive, deg
+        let mut drive_s: Vec<f64> = Vec::new(); // shank drive, deg
+        let mut lumbo: Vec<f64> = Vec::new();
+        let pad = |v: &mut Vec<f64>, n: usize| v.extend(std::iter::repeat(0.0).take(n));
+        let n_in = (lead_in * SIM_HZ) as usize;
+        pad(&mut drive_t, n_in);
+        pad(&mut drive_s, n_in);
+        pad(&mut lumbo, n_in);
+        let t_set = self.now();
+        let i_set = self.q.len();
+        let mut touchdowns = Vec::new();
+        for r in reps {
+            let n_pause = (r.pause * SIM_HZ) as usize;
+            pad(&mut drive_t, n_pause);
+            pad(&mut drive_s, n_pause);
+            pad(&mut lumbo, n_pause);
+            let i_rep = drive_t.len();
+            for k in 0..r.main.len() {
+                let t = r.main[k] + r.lumbo[k];
+                drive_t.push(t);
+                drive_s.push(t + r.dk[k]);
+                lumbo.push(r.lumbo[k]);
+            }
+            if let Some(td) = r.touchdown {
+                touchdowns.push((i_rep + td.0, td.1, td.2, td.3));
+            }
+            self.reps.push(RawRep {
+                set,
+                start: t_set + i_rep as f64 * DT,
+                peak: t_set + (i_rep + r.peak_idx) as f64 * DT,
+                end: t_set + (i_rep + r.end_idx) as f64 * DT,
+                range: r.range,
+                peak_elev: r.peak_elev,
+                style: r.style,
+            });
+        }
+        let n_out = (lead_out * SIM_HZ) as usize;
+        pad(&mut drive_t, n_out);
+        pad(&mut drive_s, n_out);
+        pad(&mut lumbo, n_out);
+        // hanging sway (the loaded leg sways little, ≈0.3° RMS [A])
+        let sway = Sway::new(rng, 0.3);
+        let n = drive_t.len();
+        let dur = n as f64 * DT;
+        let hq = rz(self.heading);
+        let torso_up = Vector3::new(
+            geo.torso.to_radians().sin(),
+            0.0,
+            geo.torso.to_radians().cos(),
+        );
+        let pivot = torso_up * 0.10; // lumbosacral joint ≈ 10 cm above the hip [A]
+        let mut qs = Vec::with_capacity(n);
+        let mut ankles = Vec::with_capacity(n);
+        for i in 0..n {
+            let sw = ramp_env(i as f64 * DT, dur, 0.5) * sway.at(i as f64 * DT);
+            let (qt, qsh) = geo.orientations(drive_t[i] + sw, drive_s[i] + sw);
+            let hip = pivot + geo.axis_rot(lumbo[i]) * (-pivot);
+            let knee = hip - hq * (qt * Vector3::z()) * b.thigh;
+            let qsw = hq * qsh;
+            ankles.push(knee - qsw * Vector3::z() * b.shank);
+            qs.push(qsw);
+        }
+        self.push_chain(&ankles, &qs);
+        for (i, amp, f, tau) in touchdowns {
+            // the stack lands: a jolt along the cable (forward) and the shank
+            let dir =
+                (hq * Vector3::x() * 0.8 + self.q[i_set + i] * Vector3::z() * 0.6).normalize();
+            self.transient(i_set + i, dir, amp, f, tau);
+        }
+    }
+
+    /// The other leg's set: the instrumented leg is the stance leg in the
+    /// hinged stance (shank leaning forward a little over the planted foot),
+    /// perturbed by 1.5–4° in time with the other leg's reps [A].
+    pub fn other_leg_set(&mut self, rng: &mut ChaCha8Rng, profiles: &[RenderedRep]) {
+        let t0 = self.now();
+        let lean = uniform(rng, 2.0, 6.0);
+        let sgn = if rng_bool(rng, 0.5) { 1.0 } else { -1.0 };
+        let c_s = sgn * uniform(rng, 1.5, 3.5);
+        let c_l = uniform(rng, -1.5, 1.5);
+        let mut pert: Vec<f64> = Vec::new();
+        let n_in = (uniform(rng, 1.5, 3.0) * SIM_HZ) as usize;
+        pert.extend(std::iter::repeat(0.0).take(n_in));
+        for r in profiles {
+            pert.extend(std::iter::repeat(0.0).take((r.pause * SIM_HZ) as usize));
+            let amp = r.main.iter().cloned().fold(1.0, f64::max);
+            let boost = if r.style == RepStyle::Momentum {
+                1.3
+            } else {
+                1.0
+            };
+            pert.extend(r.main.iter().map(|m| (m / amp).clamp(-0.6, 1.0) * boost));
+        }
+        pert.extend(std::iter::repeat(0.0).take((uniform(rng, 1.0, 2.0) * SIM_HZ) as usize));
+        let n_tr = (uniform(rng, 0.8, 1.5) * SIM_HZ) as usize;
+        let n = pert.len() + 2 * n_tr;
+        let dur = n as f64 * DT;
+        let sway = Sway::new(rng, 0.3);
+        let hq = rz(self.heading);
+        let mut qs = Vec::with_capacity(n);
+        for i in 0..n {
+            let t = i as f64 * DT;
+            let base = if i < n_tr {
+                min_jerk(i as f64 / n_tr as f64)
+            } else if i >= n - n_tr {
+                1.0 - min_jerk((i - (n - n_tr)) as f64 / n_tr as f64)
+            } else {
+                1.0
+            };
+            let p = if i >= n_tr && i < n - n_tr {
+                pert[i - n_tr]
+            } else {
+                0.0
+            };
+            let th = self.stand_incl + base * lean + p * c_s + ramp_env(t, dur, 0.5) * sway.at(t);
+            let la = p * c_l;
+            qs.push(hq * rx(la.to_radians()) * ry(th.to_radians()));
+        }
+        let ankles = vec![Vector3::zeros(); n];
+        self.push_chain(&ankles, &qs);
+        self.activity(ActivityKind::OtherLeg, t0, self.now());
+    }
+}
+
+/// A pose at the ends of a posture change.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Posture {
+    /// Shank inclination, deg.
+    pub shank: f64,
+    /// Knee flexion, deg.
+    pub knee: f64,
+    /// Hip height relative to standing, m.
+    pub hip_z: f64,
+}
+
+/// Geometry of the kick: rest pose and the rotation axis.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KickGeo {
+    /// Rest shank inclination θ0, deg.
+    pub theta0: f64,
+    /// Knee flexion at rest, deg.
+    pub knee: f64,
+    /// Tilt of the rotation axis out of the horizontal (abduction), deg.
+    pub alpha: f64,
+    /// Torso hinge, deg (for the lumbosacral pivot).
+    pub torso: f64,
+}
+
+impl KickGeo {
+    /// Rotation by `deg` about the kick axis (the medio-lateral axis tilted
+    /// by α about the forward axis), in the heading frame.
+    pub fn axis_rot(&self, deg: f64) -> UnitQuaternion<f64> {
+        if self.alpha == 0.0 {
+            return ry(deg.to_radians());
+        }
+        let a = self.alpha.to_radians();
+        rx(a) * ry(deg.to_radians()) * rx(-a)
+    }
+
+    /// Thigh and shank orientations (heading frame) for the drive angles.
+    pub fn orientations(
+        &self,
+        drive_t: f64,
+        drive_s: f64,
+    ) -> (UnitQuaternion<f64>, UnitQuaternion<f64>) {
+        (
+            self.axis_rot(drive_t) * ry((self.theta0 - self.knee).to_radians()),
+            self.axis_rot(drive_s) * ry(self.theta0.to_radians()),
+        )
+    }
+
+    /// Elevation (deg) of the shank for a shank drive angle: its signed
+    /// inclination minus the rest inclination θ0.
+    pub fn elevation(&self, drive_s: f64) -> f64 {
+        if self.alpha == 0.0 {
+            return drive_s;
+        }
+        let z = self.axis_rot(drive_s) * ry(self.theta0.to_radians()) * Vector3::z();
+        inclination_deg(&z) - self.theta0
+    }
+}
+
+/// A planned rep's shape (degrees and seconds).
+#[derive(Debug, Clone)]
+pub(crate) struct RepShape {
+    pub style: RepStyle,
+    /// Bottom pause before the rep, s.
+    pub pause: f64,
+    /// Peak of the main (hip) drive, deg.
+    pub amp: f64,
+    pub windup: f64,
+    pub d_windup: f64,
+    pub d_con: f64,
+    pub d_hold: f64,
+    pub hold_bump: f64,
+    pub d_ecc: f64,
+    pub overshoot: f64,
+    pub d_return: f64,
+    /// Lumbopelvic add, deg, and the main-drive angle at which it starts.
+    pub lumbo_add: f64,
+    pub lumbo_on: f64,
+    pub lumbo_late: f64,
+    /// Knee flexion change at the top, deg.
+    pub dk: f64,
+    /// Touchdown transient (peak m/s², Hz, τ s).
+    pub touchdown: Option<(f64, f64, f64)>,
+}
+
+/// A rep rendered at 1 kHz, with its measured truth.
+#[derive(Debug, Clone)]
+pub(crate) struct RenderedRep {
+    pub style: RepStyle,
+    pub pause: f64,
+    pub main: Vec<f64>,
+    pub lumbo: Vec<f64>,
+    pub dk: Vec<f64>,
+    pub peak_idx: usize,
+    pub end_idx: usize,
+    pub range: f64,
+    pub peak_elev: f64,
+    pub touchdown: Option<(usize, f64, f64, f64)>,
+}
+
+impl RepShape {
+    /// Renders the drive profiles and measures the elevation numerically.
+    pub fn render(&self, geo: &KickGeo) -> RenderedRep {
+        let steps = |d: f64| ((d * SIM_HZ).round() as usize).max(1);
+        let mut main = Vec::new();
+        let n_w = if self.windup > 0.0 {
+            steps(self.d_windup)
+        } else {
+            0
+        };
+        for i in 0..n_w {
+            main.push(-self.windup * min_jerk((i + 1) as f64 / n_w as f64));
+        }
+        let e0 = -self.windup.max(0.0);
+        let n_c = steps(self.d_con);
+        for i in 0..n_c {
+            main.push(e0 + (self.amp - e0) * min_jerk((i + 1) as f64 / n_c as f64));
+        }
+        let i_con_end = main.len();
+        let n_h = (self.d_hold * SIM_HZ).round() as usize;
+        for i in 0..n_h {
+            main.push(
+                self.amp
+                    + self.hold_bump
+                        * (std::f64::consts::PI * (i + 1) as f64 / (n_h + 1) as f64).sin(),
+            );
+        }
+        let i_ecc = main.len();
+        let n_e = steps(self.d_ecc);
+        let bottom = -self.overshoot.max(0.0);
+        for i in 0..n_e {
+            main.push(self.amp + (bottom - self.amp) * min_jerk((i + 1) as f64 / n_e as f64));
+        }
+        let end_idx = main.len() - 1;
+        if self.overshoot > 0.0 {
+            let n_r = steps(self.d_return);
+            for i in 0..n_r {
+                main.push(bottom * (1.0 - min_jerk((i + 1) as f64 / n_r as f64)));
+            }
+        }
+        let n = main.len();
+        // lumbopelvic add: starts when the hip drive passes `lumbo_on`,
+        // completes `lumbo_late` s after the concentric, unwinds in the eccentric
+        let mut lumbo = vec![0.0; n];
+        if self.lumbo_add > 0.0 {
+            let i_on = main
+                .iter()
+                .position(|&m| m >= self.lumbo_on)
+                .unwrap_or(i_con_end)
+                .min(i_con_end);
+            let i_full = i_con_end + steps(self.lumbo_late);
+            for (i, l) in lumbo.iter_mut().enumerate().skip(i_on) {
+                let up = self.lumbo_add * min_jerk((i - i_on) as f64 / (i_full - i_on) as f64);
+                let down = if i >= i_ecc {
+                    1.0 - min_jerk((i - i_ecc) as f64 / n_e as f64)
+                } else {
+                    1.0
+                };
+                *l = up * down;
+            }
+        }
+        let dk: Vec<f64> = main
+            .iter()
+            .map(|m| self.dk * (m / self.amp).clamp(-1.0, 1.0))
+            .collect();
+        let mut peak_idx = 0;
+        let mut peak = f64::NEG_INFINITY;
+        for i in 0..=end_idx {
+            let e = geo.elevation(main[i] + lumbo[i] + dk[i]);
+            if e > peak {
+                peak = e;
+                peak_idx = i;
+            }
+        }
+        let start_elev = geo.elevation(0.0);
+        let touchdown = self.touchdown.map(|(a, f, tau)| {
+            let i = (i_ecc..n).find(|&i| main[i] <= 0.0).unwrap_or(end_idx);
+            (i, a, f, tau)
+        });
+        RenderedRep {
+            style: self.style,
+            pause: self.pause,
+            main,
+            lumbo,
+            dk,
+            peak_idx,
+            end_idx,
+            range: peak - start_elev,
+            peak_elev: peak,
+            touchdown,
+        }
+    }
+}
+
+/// Central differences (one-sided at the ends), per step.
+pub(crate) fn differentiate(p: &[Vector3<f64>]) -> Vec<Vector3<f64>> {
+    let n = p.len();
+    (0..n)
+        .map(|i| {
+            if n < 2 {
+                Vector3::zeros()
+            } else if i == 0 {
+                (p[1] - p[0]) / DT
+            } else if i == n - 1 {
+                (p[n - 1] - p[n - 2]) / DT
+            } else {
+                (p[i + 1] - p[i - 1]) / (2.0 * DT)
+            }
+        })
+        .collect()
+}
+
+/// 0 at both ends of [0, dur], 1 inside, minimum-jerk ramps of `r` s.
+pub(crate) fn ramp_env(t: f64, dur: f64, r: f64) -> f64 {
+    min_jerk(t / r) * min_jerk((dur - t) / r)
+}
+
+/// Out and back with an optional hold: 0 → 1 → (hold) → 0 over d + hold s.
+fn out_and_back(t: f64, d: f64, hold: f64) -> f64 {
+    if t <= 0.0 || t >= d + hold {
+        0.0
+    } else if t < d / 2.0 {
+        min_jerk(t / (d / 2.0))
+    } else if t < d / 2.0 + hold {
+        1.0
+    } else {
+        1.0 - min_jerk((t - d / 2.0 - hold) / (d / 2.0))
+    }
+}
+
+pub(crate) fn rng_bool(rng: &mut ChaCha8Rng, p: f64) -> bool {
+    uniform(rng, 0.0, 1.0) < p
+}
+
+/// Low-frequency postural sway: three sinusoids, 0.1–0.6 Hz, scaled to `rms` degrees.
+pub(crate) struct Sway {
+    comps: [(f64, f64, f64); 3],
+}
+
+impl Sway {
+    pub fn new(rng: &mut ChaCha8Rng, rms: f64) -> Self {
+        let a = rms * (2.0f64 / 3.0).sqrt();
+        let mut c = [(0.0, 0.0, 0.0); 3];
+        for x in &mut c {
+            *x = (
+                a * normal(rng, 1.0, 0.2).abs(),
+                uniform(rng, 0.1, 0.6),
+                uniform(rng, 0.0, std::f64::consts::TAU),
+            );
+        }
+        Sway { comps: c }
+    }
+    pub fn at(&self, t: f64) -> f64 {
+        self.comps
+            .iter()
+            .map(|(a, f, p)| a * (std::f64::consts::TAU * f * t + p).sin())
+            .sum()
+    }
+}
+
+/// Gait geometry for one person and pace, in the heading frame.
+struct Gait {
+    period: f64,
+    stride: f64,
+    thigh: f64,
+    shank: f64,
+    ankle_h: f64,
+    foot: f64,
+    hip_z: f64,
+    clearance: f64,
+}
+
+const HEEL_OFF: f64 = 0.4;
+const TOE_OFF: f64 = 0.6;
+const HEEL_RISE_DEG: f64 = 35.0;
+const HIP_BEHIND_AT_HS: f64 = 0.25;
+
+impl Gait {
+    fn new(b: &Body, period: f64, stride: f64) -> Gait {
+        let (lt, ls) = (b.thigh, b.shank);
+        let chord = |k: f64| (lt * lt + ls * ls + 2.0 * lt * ls * k.to_radians().cos()).sqrt();
+        // hip directly over the planted ankle at mid-stance with the knee at 8°
+        let mut g = Gait {
+            period,
+            stride,
+            thigh: lt,
+            shank: ls,
+            ankle_h: b.ankle_h,
+            foot: b.foot,
+            hip_z: 0.0,
+            clearance: 0.0,
+        };
+        let phi_mid = HIP_BEHIND_AT_HS;
+        g.hip_z = b.ankle_h + chord(8.0) - g.bob(phi_mid);
+        // swing clearance so that the knee flexes ≈ 60° early in swing
+        let tau = 0.42;
+        let t = (TOE_OFF + tau * (1.0 - TOE_OFF)) * period;
+        g.clearance = 0.0;
+        let (a, _) = g.ankle(t);
+        let h = g.hip(t);
+        let dk = chord(60.0);
+        let dx = h.x - a.x;
+        if dx.abs() < dk {
+            let z_need = h.z - (dk * dk - dx * dx).sqrt();
+            g.clearance = (z_need - a.z).max(0.0);
+        }
+        g
+    }
+
+    fn bob(&self, phi: f64) -> f64 {
+        -0.02 * (4.0 * std::f64::consts::PI * phi).cos()
+    }
+
+    fn hip(&self, t: f64) -> Vector3<f64> {
+        let phi = (t / self.period).fract();
+        Vector3::new(
+            self.stride * (t / self.period - HIP_BEHIND_AT_HS),
+            0.0,
+            self.hip_z + self.bob(phi),
+        )
+    }
+
+    fn ankle(&self, t: f64) -> (Vector3<f64>, f64) {
+        let n = (t / self.period).floor();
+        let phi = t / self.period - n;
+        let f = n * self.stride;
+        let stance = |phi: f64| -> Vector3<f64> {
+            if phi < HEEL_OFF {
+                Vector3::new(f, 0.0, self.ankle_h)
+            } else {
+                let b =
+                    HEEL_RISE_DEG.to_radians() * min_jerk((phi - HEEL_OFF) / (TOE_OFF - HEEL_OFF));
+                let toe = Vector3::new(f + 0.75 * self.foot, 0.0, 0.0);
+                toe + ry(b) * Vector3::new(-0.75 * self.foot, 0.0, self.ankle_h)
+            }
+        };
+        if phi < TOE_OFF {
+            (stance(phi), phi)
+        } else {
+            let tau = (phi - TOE_OFF) / (1.0 - TOE_OFF);
+            let s = stance(TOE_OFF);
+            let e = Vector3::new(f + self.stride, 0.0, self.ankle_h);
+            let u = min_jerk(tau);
+            let tb = tau.powf(0.8);
+            let bump = 64.0 * (tb * (1.0 - tb)).powi(3);
+            (
+                Vector3::new(
+                    s.x + (e.x - s.x) * u,
+                    0.0,
+                    s.z + (e.z - s.z) * u + self.clearance * bump,
+                ),
+                phi,
+            )
+        }
+    }
+
+    /// Ankle position and shank inclination (rad) at time t.
+    fn pose(&self, t: f64) -> (Vector3<f64>, f64) {
+        let (a, _) = self.ankle(t);
+        let h = self.hip(t);
+        let (lt, ls) = (self.thigh, self.shank);
+        let d = h - a;
+        let dist = d.norm().clamp((lt - ls).abs() + 1e-3, lt + ls - 1e-6);
+        let gamma = d.x.atan2(d.z);
+        let cos_b = ((ls * ls + dist * dist - lt * lt) / (2.0 * ls * dist)).clamp(-1.0, 1.0);
+        (a, gamma + cos_b.acos())
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn test_body() -> Body {
+    Body {
+        height: 1.75,
+        thigh: 0.245 * 1.75,
+        shank: 0.246 * 1.75,
+        ankle_h: 0.039 * 1.75,
+        foot: 0.152 * 1.75,
+        sensor_d: 0.06,
+        lever: Vector3::new(0.04, 0.0, 0.0),
+        turnout: UnitQuaternion::identity(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn min_jerk_peak_velocity_is_1_875_a_over_d() {
+        let (a, d) = (60.0, 1.2);
+        let h = 1e-5;
+        let v = a * (min_jerk(0.5 + h) - min_jerk(0.5 - h)) / (2.0 * h) / d;
+        assert!((v - 1.875 * a / d).abs() < 1e-6, "{v}");
+        assert_eq!(min_jerk(0.0), 0.0);
+        assert_eq!(min_jerk(1.0), 1.0);
+    }
+
+    #[test]
+    fn gait_shank_angles_and_knee_are_physiological() {
+        let b = test_body();
+        let g = Gait::new(&b, 1.1, 0.8 * b.height);
+        let (mut lo, mut hi) = (f64::MAX, f64::MIN);
+        let mut max_knee: f64 = 0.0;
+        for i in 0..2200 {
+            let t = 1.1 + i as f64 * 0.0005;
+            let (a, th) = g.pose(t);
+            lo = lo.min(th.to_degrees());
+            hi = hi.max(th.to_degrees());
+            let d = (g.hip(t) - a).norm();
+            let ck = (d * d - b.thigh.powi(2) - b.shank.powi(2)) / (2.0 * b.thigh * b.shank);
+            max_knee = max_knee.max(ck.clamp(-1.0, 1.0).acos().to_degrees());
+        }
+        assert!((-30.0..=-12.0).contains(&lo), "min shank {lo}");
+        assert!((38.0..=65.0).contains(&hi), "max shank {hi}");
+        assert!((45.0..=75.0).contains(&max_knee), "max knee {max_knee}");
+    }
+}
