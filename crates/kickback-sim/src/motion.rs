@@ -531,6 +531,9 @@ pub(crate) struct RepShape {
     pub style: RepStyle,
     /// Bottom pause before the rep, s.
     pub pause: f64,
+    /// Level the main drive starts from, deg (0 = rest pose; the previous
+    /// rep's overshoot trough when momentum reps chain).
+    pub start: f64,
     /// Peak of the main (hip) drive, deg.
     pub amp: f64,
     pub windup: f64,
@@ -577,9 +580,15 @@ impl RepShape {
             0
         };
         for i in 0..n_w {
-            main.push(-self.windup * min_jerk((i + 1) as f64 / n_w as f64));
+            main.push(
+                self.start + (-self.windup - self.start) * min_jerk((i + 1) as f64 / n_w as f64),
+            );
         }
-        let e0 = -self.windup.max(0.0);
+        let e0 = if self.windup > 0.0 {
+            -self.windup
+        } else {
+            self.start
+        };
         let n_c = steps(self.d_con);
         for i in 0..n_c {
             main.push(e0 + (self.amp - e0) * min_jerk((i + 1) as f64 / n_c as f64));
@@ -600,7 +609,7 @@ impl RepShape {
             main.push(self.amp + (bottom - self.amp) * min_jerk((i + 1) as f64 / n_e as f64));
         }
         let end_idx = main.len() - 1;
-        if self.overshoot > 0.0 {
+        if self.overshoot > 0.0 && self.d_return > 0.0 {
             let n_r = steps(self.d_return);
             for i in 0..n_r {
                 main.push(bottom * (1.0 - min_jerk((i + 1) as f64 / n_r as f64)));
@@ -640,7 +649,8 @@ impl RepShape {
                 peak_idx = i;
             }
         }
-        let start_elev = geo.elevation(0.0);
+        let start_elev =
+            geo.elevation(self.start + self.dk * (self.start / self.amp).clamp(-1.0, 1.0));
         let touchdown = self.touchdown.map(|(a, f, tau)| {
             let i = (i_ecc..n).find(|&i| main[i] <= 0.0).unwrap_or(end_idx);
             (i, a, f, tau)

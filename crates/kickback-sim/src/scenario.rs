@@ -270,9 +270,13 @@ pub(crate) fn plan_set(
     match mix {
         SetMix::Clean => {}
         SetMix::Momentum => {
-            for (i, s) in styles.iter_mut().enumerate() {
+            for s in styles.iter_mut() {
                 *s = RepStyle::Momentum;
-                lumbar_momentum[i] = rng_bool(rng, 0.3);
+            }
+            // up to a third of a swinging set also arches the back, so the
+            // set's median range stays that of a plain swing
+            for _ in 0..int(rng, 0, n / 3) {
+                lumbar_momentum[int(rng, 0, n - 1)] = true;
             }
         }
         SetMix::Mixed => {
@@ -322,10 +326,12 @@ pub(crate) fn plan_set(
     };
     let dk_set = uniform(rng, -5.0, 5.0); // within-rep knee variation ±5° (§5.1)
     let mut out = Vec::with_capacity(n);
+    let mut prev_overshoot = 0.0;
     for (i, &style) in styles.iter().enumerate() {
         let dk = (dk_set + normal(rng, 0.0, 1.0)).clamp(-5.0, 5.0);
         let mut s = RepShape {
             style,
+            start: 0.0,
             pause: if i == 0 {
                 0.0
             } else {
@@ -365,13 +371,24 @@ pub(crate) fn plan_set(
                 // §5.1 momentum rep: wind-up 10–25° reversing within ~0.2 s,
                 // D_con U(0.3, 0.6), hold 0–0.1, D_ecc U(0.3, 0.8) with ecc peak
                 // ω ≥ con peak ω, overshoot 5–20°, 0.3–1 g touchdown transient
-                s.windup = uniform(rng, 10.0, 25.0);
+                // wind-up and overshoot scale down for short-range variants
+                // (band); prone, the floor stops the leg: neither
+                let prone = p.exercise == Exercise::Prone;
+                s.windup = if prone {
+                    0.0
+                } else {
+                    uniform(rng, 10.0, 25.0).min((0.6 * a_norm).max(10.0))
+                };
                 s.d_windup = uniform(rng, 0.2, 0.3);
                 s.d_con = uniform(rng, 0.3, 0.6);
                 s.d_hold = uniform(rng, 0.0, 0.1);
                 s.hold_bump = 0.0;
                 s.d_ecc = uniform(rng, 0.3, 0.8);
-                s.overshoot = uniform(rng, 5.0, 20.0);
+                s.overshoot = if prone {
+                    0.0
+                } else {
+                    uniform(rng, 5.0, 20.0).min((0.25 * a_norm).max(5.0))
+                };
                 s.d_return = uniform(rng, 0.3, 0.6);
                 s.pause = uniform(rng, 0.0, 0.2);
                 s.touchdown = Some((
@@ -387,6 +404,21 @@ pub(crate) fn plan_set(
                 }
             }
         };
+        // a swinging set does not come to rest between reps: the forward
+        // overshoot of the previous rep is this rep's wind-up (§2.3)
+        let chained = style == RepStyle::Momentum
+            && i > 0
+            && styles[i - 1] == RepStyle::Momentum
+            && prev_overshoot > 0.0;
+        if chained {
+            s.start = -prev_overshoot;
+            s.windup = 0.0;
+            s.pause = 0.0;
+        }
+        if style == RepStyle::Momentum && i + 1 < n && styles[i + 1] == RepStyle::Momentum {
+            s.d_return = 0.0;
+        }
+        prev_overshoot = s.overshoot;
         if lumbar {
             // hip to its limit, then lumbopelvic add U(8°, 20°) starting at
             // ≈ 80% of E_max (§1.3, §5.1)
@@ -401,7 +433,7 @@ pub(crate) fn plan_set(
         }
         s.amp = target - dk.max(0.0);
         if style == RepStyle::Momentum {
-            let (a, w, o) = (s.amp, s.windup, s.overshoot);
+            let (a, w, o) = (s.amp, s.windup.max(-s.start), s.overshoot);
             let top = a + s.lumbo_add;
             if (top + o) / s.d_ecc < (a + w) / s.d_con {
                 s.d_ecc = s.d_con * (top + o) / (a + w) * uniform(rng, 0.85, 0.97);

@@ -13,6 +13,7 @@ fn controlled_rep(geo: &KickGeo, amp: f64) -> motion::RenderedRep {
     RepShape {
         style: RepStyle::Controlled,
         pause: 0.0,
+        start: 0.0,
         amp,
         windup: 0.0,
         d_windup: 0.0,
@@ -154,11 +155,11 @@ fn timestamps_increase_and_truth_is_ordered() {
 
 #[test]
 fn same_seed_same_bytes() {
-    let a = generate_with(Scenario::Walking, 9, &SimOptions::compact());
-    let b = generate_with(Scenario::Walking, 9, &SimOptions::compact());
+    let a = generate_with(Scenario::LowRate, 9, &SimOptions::compact());
+    let b = generate_with(Scenario::LowRate, 9, &SimOptions::compact());
     assert_eq!(a.to_csv(), b.to_csv());
     assert_eq!(a.truth_json(), b.truth_json());
-    let c = generate_with(Scenario::Walking, 10, &SimOptions::compact());
+    let c = generate_with(Scenario::LowRate, 10, &SimOptions::compact());
     assert_ne!(a.to_csv(), c.to_csv());
     // `All` resolves to a concrete scenario with the same recording
     let d = generate_with(Scenario::All, 8, &SimOptions::compact());
@@ -170,7 +171,7 @@ fn same_seed_same_bytes() {
 fn truth_labels_obey_the_margins() {
     let mut seen = std::collections::HashSet::new();
     for sc in Scenario::CONCRETE {
-        for seed in 0..4 {
+        for seed in 0..2 {
             let rec = generate_with(sc, seed, &SimOptions::compact());
             let t = &rec.truth;
             let lim = t.settings.torso_hinge_deg + t.settings.hip_extension_limit_deg;
@@ -202,7 +203,11 @@ fn truth_labels_obey_the_margins() {
                     } else {
                         assert!(ratio > 0.7, "{sc}/{seed} ratio {ratio}");
                     }
-                    assert_eq!(r.has(Fault::PartialRange), r.style == RepStyle::Partial);
+                    assert_eq!(
+                        r.has(Fault::PartialRange),
+                        r.style == RepStyle::Partial,
+                        "{sc}/{seed} {r:?} med {med}"
+                    );
                 }
             }
         }
