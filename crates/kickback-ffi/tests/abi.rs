@@ -1,0 +1,380 @@
+//! The C ABI's error handling: null pointers, NaNs, impossible lengths,
+//! misaligned arrays and bad settings give status codes, never a crash, and
+//! leave the analyzer usable.
+
+use kickback::{Analysis, Analyzer, Sample, Settings};
+use kickback_ffi::*;
+use std::ffi::{c_char, CStr};
+use std::ptr::{null, null_mut};
+
+fn new_analyzer() -> *mut KbAnalyzer {
+    let mut s = KbSettings::default();
+    unsafe { kb_settings_default(&mut s) };
+    let mut a = null_mut();
+    assert_eq!(unsafe { kb_analyzer_new(&s, &mut a) }, KB_OK);
+    assert!(!a.is_null());
+    a
+}
+
+fn last_error() -> String {
+    unsafe { CStr::from_ptr(kb_last_error_message()) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn poll_all(a: *mut KbAnalyzer) -> Vec<KbEvent> {
+    let mut out = Vec::new();
+    let mut ev = std::mem::MaybeUninit::<KbEvent>::uninit();
+    while unsafe { kb_analyzer_poll(a, ev.as_mut_ptr()) } == KB_OK {
+        out.push(unsafe { ev.assume_init() });
+    }
+    out
+}
+
+/// A clean simulated set: reps to compare.
+fn kicks() -> Vec<Sample> {
+    kickback_sim::generate(kickback_sim::Scenario::Clean, 5).samples
+}
+
+fn reps_of(events: &[KbEvent]) -> Vec<KbRep> {
+    events
+        .iter()
+        .filter(|e| e.kind == KB_EVENT_REP_COMPLETED)
+        .map(|e| e.rep)
+        .collect()
+}
+
+fn reference_reps(samples: &[Sample]) -> Vec<KbRep> {
+    let mut a = Analyzer::new(Settings::default()).unwrap();
+    let mut events = Vec::new();
+    for s in samples {
+        a.push(*s);
+        events.extend(a.drain());
+    }
+    a.finish();
+    events.extend(a.drain());
+    assert!(!Analysis::from_events(&events).reps.is_empty());
+    events
+        .iter()
+        .filter_map(KbEvent::from_event)
+        .filter(|e| e.kind == KB_EVENT_REP_COMPLETED)
+        .map(|e| e.rep)
+        .collect()
+}
+
+fn push(a: *mut KbAnalyzer, s: &Sample) -> KbStatus {
+    let acc: [f64; 3] = s.acc.into();
+    let gyro: Option<[f64; 3]> = s.gyro.map(Into::into);
+    unsafe {
+        kb_analyzer_push(
+            a,
+            s.t,
+            acc.as_ptr(),
+            gyro.as_ref().map_or(null(), |g| g.as_ptr()),
+        )
+    }
+}
+
+#[test]
+fn creation_checks_pointers_and_settings() {
+    let s = KbSettings::default();
+    let mut a = 1usize as *mut KbAnalyzer; // garbage that must be overwritten
+    assert_eq!(unsafe { kb_analyzer_new(null(), &mut a) }, KB_ERR_NULL);
+    assert!(a.is_null());
+    assert_eq!(unsafe { kb_analyzer_new(&s, null_mut()) }, KB_ERR_NULL);
+    unsafe { kb_settings_default(null_mut()) }; // ignored, no crash
+
+    let mut bad = s;
+    bad.torso_hinge_deg = f64::NAN;
+    assert_eq!(
+        unsafe { kb_analyzer_new(&bad, &mut a) },
+        KB_ERR_INVALID_SETTINGS
+    );
+    assert!(a.is_null());
+    assert!(
+        last_error().contains("lumbar.torso_hinge_deg"),
+        "{}",
+        last_error()
+    );
+    bad = s;
+    bad.set_rest_s = -3.0;
+    assert_eq!(
+        unsafe { kb_analyzer_new(&bad, &mut a) },
+        KB_ERR_INVALID_SETTINGS
+    );
+    assert!(last_error().contains("sets.rest_s"), "{}", last_error());
+}
+
+#[test]
+fn settings_reach_the_engine() {
+    // A hinge + hip limit below every rep's peak flags every rep as lumbar.
+    let samples = kicks();
+    let s = KbSettings {
+        torso_hinge_deg: 0.0,
+        hip_extension_limit_deg: 0.0,
+        ..KbSettings::default()
+    };
+    let mut a = null_mut();
+    assert_eq!(unsafe { kb_analyzer_new(&s, &mut a) }, KB_OK);
+    for x in &samples {
+        assert_eq!(push(a, x), KB_OK);
+    }
+    assert_eq!(unsafe { kb_analyzer_finish(a) }, KB_OK);
+    let reps = reps_of(&poll_all(a));
+    assert!(!reps.is_empty());
+    assert!(reps.iter().all(|r| r.faults & KB_FAULT_LUMBAR != 0));
+    unsafe { kb_analyzer_free(a) };
+}
+
+#[test]
+fn toml_settings() {
+    let mut a = null_mut();
+    let ok = c"[lumbar]\ntorso_hinge_deg = 40\n[sets]\nrest_s = 12.0\n";
+    assert_eq!(
+        unsafe { kb_analyzer_new_with_toml(ok.as_ptr(), &mut a) },
+        KB_OK
+    );
+    assert!(!a.is_null());
+    unsafe { kb_analyzer_free(a) };
+
+    let unknown = c"[lumbar]\ntorso_hinge = 40\n";
+    assert_eq!(
+        unsafe { kb_analyzer_new_with_toml(unknown.as_ptr(), &mut a) },
+        KB_ERR_INVALID_SETTINGS
+    );
+    assert!(a.is_null());
+    assert!(last_error().contains("torso_hinge"), "{}", last_error());
+
+    let out_of_range = c"[partial]\nfraction_of_median = 3.0\n";
+    assert_eq!(
+        unsafe { kb_analyzer_new_with_toml(out_of_range.as_ptr(), &mut a) },
+        KB_ERR_INVALID_SETTINGS
+    );
+    assert!(
+        last_error().contains("partial.fraction_of_median"),
+        "{}",
+        last_error()
+    );
+
+    let not_utf8: [u8; 4] = [b'a', 0xff, b'b', 0];
+    assert_eq!(
+        unsafe { kb_analyzer_new_with_toml(not_utf8.as_ptr().cast::<c_char>(), &mut a) },
+        KB_ERR_UTF8
+    );
+    assert_eq!(
+        unsafe { kb_analyzer_new_with_toml(null(), &mut a) },
+        KB_ERR_NULL
+    );
+    assert_eq!(
+        unsafe { kb_analyzer_new_with_toml(ok.as_ptr(), null_mut()) },
+        KB_ERR_NULL
+    );
+}
+
+#[test]
+fn null_analyzer_and_null_arrays() {
+    let acc = [0.0, 0.0, 9.81];
+    let t = [0.0];
+    let mut ev = std::mem::MaybeUninit::<KbEvent>::uninit();
+    unsafe {
+        assert_eq!(
+            kb_analyzer_push(null_mut(), 0.0, acc.as_ptr(), null()),
+            KB_ERR_NULL
+        );
+        assert_eq!(
+            kb_analyzer_push_many(null_mut(), t.as_ptr(), acc.as_ptr(), null(), 1),
+            KB_ERR_NULL
+        );
+        assert_eq!(kb_analyzer_poll(null_mut(), ev.as_mut_ptr()), KB_ERR_NULL);
+        assert_eq!(kb_analyzer_finish(null_mut()), KB_ERR_NULL);
+        kb_analyzer_free(null_mut());
+    }
+    let a = new_analyzer();
+    unsafe {
+        assert_eq!(kb_analyzer_push(a, 0.0, null(), null()), KB_ERR_NULL);
+        assert_eq!(
+            kb_analyzer_push_many(a, null(), acc.as_ptr(), null(), 1),
+            KB_ERR_NULL
+        );
+        assert_eq!(
+            kb_analyzer_push_many(a, t.as_ptr(), null(), null(), 1),
+            KB_ERR_NULL
+        );
+        assert_eq!(kb_analyzer_push_many(a, null(), null(), null(), 0), KB_OK);
+        assert_eq!(kb_analyzer_poll(a, null_mut()), KB_ERR_NULL);
+        // Nothing was pushed, so nothing is queued and `out` is untouched.
+        let mut e = KbEvent::from_event(&kickback::Event::RepStarted { t_s: 42.0 }).unwrap();
+        assert_eq!(kb_analyzer_poll(a, &mut e), KB_NO_EVENT);
+        assert_eq!(e.t_s, 42.0);
+        kb_analyzer_free(a);
+    }
+}
+
+#[test]
+fn impossible_lengths_and_misaligned_arrays() {
+    let a = new_analyzer();
+    let buf = [0.0f64; 8];
+    unsafe {
+        for n in [usize::MAX, usize::MAX / 3 + 1, isize::MAX as usize / 8] {
+            assert_eq!(
+                kb_analyzer_push_many(a, buf.as_ptr(), buf.as_ptr(), null(), n),
+                KB_ERR_LENGTH,
+                "n = {n}"
+            );
+        }
+        let odd = buf.as_ptr().cast::<u8>().add(1).cast::<f64>();
+        assert_eq!(
+            kb_analyzer_push_many(a, odd, buf.as_ptr(), null(), 1),
+            KB_ERR_MISALIGNED
+        );
+        assert_eq!(
+            kb_analyzer_push_many(a, buf.as_ptr(), odd, null(), 1),
+            KB_ERR_MISALIGNED
+        );
+        assert_eq!(
+            kb_analyzer_push_many(a, buf.as_ptr(), buf.as_ptr(), odd, 1),
+            KB_ERR_MISALIGNED
+        );
+        assert_eq!(kb_analyzer_push(a, 0.0, odd, null()), KB_ERR_MISALIGNED);
+        // None of that reached the engine: finishing reports zero samples.
+        assert_eq!(kb_analyzer_finish(a), KB_OK);
+        let events = poll_all(a);
+        let fin = events
+            .iter()
+            .find(|e| e.kind == KB_EVENT_FINISHED)
+            .expect("finished");
+        assert_eq!(fin.stats.samples, 0);
+        kb_analyzer_free(a);
+    }
+}
+
+#[test]
+fn non_finite_samples_are_dropped_and_the_analyzer_goes_on() {
+    let samples = kicks();
+    let expected = reference_reps(&samples);
+
+    // One at a time, with a bad sample injected every 97 samples.
+    let a = new_analyzer();
+    let mut events = Vec::new();
+    for (i, s) in samples.iter().enumerate() {
+        if i % 97 == 50 {
+            let mut bad = *s;
+            match (i / 97) % 4 {
+                0 => bad.t = f64::NAN,
+                1 => bad.acc.y = f64::INFINITY,
+                2 => bad.acc.z = f64::NEG_INFINITY,
+                _ => bad.gyro = Sample::new(0.0, [0.0; 3], Some([0.0, f64::NAN, 0.0])).gyro,
+            }
+            assert_eq!(push(a, &bad), KB_ERR_NOT_FINITE, "sample {i}");
+            assert!(last_error().contains("NaN or infinite"));
+        }
+        assert_eq!(push(a, s), KB_OK);
+        events.extend(poll_all(a));
+    }
+    unsafe { kb_analyzer_finish(a) };
+    events.extend(poll_all(a));
+    assert_eq!(reps_of(&events), expected);
+    let fin = events.last().unwrap();
+    assert_eq!(fin.kind, KB_EVENT_FINISHED);
+    assert_eq!(fin.stats.samples, samples.len() as u64);
+    unsafe { kb_analyzer_free(a) };
+
+    // In one batch: the bad samples are dropped, the others pushed in order.
+    let mut t: Vec<f64> = samples.iter().map(|s| s.t).collect();
+    let mut acc: Vec<f64> = samples
+        .iter()
+        .flat_map(|s| s.acc.iter().copied().collect::<Vec<_>>())
+        .collect();
+    let mut gyro: Vec<f64> = samples
+        .iter()
+        .flat_map(|s| s.gyro.unwrap().iter().copied().collect::<Vec<_>>())
+        .collect();
+    let bad = [3usize, 500, 501, samples.len() - 1];
+    let mut kept = samples.clone();
+    for &i in bad.iter().rev() {
+        kept.remove(i);
+    }
+    t[bad[0]] = f64::INFINITY;
+    acc[3 * bad[1] + 2] = f64::NAN;
+    gyro[3 * bad[2]] = f64::NAN;
+    gyro[3 * bad[3] + 1] = f64::NEG_INFINITY;
+    let a = new_analyzer();
+    let st = unsafe { kb_analyzer_push_many(a, t.as_ptr(), acc.as_ptr(), gyro.as_ptr(), t.len()) };
+    assert_eq!(st, KB_ERR_NOT_FINITE);
+    assert!(last_error().starts_with("4 of "), "{}", last_error());
+    unsafe { kb_analyzer_finish(a) };
+    let events = poll_all(a);
+    assert_eq!(reps_of(&events), reference_reps(&kept));
+    assert_eq!(events.last().unwrap().stats.samples, kept.len() as u64);
+    unsafe { kb_analyzer_free(a) };
+}
+
+#[test]
+fn warnings_carry_their_kind_and_message() {
+    let a = new_analyzer();
+    let mut events = Vec::new();
+    for i in 0..400 {
+        // 2 s of samples, a 0.5 s gap (reported, not split), 2 s more.
+        let t = if i < 200 {
+            i as f64 * 0.01
+        } else {
+            2.5 + (i - 200) as f64 * 0.01
+        };
+        assert_eq!(
+            push(a, &Sample::new(t, [0.0, 0.0, 9.81], Some([0.0; 3]))),
+            KB_OK
+        );
+        events.extend(poll_all(a));
+    }
+    unsafe { kb_analyzer_finish(a) };
+    events.extend(poll_all(a));
+    unsafe { kb_analyzer_free(a) };
+    let gap = events
+        .iter()
+        .find(|e| e.kind == KB_EVENT_WARNING && e.warning.code == KB_WARNING_GAP)
+        .unwrap_or_else(|| panic!("no gap warning in {events:?}"));
+    assert_eq!(gap.warning.kind_str(), "gap");
+    assert!(!gap.warning.message_str().is_empty());
+    assert!(
+        gap.warning.message.contains(&0),
+        "message is NUL-terminated"
+    );
+    assert!((gap.t_s - 1.99).abs() < 0.02, "gap at {}", gap.t_s);
+    assert_eq!(events.last().unwrap().kind, KB_EVENT_FINISHED);
+    assert!((events.last().unwrap().stats.duration_s - 4.49).abs() < 1e-9);
+    assert!(events.last().unwrap().stats.gyroscope);
+}
+
+#[test]
+fn status_messages_and_version() {
+    let codes = [
+        KB_OK,
+        KB_NO_EVENT,
+        KB_ERR_NULL,
+        KB_ERR_NOT_FINITE,
+        KB_ERR_INVALID_SETTINGS,
+        KB_ERR_LENGTH,
+        KB_ERR_MISALIGNED,
+        KB_ERR_UTF8,
+        KB_ERR_PANIC,
+    ];
+    let msgs: Vec<String> = codes
+        .iter()
+        .map(|c| {
+            unsafe { CStr::from_ptr(kb_status_message(*c)) }
+                .to_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let mut unique = msgs.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), codes.len(), "{msgs:?}");
+    let unknown = unsafe { CStr::from_ptr(kb_status_message(12345)) }
+        .to_str()
+        .unwrap();
+    assert_eq!(unknown, "unknown status code");
+    let v = unsafe { CStr::from_ptr(kb_version()) }.to_str().unwrap();
+    assert_eq!(v, env!("CARGO_PKG_VERSION"));
+}
