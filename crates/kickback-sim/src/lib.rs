@@ -500,7 +500,7 @@ pub fn write_corpus_with(
 }
 
 /// The seed of the bundled sample recording.
-pub const SAMPLE_SEED: u64 = 20_240_611;
+pub const SAMPLE_SEED: u64 = 20_240_622;
 
 /// Writes the committed test corpus deterministically: two compact
 /// recordings per scenario (four for `variations`, one per variant), and
