@@ -39,6 +39,12 @@ impl LowPass {
         self.primed = false;
     }
 
+    /// Negates the filter's memory, as if every past input had been negated.
+    pub(crate) fn negate(&mut self) {
+        self.state.s1 = -self.state.s1;
+        self.state.s2 = -self.state.s2;
+    }
+
     /// Filters one sample. The first sample after a reset initialises the
     /// filter at rest on that value (no start-up transient).
     pub(crate) fn step(&mut self, x: f64) -> f64 {

@@ -148,16 +148,19 @@ pub(crate) struct ElevationFrame {
     extremes: (f64, f64),
     /// Once reps have been reported the sign must not change.
     sign_frozen: bool,
+    /// Set when the sign flipped; taken by [`ElevationFrame::take_flip`].
+    flipped: bool,
 }
 
-/// An excursion larger than this fixes which way is "up" for the leg, deg. A
-/// kick rises 35–60°; a forward wind-up reaches 25° at most (§5.1).
-const AXIS_FIX_DEG: f64 = 30.0;
+/// An excursion larger than this fixes the leg's axis (and a first guess of
+/// its sign), deg: above fidgets and sway (< 5°), below any rep (≥ 10°).
+const AXIS_FIX_DEG: f64 = 12.0;
 /// Excursions larger than this refine the axis estimate, deg.
 const AXIS_REFINE_DEG: f64 = 10.0;
 /// Until the sign is frozen, it flips if the other side has shown
-/// excursions larger by this much, deg (a kick outranges a wind-up by 10°+).
-const AXIS_FLIP_MARGIN_DEG: f64 = 10.0;
+/// excursions larger by this much, deg: a kick (35–60°) outranges a wind-up
+/// (10–25°) or the step into the hanging pose by 10° or more (§5.1).
+const AXIS_FLIP_MARGIN_DEG: f64 = 5.0;
 
 impl ElevationFrame {
     pub(crate) fn rest(&self) -> Option<Vector3<f64>> {
@@ -166,6 +169,12 @@ impl ElevationFrame {
 
     pub(crate) fn axis(&self) -> Option<Vector3<f64>> {
         self.axis
+    }
+
+    /// True once after the sign flipped: elevations kept by the caller must
+    /// be negated.
+    pub(crate) fn take_flip(&mut self) -> bool {
+        std::mem::take(&mut self.flipped)
     }
 
     /// Keeps the current sign from now on (called once a rep is reported).
@@ -186,11 +195,6 @@ impl ElevationFrame {
                 self.rest = Some(m / n);
             }
         }
-    }
-
-    /// Unsigned angle between `up` and the rest pose, degrees.
-    pub(crate) fn angle_from_rest(&self, up: &Vector3<f64>) -> Option<f64> {
-        self.rest.map(|r| r.cross(up).norm().atan2(r.dot(up)) * DEG)
     }
 
     /// Signed elevation of `up` from the rest pose, degrees. Positive is the
@@ -221,6 +225,7 @@ impl ElevationFrame {
                         along = -along;
                         self.axis = Some(a);
                         self.extremes = (self.extremes.1, self.extremes.0);
+                        self.flipped = true;
                     }
                 }
                 if learn && angle > AXIS_REFINE_DEG && s > 1e-9 {
@@ -290,10 +295,10 @@ mod tests {
             };
             let mut f = ElevationFrame::default();
             f.set_rest(up_world_in_sensor(0.0));
-            // A small forward swing before the axis is known reads unsigned.
+            // A small movement before the axis is known reads unsigned.
             assert_abs_diff_eq!(
-                f.elevation(&up_world_in_sensor(-15.0), true).unwrap(),
-                15.0,
+                f.elevation(&up_world_in_sensor(-8.0), true).unwrap(),
+                8.0,
                 epsilon = 1e-9
             );
             // The kick fixes the sign...
@@ -325,6 +330,7 @@ mod tests {
         assert_abs_diff_eq!(f.elevation(&up(-35.0), true).unwrap(), 35.0, epsilon = 1e-9);
         // ... the kicks that follow are larger, so the sign flips.
         assert!(f.elevation(&up(50.0), true).unwrap() > 49.9);
+        assert!(f.take_flip() && !f.take_flip());
         assert!(f.elevation(&up(-20.0), true).unwrap() < -19.9);
         f.freeze_sign();
         for _ in 0..3 {

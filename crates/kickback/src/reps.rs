@@ -15,6 +15,15 @@ use crate::settings::Settings;
 use nalgebra::Vector3;
 use std::collections::VecDeque;
 
+/// Tuning traces on stderr, compiled in only with the `debug-log` feature
+/// (never in normal builds: the engine prints nothing).
+macro_rules! debug_log {
+    ($($arg:tt)*) => {
+        #[cfg(feature = "debug-log")]
+        eprintln!($($arg)*);
+    };
+}
+
 /// The internal grid rate, Hz. Inputs from 12.5 to 500 Hz are interpolated
 /// onto it, so every threshold and filter works the same at any input rate.
 pub(crate) const GRID_HZ: f64 = 100.0;
@@ -24,24 +33,28 @@ const DT: f64 = 1.0 / GRID_HZ;
 /// movement is below ~10 Hz, and §5 applies detector thresholds after a 6 Hz
 /// low-pass.
 const VELOCITY_CORNER_HZ: f64 = 6.0;
-/// Still for the rest pose: rate below this, deg/s.
-const REST_STILL_DPS: f64 = 15.0;
-/// Still for the rest pose: ‖f‖ within this of g, m/s² (0.1 g: postural sway).
-const REST_STILL_ACC: f64 = 0.1 * STANDARD_GRAVITY;
+/// Still for the rest pose: rate below this, deg/s. Strict, so that the slow
+/// ends of a controlled rep (which pass 15 °/s) do not count: a hanging or
+/// standing leg sways at ~1 °/s (0.3–0.4° RMS, §3.4), and the gyroscope's
+/// bias is estimated and removed.
+const REST_STILL_DPS: f64 = 6.0;
+/// Still for the rest pose: ‖f‖ within this of its recent mean, m/s² (0.05 g).
+const REST_STILL_ACC: f64 = 0.05 * STANDARD_GRAVITY;
+/// Corner of the low-pass giving that recent mean, Hz.
+const NORM_MEAN_CORNER_HZ: f64 = 0.5;
 /// Stillness that first fixes the rest pose, s.
 const REST_FIRST_STILL_S: f64 = 0.3;
 /// If nothing is still by then, the pose at this time is taken provisionally, s.
 const REST_PROVISIONAL_AT_S: f64 = 2.0;
 /// Stillness that confirms a provisional rest pose, s.
 const REST_CONFIRM_S: f64 = 1.0;
-/// Stillness near the rest pose before it is refined, s (a bottom pause).
-const REST_REFINE_AFTER_S: f64 = 0.2;
-/// Time constant of the refinement, s: a couple of bottom pauses settle it.
-const REST_REFINE_TAU_S: f64 = 0.5;
-/// Poses within this of the rest pose refine it, deg.
-const REST_NEAR_DEG: f64 = 20.0;
-/// Stillness elsewhere for this long makes that pose the new rest pose
-/// (a new posture: lying down, all fours), s. Longer than any squeeze (≤ 1.5 s).
+/// Stillness, with no rep under way, after which the rest pose follows the
+/// leg's pose, s (a short bottom pause is enough).
+const REST_SETTLE_S: f64 = 0.2;
+/// Time constant with which the rest pose follows, s.
+const REST_SETTLE_TAU_S: f64 = 0.3;
+/// Stillness during a "rise" after which it is a new pose, not a rep, s.
+/// Longer than any squeeze at the top (0.5–1.5 s, §5.1).
 const REST_REANCHOR_S: f64 = 3.0;
 /// The valley a rep rises from is the lowest point of this trailing window, s
 /// (a wind-up plus the slowest concentric, 2 s, fit in it).
@@ -52,11 +65,19 @@ const END_RISE_DEG: f64 = 3.0;
 /// ... or has stayed at or above its lowest point this long, s. Keeps the
 /// report within 0.3 s of the rep's end.
 const END_SETTLE_S: f64 = 0.25;
+/// Creeping further down by less than this does not delay the end, deg.
+const END_CREEP_DEG: f64 = 0.5;
 /// Wind-up is looked for in this window before the rep starts, s (§5.2:
 /// reversing < 0.3 s before onset; a little slack for the filter).
 const WINDUP_WINDOW_S: f64 = 0.4;
 /// A heel strike is looked for this close to the start of a rise, s.
 const HEEL_STRIKE_WINDOW_S: f64 = 0.15;
+/// Half-width of the centred mean the peak elevation is read from, grid
+/// points (5 → 110 ms).
+const PEAK_HALF_WINDOW: usize = 5;
+/// Half-width of the centred mean an impact stands out from, grid points
+/// (3 → a 70 ms window).
+const IMPACT_HALF_WINDOW: usize = 3;
 /// Per kind, warnings after this many are counted, not listed.
 const WARNINGS_PER_KIND: u32 = 5;
 
@@ -72,8 +93,10 @@ struct Point {
     w: f64,
     /// Angular acceleration about the axis, rad/s².
     alpha: f64,
-    /// Specific force minus gravity, sensor frame, m/s².
+    /// Specific force minus gravity, sensor frame, low-passed, m/s².
     lin: Vector3<f64>,
+    /// The same, unfiltered (for impacts), m/s².
+    raw_lin: Vector3<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -135,6 +158,8 @@ pub(crate) struct Pipeline {
     e_lp_prev: Option<f64>,
     w_lp: LowPass,
     w_lp_prev: Option<f64>,
+    lin_lp: [LowPass; 3],
+    norm_lp: LowPass,
     // --- reps ---
     phase: Phase,
     cand: Option<Candidate>,
@@ -178,6 +203,8 @@ impl Pipeline {
             e_lp_prev: None,
             w_lp: LowPass::new(GRID_HZ, VELOCITY_CORNER_HZ),
             w_lp_prev: None,
+            lin_lp: std::array::from_fn(|_| LowPass::new(GRID_HZ, VELOCITY_CORNER_HZ)),
+            norm_lp: LowPass::new(GRID_HZ, NORM_MEAN_CORNER_HZ),
             phase: Phase::Idle,
             cand: None,
             history: VecDeque::with_capacity(history_cap.min(4096)),
@@ -341,6 +368,10 @@ impl Pipeline {
         self.e_lp_prev = None;
         self.w_lp.reset();
         self.w_lp_prev = None;
+        for f in &mut self.lin_lp {
+            f.reset();
+        }
+        self.norm_lp.reset();
         self.phase = Phase::Idle;
         self.cand = None;
         self.history.clear();
@@ -360,7 +391,11 @@ impl Pipeline {
         let rate = gyro.map(|g| self.gravity.corrected_rate(g));
 
         // Stillness, for the rest pose.
-        let acc_ok = (acc.norm() - STANDARD_GRAVITY).abs() < REST_STILL_ACC;
+        // The magnitude of the specific force must be steady (not equal to
+        // 9.81: accelerometer bias and scale error can move it by 0.1 g).
+        let norm = acc.norm();
+        let norm_lp = self.norm_lp.step(norm);
+        let acc_ok = (norm - norm_lp).abs() < REST_STILL_ACC;
         let slow = match rate {
             Some(w) => w.norm() * DEG < REST_STILL_DPS,
             None => self.e_lp_prev.is_none() || self.last_velocity_dps().abs() < REST_STILL_DPS,
@@ -372,9 +407,16 @@ impl Pipeline {
         };
 
         self.update_rest(t, &up);
-        let Some(e) = self.frame.elevation(&up, true) else {
+        // The axis is learnt only from a confirmed rest pose: excursions from
+        // a guessed one say nothing about which way the kick goes.
+        let learn = !self.rest_provisional;
+        let Some(e) = self.frame.elevation(&up, learn) else {
             return;
         };
+        if self.frame.take_flip() {
+            debug_log!("DBG flip at {t:.2}");
+            self.negate_past();
+        }
 
         if self.trace {
             out.push_back(Event::Elevation { t_s: t, deg: e });
@@ -384,15 +426,21 @@ impl Pipeline {
         self.e_lp_prev = Some(e_f);
         let (w, alpha) = match (rate, self.frame.axis()) {
             (Some(r), Some(a)) => {
-                let w = r.dot(&a);
-                let wf = self.w_lp.step(w);
-                let alpha = self.w_lp_prev.map_or(0.0, |p| (wf - p) / DT);
+                // Rate, its derivative and the linear acceleration all pass the
+                // same low-pass, so they stay aligned in time for the pivot fit.
+                let wf = self.w_lp.step(r.dot(&a));
+                let prev = self.w_lp_prev.unwrap_or(wf);
                 self.w_lp_prev = Some(wf);
-                (w, alpha)
+                (0.5 * (wf + prev), (wf - prev) / DT)
             }
             _ => (0.0, 0.0),
         };
-        let lin = acc - up * STANDARD_GRAVITY;
+        let raw_lin = acc - up * STANDARD_GRAVITY;
+        let lin = Vector3::new(
+            self.lin_lp[0].step(raw_lin.x),
+            self.lin_lp[1].step(raw_lin.y),
+            self.lin_lp[2].step(raw_lin.z),
+        );
         let p = Point {
             t,
             e,
@@ -400,6 +448,7 @@ impl Pipeline {
             w,
             alpha,
             lin,
+            raw_lin,
         };
         self.history.push_back(p);
         while self.history.len() > self.history_cap {
@@ -407,6 +456,28 @@ impl Pipeline {
         }
         self.detect(p, out);
         self.check_set_rest(t, out);
+    }
+
+    /// The kick's sign flipped (before any rep was reported): what was kept
+    /// in the old sign is negated, and a rise in progress starts over.
+    fn negate_past(&mut self) {
+        for p in &mut self.history {
+            p.e = -p.e;
+            p.v = -p.v;
+            p.w = -p.w;
+            p.alpha = -p.alpha;
+        }
+        self.e_lp.negate();
+        self.e_lp_prev = self.e_lp_prev.map(|x| -x);
+        self.w_lp.negate();
+        self.w_lp_prev = self.w_lp_prev.map(|x| -x);
+        self.phase = Phase::Idle;
+        self.cand = None;
+        self.valley.clear();
+        let recent: Vec<(f64, f64)> = self.history.iter().map(|q| (q.t, q.e)).collect();
+        for (t, e) in recent {
+            self.push_valley(t, e);
+        }
     }
 
     fn last_velocity_dps(&self) -> f64 {
@@ -424,23 +495,27 @@ impl Pipeline {
                     self.rest_provisional = true;
                 }
             }
-            Some(_) if self.phase == Phase::Idle => {
-                if self.still_for <= 0.0 {
+            Some(_) => {
+                if self.still_for < REST_SETTLE_S {
                     return;
                 }
-                let angle = self.frame.angle_from_rest(up).unwrap_or(0.0);
-                if self.rest_provisional && self.still_for >= REST_CONFIRM_S {
-                    self.frame.set_rest(*up);
-                    self.rest_provisional = false;
-                    self.valley.clear();
-                } else if angle < REST_NEAR_DEG && self.still_for >= REST_REFINE_AFTER_S {
-                    self.frame.nudge_rest(up, DT / REST_REFINE_TAU_S);
-                } else if angle >= REST_NEAR_DEG && self.still_for >= REST_REANCHOR_S {
-                    self.frame.set_rest(*up);
-                    self.valley.clear();
+                if self.phase != Phase::Idle {
+                    // Still far longer than any squeeze at the top: not a
+                    // rep but a new pose. Drop the rise; the pose becomes rest.
+                    if self.still_for < REST_REANCHOR_S {
+                        return;
+                    }
+                    self.phase = Phase::Idle;
+                    self.cand = None;
                 }
+                if self.rest_provisional && self.still_for >= REST_CONFIRM_S {
+                    self.rest_provisional = false;
+                }
+                // Wherever the leg rests while no rep is under way is the rest
+                // pose: standing, hanging from the cable, on all fours.
+                self.frame.nudge_rest(up, DT / REST_SETTLE_TAU_S);
+                self.valley.clear();
             }
-            Some(_) => {}
         }
     }
 
@@ -499,9 +574,13 @@ impl Pipeline {
             }
             Phase::Falling => {
                 let c = self.cand.as_mut().expect("candidate while falling");
-                if p.e < c.low_e {
+                // The lowest point; a leg creeping down by less than
+                // END_CREEP_DEG does not hold the rep open.
+                if p.e < c.low_e - END_CREEP_DEG {
                     c.low_e = p.e;
                     c.low_t = p.t;
+                } else if p.e < c.low_e {
+                    c.low_e = p.e;
                 }
                 let c = *c;
                 if p.e >= c.low_e + END_RISE_DEG
@@ -562,7 +641,25 @@ impl Pipeline {
             .filter(|q| q.t >= c.peak_t && q.e <= c.low_e + tol)
             .map(|q| q.t)
             .fold(c.low_t, f64::min);
+        // Peak elevation from a centred 110 ms mean: the strap wobbles on the
+        // soft tissue by a few degrees during hard swings (§3.3), and the raw
+        // maximum would pick the wobble's crest.
+        let half = PEAK_HALF_WINDOW;
+        let mut peak_e = c.start_e;
+        for i in half..pts.len().saturating_sub(half) {
+            if pts[i].t >= c.start_t && pts[i].t <= c.low_t {
+                let m = pts[i - half..=i + half].iter().map(|q| q.e).sum::<f64>()
+                    / (2 * half + 1) as f64;
+                peak_e = peak_e.max(m);
+            }
+        }
         if end - start < rs.min_duration_s || c.peak_e < 0.5 * rs.min_rise_deg {
+            debug_log!(
+                "DBG reject short/low {:.2}-{:.2} peak {:.1}",
+                start,
+                end,
+                c.peak_e
+            );
             return;
         }
         // Hold: still (|v| small) within the band below the peak, around the peak.
@@ -597,6 +694,12 @@ impl Pipeline {
             - c.start_e;
 
         if self.is_gait_step(&body, c) || self.is_heel_strike(&pts, c) {
+            debug_log!(
+                "DBG reject gait {:.2}-{:.2} peak {:.1}",
+                start,
+                end,
+                c.peak_e
+            );
             return;
         }
 
@@ -624,7 +727,8 @@ impl Pipeline {
         let reference = self
             .ranges
             .reference(self.settings.partial.min_reference_reps);
-        let faults = faults::faults(&self.settings, &momentum, c.peak_e, range, reference);
+        let range = peak_e - c.start_e;
+        let faults = faults::faults(&self.settings, &momentum, peak_e, range, reference);
         self.ranges.add(range);
         self.set_reps += 1;
         self.set_end = end;
@@ -637,7 +741,7 @@ impl Pipeline {
             peak_s: c.peak_t,
             end_s: end,
             range_deg: range,
-            peak_elevation_deg: c.peak_e,
+            peak_elevation_deg: peak_e,
             concentric_s: concentric,
             hold_s: hold,
             eccentric_s: eccentric,
@@ -651,9 +755,12 @@ impl Pipeline {
 
     /// A step of walking, not a rep: while the leg rose, the shank turned
     /// about a point close to the sensor (the planted foot) rather than about
-    /// the hip. Least squares for the pivot p (sensor frame, ⊥ axis) from the
-    /// rigid-body relation lin = ω²·p − α·(axis × p), over the middle of the
-    /// rise. Needs a gyroscope and a fast enough rise to be decisive.
+    /// the hip. For a shank turning about a fixed pivot p (sensor frame, ⊥ the
+    /// axis), the linear acceleration is ω²·p − α·(axis × p). Over the middle
+    /// of a rise the tangential part cancels (α changes sign around the peak
+    /// velocity, ω² is symmetric), so p ≈ Σ ω²·lin / Σ ω⁴. Leaving α out also
+    /// keeps soft-tissue wobble (fast rotation about the strap itself) from
+    /// pulling the estimate to zero. Needs a gyroscope and a brisk rise.
     fn is_gait_step(&self, body: &[&Point], c: Candidate) -> bool {
         let Some(axis) = self.frame.axis() else {
             return false;
@@ -662,8 +769,10 @@ impl Pipeline {
             return false;
         }
         let range = c.peak_e - c.start_e;
-        let lo = c.start_e + 0.2 * range;
-        let hi = c.start_e + 0.8 * range;
+        // The first part of the rise: in a step, the stance phase, when the
+        // foot is planted (later the heel lifts and the knee swings).
+        let lo = c.start_e + 0.1 * range;
+        let hi = c.start_e + 0.6 * range;
         let mut num = Vector3::zeros();
         let mut den = 0.0;
         let mut n = 0usize;
@@ -673,39 +782,63 @@ impl Pipeline {
         {
             let b = q.lin - axis * q.lin.dot(&axis);
             let w2 = q.w * q.w;
-            num += b * w2 + axis.cross(&b) * q.alpha;
-            den += w2 * w2 + q.alpha * q.alpha;
+            num += b * w2;
+            den += w2 * w2;
             n += 1;
         }
-        // Decisive only if the rotation was brisk: mean ω⁴+α² of (1.5 rad/s)⁴
+        // Decisive only if the rotation was brisk: mean ω⁴ of (1.5 rad/s)⁴
         // (≈ 86 °/s), where 0.3 m/s² of error moves the pivot by < 0.06 m.
         if n < 5 || den / (n as f64) < 1.5f64.powi(4) {
             return false;
         }
         let pivot = num / den;
+        debug_log!(
+            "DBG pivot {:.3} at {:.2} n {} den {:.1}",
+            pivot.norm(),
+            c.peak_t,
+            n,
+            den / n as f64
+        );
         pivot.norm() < self.settings.reps.min_pivot_radius_m
     }
 
-    /// A step of walking, not a rep, for recordings without a gyroscope
-    /// (with one, [`Self::is_gait_step`] is the better test): the rise began
-    /// from well in front of the rest pose with an impact along the shank (the
-    /// heel striking the floor). A kickback never strikes the floor; its own
-    /// acceleration at the turn-around is across the shank, not along it, and
-    /// the stack touching down gives 0.3–1 g (§5.1).
+    /// A step of walking, not a rep: the rise began or ended with the heel
+    /// striking the floor in front of the rest pose. A strike is a jolt of
+    /// 2–4 g lasting some 10 ms; it is found as the part of the acceleration
+    /// that a centred 70 ms mean does not explain. A kick's own acceleration,
+    /// even the 5–7 g of a 0.3 s swing, is smooth and leaves well under 1 g
+    /// there; the weight stack touching down gives 0.3–1 g (§5.1). Works
+    /// with or without a gyroscope.
     fn is_heel_strike(&self, pts: &[Point], c: Candidate) -> bool {
         let rs = &self.settings.reps;
-        let Some(shank) = self.frame.rest() else {
-            return false;
+        let half = IMPACT_HALF_WINDOW;
+        let impact_near = |t0: f64| {
+            let mut peak: f64 = 0.0;
+            for i in half..pts.len().saturating_sub(half) {
+                if (pts[i].t - t0).abs() > HEEL_STRIKE_WINDOW_S {
+                    continue;
+                }
+                let mean = pts[i - half..=i + half]
+                    .iter()
+                    .map(|q| q.raw_lin)
+                    .sum::<Vector3<f64>>()
+                    / (2 * half + 1) as f64;
+                peak = peak.max((pts[i].raw_lin - mean).norm());
+            }
+            peak
         };
-        if self.has_gyro == Some(true) || c.start_e > -rs.gait_forward_deg {
-            return false;
-        }
-        let peak = pts
-            .iter()
-            .filter(|q| (q.t - c.start_t).abs() <= HEEL_STRIKE_WINDOW_S)
-            .map(|q| q.lin.dot(&shank).abs())
-            .fold(0.0, f64::max);
-        peak > rs.gait_impact_g * STANDARD_GRAVITY
+        let limit = rs.gait_impact_g * STANDARD_GRAVITY;
+        let at_start = c.start_e <= -rs.gait_forward_deg && impact_near(c.start_t) > limit;
+        let at_end = c.low_e <= -rs.gait_forward_deg && impact_near(c.low_t) > limit;
+        debug_log!(
+            "DBG impact start {:.2} g ({:.1}°) end {:.2} g ({:.1}°) at {:.2}",
+            impact_near(c.start_t) / STANDARD_GRAVITY,
+            c.start_e,
+            impact_near(c.low_t) / STANDARD_GRAVITY,
+            c.low_e,
+            c.start_t
+        );
+        at_start || at_end
     }
 
     fn close_set(&mut self, out: &mut VecDeque<Event>) {

@@ -68,7 +68,7 @@ pub struct RepSettings {
     /// shank is 15–25° in front of vertical.
     pub gait_forward_deg: f64,
     /// Reject a rise as a step when it starts in front of the rest pose by more
-    /// than `gait_forward_deg` with an impact above this, in g. Default 1.5: a
+    /// than `gait_forward_deg` with an impact above this, in g. Default 1.8: a
     /// heel strike gives the shank 2–4 g; the weight stack touching down gives
     /// 0.3–1 g (§5.1).
     pub gait_impact_g: f64,
@@ -85,7 +85,7 @@ impl Default for RepSettings {
             hold_velocity_dps: 15.0,
             min_pivot_radius_m: 0.35,
             gait_forward_deg: 12.0,
-            gait_impact_g: 1.5,
+            gait_impact_g: 1.8,
         }
     }
 }

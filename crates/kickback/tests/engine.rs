@@ -207,3 +207,32 @@ fn a_long_gap_splits_the_analysis() {
         a.warnings
     );
 }
+
+#[test]
+#[ignore]
+fn zz_debug_trace() {
+    let mut ph = set_of(&|| controlled_rep(50.0), 5);
+    ph.extend(rest(40.0));
+    let s = samples(
+        &profile(0.0, &ph, 100.0),
+        50.0,
+        0.8,
+        Vector3::new(0.7, 0.0, -0.3),
+        true,
+    );
+    let mut a = Analyzer::new(Settings::default()).unwrap();
+    a.set_trace(true);
+    for x in &s {
+        a.push(*x);
+    }
+    a.finish();
+    for e in a.drain() {
+        match e {
+            Event::Elevation { t_s, deg } if ((t_s * 100.0).round() as i64) % 25 == 0 => {
+                println!("{t_s:.2} {deg:.1}")
+            }
+            Event::Elevation { .. } => {}
+            e => println!("{e:?}"),
+        }
+    }
+}
