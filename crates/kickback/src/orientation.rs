@@ -182,8 +182,25 @@ impl ElevationFrame {
         self.sign_frozen = true;
     }
 
+    /// Sets the rest pose. Until the sign is frozen, excursions are counted
+    /// afresh from it.
     pub(crate) fn set_rest(&mut self, up: Vector3<f64>) {
         self.rest = Some(up);
+        if !self.sign_frozen {
+            self.extremes = (0.0, 0.0);
+        }
+    }
+
+    /// Signed elevation of `up` with the current rest pose and axis, learning
+    /// nothing (for re-reading the recent past after the rest pose moved).
+    pub(crate) fn elevation_now(&self, up: &Vector3<f64>) -> Option<f64> {
+        let r = self.rest?;
+        let c = r.cross(up);
+        let angle = c.norm().atan2(r.dot(up)) * DEG;
+        Some(match self.axis {
+            Some(a) if c.dot(&a) < 0.0 => -angle,
+            _ => angle,
+        })
     }
 
     /// Moves the rest pose a fraction `k` of the way towards `up`.

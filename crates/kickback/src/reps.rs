@@ -65,6 +65,12 @@ const END_RISE_DEG: f64 = 3.0;
 /// ... or has stayed at or above its lowest point this long, s. Keeps the
 /// report within 0.3 s of the rep's end.
 const END_SETTLE_S: f64 = 0.25;
+/// A fall this far below where the rise started (or half the rise, if
+/// larger) ends a "rise" that was a change of pose, deg. A rep ends near its
+/// start: within the 5–20° of a swing's overshoot (§5.1).
+const PAST_START_DEG: f64 = 20.0;
+/// A pose held still this long is remembered as a possible rest pose, s.
+const REST_HELD_S: f64 = 0.5;
 /// Creeping further down by less than this does not delay the end, deg.
 const END_CREEP_DEG: f64 = 0.5;
 /// Wind-up is looked for in this window before the rep starts, s (§5.2:
@@ -97,6 +103,9 @@ struct Point {
     lin: Vector3<f64>,
     /// The same, unfiltered (for impacts), m/s².
     raw_lin: Vector3<f64>,
+    /// Gravity-up in the sensor frame (to re-read elevations if the rest
+    /// pose turns out to have moved).
+    up: Vector3<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -154,6 +163,8 @@ pub(crate) struct Pipeline {
     frame: ElevationFrame,
     rest_provisional: bool,
     still_for: f64,
+    /// The last pose held still (for [`REST_HELD_S`]), and when.
+    held: Option<(f64, Vector3<f64>)>,
     e_lp: LowPass,
     e_lp_prev: Option<f64>,
     w_lp: LowPass,
@@ -199,6 +210,7 @@ impl Pipeline {
             frame: ElevationFrame::default(),
             rest_provisional: false,
             still_for: 0.0,
+            held: None,
             e_lp: LowPass::new(GRID_HZ, VELOCITY_CORNER_HZ),
             e_lp_prev: None,
             w_lp: LowPass::new(GRID_HZ, VELOCITY_CORNER_HZ),
@@ -406,6 +418,9 @@ impl Pipeline {
             0.0
         };
 
+        if self.still_for >= REST_HELD_S {
+            self.held = Some((t, up));
+        }
         self.update_rest(t, &up);
         // The axis is learnt only from a confirmed rest pose: excursions from
         // a guessed one say nothing about which way the kick goes.
@@ -449,6 +464,7 @@ impl Pipeline {
             alpha,
             lin,
             raw_lin,
+            up,
         };
         self.history.push_back(p);
         while self.history.len() > self.history_cap {
@@ -583,6 +599,18 @@ impl Pipeline {
                     c.low_e = p.e;
                 }
                 let c = *c;
+                let past_start = c.start_e - p.e;
+                if past_start > PAST_START_DEG.max(0.5 * (c.peak_e - c.start_e))
+                    && self.held.is_some_and(|(t, _)| t >= c.start_t)
+                {
+                    // The leg went far past where it rose from, after holding
+                    // still up there: that was a change of pose (stepping into
+                    // the hanging position), not a rep. The held pose is the
+                    // rest pose; re-read the recent past against it.
+                    let (_, up) = self.held.expect("checked");
+                    self.reanchor(up);
+                    return;
+                }
                 if p.e >= c.low_e + END_RISE_DEG
                     || p.t - c.low_t >= END_SETTLE_S
                     || p.t - c.start_t > self.settings.reps.max_duration_s
@@ -603,6 +631,26 @@ impl Pipeline {
                     }
                 }
             }
+        }
+    }
+
+    /// Makes `up` the rest pose, drops any candidate, and re-reads the
+    /// elevations of the recent past against the new rest pose.
+    fn reanchor(&mut self, up: Vector3<f64>) {
+        debug_log!("DBG reanchor");
+        self.frame.set_rest(up);
+        self.phase = Phase::Idle;
+        self.cand = None;
+        self.valley.clear();
+        let frame = &self.frame;
+        for q in &mut self.history {
+            if let Some(e) = frame.elevation_now(&q.up) {
+                q.e = e;
+            }
+        }
+        let recent: Vec<(f64, f64)> = self.history.iter().map(|q| (q.t, q.e)).collect();
+        for (t, e) in recent {
+            self.push_valley(t, e);
         }
     }
 
