@@ -32,6 +32,9 @@ pub(crate) struct GravityTracker {
     tau: f64,
     /// Low-pass on the accelerometer for the no-gyroscope path.
     acc_lp: [LowPass; 3],
+    /// Slow low-pass on the accelerometer: the reference stillness is
+    /// judged against.
+    acc_slow: [LowPass; 3],
     g: f64,
 }
 
@@ -41,8 +44,13 @@ const TRUST_SCALE: f64 = 0.05 * crate::STANDARD_GRAVITY;
 /// 5 °/s (BIOMECHANICS §5.2 "gyro bias handling"), plus the largest turn-on
 /// bias we expect (3 °/s), since the raw rate includes the bias.
 const STILL_RATE: f64 = 8.0 / DEG;
-/// ‖f‖ within this of g counts as still: 0.05 g (§5.2).
-const STILL_ACC: f64 = 0.05 * crate::STANDARD_GRAVITY;
+/// ‖f‖ within this of its recent mean counts as still, m/s² (0.03 g).
+const STILL_ACC: f64 = 0.03 * crate::STANDARD_GRAVITY;
+/// The specific force within this angle of its recent mean counts as still,
+/// rad (1°: sway is 0.3–0.4° RMS, §3.4).
+const STILL_TILT: f64 = 1.0 / DEG;
+/// Corner of the "recent mean" low-pass, Hz.
+const STILL_CORNER_HZ: f64 = 0.5;
 /// Stillness needed before the bias estimate updates, s (§5.2: 0.5 s).
 const STILL_BIAS_AFTER: f64 = 0.5;
 /// Time constant of the bias estimate while still, s.
@@ -59,6 +67,7 @@ impl GravityTracker {
             still_for: 0.0,
             tau,
             acc_lp: std::array::from_fn(|_| LowPass::new(fs, NO_GYRO_CORNER_HZ)),
+            acc_slow: std::array::from_fn(|_| LowPass::new(fs, STILL_CORNER_HZ)),
             g: crate::STANDARD_GRAVITY,
         }
     }
@@ -67,7 +76,7 @@ impl GravityTracker {
     pub(crate) fn reset(&mut self) {
         self.up = None;
         self.still_for = 0.0;
-        for lp in &mut self.acc_lp {
+        for lp in self.acc_lp.iter_mut().chain(self.acc_slow.iter_mut()) {
             lp.reset();
         }
     }
@@ -92,9 +101,19 @@ impl GravityTracker {
                     self.up = acc_dir;
                     return;
                 };
-                // Bias: while the leg is still, the true rate is zero.
-                let still =
-                    (norm - self.g).abs() < STILL_ACC && (w_raw - self.bias).norm() < STILL_RATE;
+                // Bias: while the leg is still, the true rate is zero. Still
+                // means the specific force holds its direction and size (a
+                // slow part of a rep turns it by degrees per second) and the
+                // gyroscope reads little.
+                let slow = Vector3::new(
+                    self.acc_slow[0].step(acc.x),
+                    self.acc_slow[1].step(acc.y),
+                    self.acc_slow[2].step(acc.z),
+                );
+                let steady = slow.norm() > 1e-6
+                    && acc.angle(&slow) < STILL_TILT
+                    && (norm - slow.norm()).abs() < STILL_ACC;
+                let still = steady && (w_raw - self.bias).norm() < STILL_RATE;
                 self.still_for = if still { self.still_for + dt } else { 0.0 };
                 if self.still_for >= STILL_BIAS_AFTER {
                     let k = (dt / BIAS_TAU).min(1.0);
