@@ -71,6 +71,14 @@ const END_SETTLE_S: f64 = 0.25;
 const PAST_START_DEG: f64 = 20.0;
 /// A pose held still this long is remembered as a possible rest pose, s.
 const REST_HELD_S: f64 = 0.5;
+/// A finished rep is held back until this long after its end, s, in case
+/// the leg goes straight on into a step; a rep is still reported within
+/// 0.5 s of its end (the product's latency promise).
+const PENDING_S: f64 = 0.45;
+/// A rise that starts this soon after a step ended is a step too, s.
+const STEP_CONTEXT_S: f64 = 0.3;
+/// The rise after a held-back rep is judged once it has risen this far, deg.
+const PENDING_MIN_RISE_DEG: f64 = 15.0;
 /// Creeping further down by less than this does not delay the end, deg.
 const END_CREEP_DEG: f64 = 0.5;
 /// Wind-up is looked for in this window before the rep starts, s (§5.2:
@@ -180,6 +188,10 @@ pub(crate) struct Pipeline {
     valley: VecDeque<(f64, f64)>,
     reps: usize,
     ranges: RangeReference,
+    /// A measured rep held back for at most [`PENDING_S`] after its end.
+    pending: Option<Rep>,
+    /// End of the last rise rejected as a walking step.
+    last_step_end: Option<f64>,
     // --- sets ---
     set_index: usize,
     set_open: bool,
@@ -224,6 +236,8 @@ impl Pipeline {
             valley: VecDeque::new(),
             reps: 0,
             ranges: RangeReference::default(),
+            pending: None,
+            last_step_end: None,
             set_index: 0,
             set_open: false,
             set_start: 0.0,
@@ -471,6 +485,7 @@ impl Pipeline {
             self.history.pop_front();
         }
         self.detect(p, out);
+        self.review_pending(t, out);
         self.check_set_rest(t, out);
     }
 
@@ -741,7 +756,13 @@ impl Pipeline {
             .fold(c.start_e, f64::max)
             - c.start_e;
 
-        if self.is_gait_step(&body, c) || self.is_heel_strike(&pts, c) {
+        let after_step = self.last_step_end.is_some_and(|g| start - g < STEP_CONTEXT_S);
+        let no_gyro = self.has_gyro != Some(true);
+        if after_step
+            || self.is_gait_step(&body, c.peak_t, c.peak_e, c)
+            || (no_gyro && self.is_heel_strike(&pts, c))
+        {
+            self.last_step_end = Some(end);
             debug_log!(
                 "DBG reject gait {:.2}-{:.2} peak {:.1}",
                 start,
@@ -761,34 +782,16 @@ impl Pipeline {
         };
         let momentum = faults::momentum(&self.settings, &shape);
 
-        // Sets: a long pause since the last rep closes the set.
-        if self.set_open && start - self.set_end > self.settings.sets.rest_s {
-            self.close_set(out);
-        }
-        if !self.set_open {
-            self.set_open = true;
-            self.set_index += 1;
-            self.set_start = start;
-            self.set_reps = 0;
-            self.ranges.new_set();
-        }
-        let reference = self
-            .ranges
-            .reference(self.settings.partial.min_reference_reps);
-        let range = peak_e - c.start_e;
-        let faults = faults::faults(&self.settings, &momentum, peak_e, range, reference);
-        self.ranges.add(range);
-        self.set_reps += 1;
-        self.set_end = end;
-        self.reps += 1;
+        // The sign of the kick is settled once a rep is found.
         self.frame.freeze_sign();
-        out.push_back(Event::RepCompleted(Rep {
-            index: self.reps,
-            set: self.set_index,
+        self.commit_pending(out);
+        self.pending = Some(Rep {
+            index: 0,
+            set: 0,
             start_s: start,
             peak_s: c.peak_t,
             end_s: end,
-            range_deg: range,
+            range_deg: peak_e - c.start_e,
             peak_elevation_deg: peak_e,
             concentric_s: concentric,
             hold_s: hold,
@@ -796,9 +799,66 @@ impl Pipeline {
             peak_velocity_dps: peak_v,
             peak_eccentric_velocity_dps: peak_ecc_v,
             windup_deg: windup,
-            faults,
+            faults: Vec::new(),
             momentum,
-        }));
+        });
+    }
+
+    /// Reports the rep held back by [`Self::complete`]: its set, number and
+    /// faults are decided now, in order.
+    fn commit_pending(&mut self, out: &mut VecDeque<Event>) {
+        let Some(mut rep) = self.pending.take() else {
+            return;
+        };
+        // Sets: a long pause since the last rep closes the set.
+        if self.set_open && rep.start_s - self.set_end > self.settings.sets.rest_s {
+            self.close_set(out);
+        }
+        if !self.set_open {
+            self.set_open = true;
+            self.set_index += 1;
+            self.set_start = rep.start_s;
+            self.set_reps = 0;
+            self.ranges.new_set();
+        }
+        let reference = self.ranges.reference(self.settings.partial.min_reference_reps);
+        rep.faults = faults::faults(
+            &self.settings,
+            &rep.momentum,
+            rep.peak_elevation_deg,
+            rep.range_deg,
+            reference,
+        );
+        self.ranges.add(rep.range_deg);
+        self.set_reps += 1;
+        self.set_end = rep.end_s;
+        self.reps += 1;
+        rep.index = self.reps;
+        rep.set = self.set_index;
+        out.push_back(Event::RepCompleted(rep));
+    }
+
+    /// While a rep is held back: report it once its time is up, or drop it
+    /// if the leg has gone straight on into the stance phase of a step (so
+    /// the "rep" was a step too).
+    fn review_pending(&mut self, t: f64, out: &mut VecDeque<Event>) {
+        let Some(end) = self.pending.as_ref().map(|r| r.end_s) else {
+            return;
+        };
+        if let (Phase::Rising, Some(c)) = (self.phase, self.cand) {
+            if c.start_t >= end - STEP_CONTEXT_S && c.peak_e - c.start_e >= PENDING_MIN_RISE_DEG {
+                let body: Vec<&Point> = self.history.iter().filter(|q| q.t >= c.start_t).collect();
+                if self.is_gait_step(&body, c.peak_t, c.peak_e, c) {
+                    debug_log!("DBG drop pending rep ending {end:.2}: a step follows");
+                    self.pending = None;
+                    self.last_step_end = Some(end);
+                    return;
+                }
+            }
+        }
+        if t - end >= PENDING_S {
+            self.commit_pending(out);
+        }
     }
 
     /// A step of walking, not a rep: while the leg rose, the shank turned
@@ -809,14 +869,14 @@ impl Pipeline {
     /// velocity, ω² is symmetric), so p ≈ Σ ω²·lin / Σ ω⁴. Leaving α out also
     /// keeps soft-tissue wobble (fast rotation about the strap itself) from
     /// pulling the estimate to zero. Needs a gyroscope and a brisk rise.
-    fn is_gait_step(&self, body: &[&Point], c: Candidate) -> bool {
+    fn is_gait_step(&self, body: &[&Point], peak_t: f64, peak_e: f64, c: Candidate) -> bool {
         let Some(axis) = self.frame.axis() else {
             return false;
         };
         if self.has_gyro != Some(true) {
             return false;
         }
-        let range = c.peak_e - c.start_e;
+        let range = peak_e - c.start_e;
         // The first part of the rise: in a step, the stance phase, when the
         // foot is planted (later the heel lifts and the knee swings).
         let lo = c.start_e + 0.1 * range;
@@ -826,7 +886,7 @@ impl Pipeline {
         let mut n = 0usize;
         for q in body
             .iter()
-            .filter(|q| q.t >= c.start_t && q.t <= c.peak_t && q.e >= lo && q.e <= hi)
+            .filter(|q| q.t >= c.start_t && q.t <= peak_t && q.e >= lo && q.e <= hi)
         {
             let b = q.lin - axis * q.lin.dot(&axis);
             let w2 = q.w * q.w;
@@ -923,6 +983,7 @@ impl Pipeline {
                 self.complete(c, out);
             }
         }
+        self.commit_pending(out);
         self.close_set(out);
         let duration = self.last_rel;
         if self.samples > 0 && duration < 2.0 {
