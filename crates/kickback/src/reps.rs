@@ -79,6 +79,9 @@ const PENDING_S: f64 = 0.45;
 const STEP_CONTEXT_S: f64 = 0.3;
 /// The rise after a held-back rep is judged once it has risen this far, deg.
 const PENDING_MIN_RISE_DEG: f64 = 15.0;
+/// The pivot fit skips this long after a rise starts, s: a heel strike
+/// rings through the (6 Hz low-passed) acceleration for about that long.
+const IMPACT_SETTLE_S: f64 = 0.1;
 /// Creeping further down by less than this does not delay the end, deg.
 const END_CREEP_DEG: f64 = 0.5;
 /// Wind-up is looked for in this window before the rep starts, s (§5.2:
@@ -756,7 +759,9 @@ impl Pipeline {
             .fold(c.start_e, f64::max)
             - c.start_e;
 
-        let after_step = self.last_step_end.is_some_and(|g| start - g < STEP_CONTEXT_S);
+        let after_step = self
+            .last_step_end
+            .is_some_and(|g| start - g < STEP_CONTEXT_S);
         let no_gyro = self.has_gyro != Some(true);
         if after_step
             || self.is_gait_step(&body, c.peak_t, c.peak_e, c)
@@ -821,7 +826,9 @@ impl Pipeline {
             self.set_reps = 0;
             self.ranges.new_set();
         }
-        let reference = self.ranges.reference(self.settings.partial.min_reference_reps);
+        let reference = self
+            .ranges
+            .reference(self.settings.partial.min_reference_reps);
         rep.faults = faults::faults(
             &self.settings,
             &rep.momentum,
@@ -846,6 +853,11 @@ impl Pipeline {
             return;
         };
         if let (Phase::Rising, Some(c)) = (self.phase, self.cand) {
+            debug_log!(
+                "DBG review t {t:.2} end {end:.2} cand start {:.2} rise {:.1}",
+                c.start_t,
+                c.peak_e - c.start_e
+            );
             if c.start_t >= end - STEP_CONTEXT_S && c.peak_e - c.start_e >= PENDING_MIN_RISE_DEG {
                 let body: Vec<&Point> = self.history.iter().filter(|q| q.t >= c.start_t).collect();
                 if self.is_gait_step(&body, c.peak_t, c.peak_e, c) {
@@ -884,10 +896,9 @@ impl Pipeline {
         let mut num = Vector3::zeros();
         let mut den = 0.0;
         let mut n = 0usize;
-        for q in body
-            .iter()
-            .filter(|q| q.t >= c.start_t && q.t <= peak_t && q.e >= lo && q.e <= hi)
-        {
+        for q in body.iter().filter(|q| {
+            q.t >= c.start_t + IMPACT_SETTLE_S && q.t <= peak_t && q.e >= lo && q.e <= hi
+        }) {
             let b = q.lin - axis * q.lin.dot(&axis);
             let w2 = q.w * q.w;
             num += b * w2;
