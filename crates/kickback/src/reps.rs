@@ -762,12 +762,17 @@ impl Pipeline {
         let after_step = self
             .last_step_end
             .is_some_and(|g| start - g < STEP_CONTEXT_S);
+        let planted = self.is_gait_step(&body, c.peak_t, c.peak_e, c);
+        // A swing from standing still (no wind-up) that lands with a strike
+        // is a first step; without a gyroscope strikes are all there is.
+        let from_still = windup < self.settings.momentum.windup_deg;
         let no_gyro = self.has_gyro != Some(true);
-        if after_step
-            || self.is_gait_step(&body, c.peak_t, c.peak_e, c)
-            || (no_gyro && self.is_heel_strike(&pts, c))
-        {
+        let strike = (no_gyro || from_still) && self.is_heel_strike(&pts, c, no_gyro);
+        if planted || after_step {
+            // Walking goes on: a rise right after this one is a step too.
             self.last_step_end = Some(end);
+        }
+        if planted || after_step || strike {
             debug_log!(
                 "DBG reject gait {:.2}-{:.2} peak {:.1}",
                 start,
@@ -863,7 +868,6 @@ impl Pipeline {
                 if self.is_gait_step(&body, c.peak_t, c.peak_e, c) {
                     debug_log!("DBG drop pending rep ending {end:.2}: a step follows");
                     self.pending = None;
-                    self.last_step_end = Some(end);
                     return;
                 }
             }
@@ -928,7 +932,12 @@ impl Pipeline {
     /// even the 5–7 g of a 0.3 s swing, is smooth and leaves well under 1 g
     /// there; the weight stack touching down gives 0.3–1 g (§5.1). Works
     /// with or without a gyroscope.
-    fn is_heel_strike(&self, pts: &[Point], c: Candidate) -> bool {
+    ///
+    /// With a gyroscope only the end is checked (a swing that lands, as the
+    /// first step of a walk does; later steps fail the pivot test): the start
+    /// of a hard kick turns round so sharply that its acceleration is not
+    /// smooth enough to tell from a strike there.
+    fn is_heel_strike(&self, pts: &[Point], c: Candidate, check_start: bool) -> bool {
         let rs = &self.settings.reps;
         let half = IMPACT_HALF_WINDOW;
         let impact_near = |t0: f64| {
@@ -947,7 +956,8 @@ impl Pipeline {
             peak
         };
         let limit = rs.gait_impact_g * STANDARD_GRAVITY;
-        let at_start = c.start_e <= -rs.gait_forward_deg && impact_near(c.start_t) > limit;
+        let at_start =
+            check_start && c.start_e <= -rs.gait_forward_deg && impact_near(c.start_t) > limit;
         let at_end = c.low_e <= -rs.gait_forward_deg && impact_near(c.low_t) > limit;
         debug_log!(
             "DBG impact start {:.2} g ({:.1}°) end {:.2} g ({:.1}°) at {:.2}",
