@@ -1,0 +1,13 @@
+//! The `kickback` command's library: reading and analysing recordings
+//! ([`input`]), rendering reports ([`output`]), batch checks ([`check`]),
+//! plots ([`plot`]) and the settings file ([`config`]).
+//!
+//! The binary (`src/main.rs`) is a thin clap front end over these modules;
+//! the benchmark in `benches/check.rs` calls [`check::run`] directly.
+
+pub mod check;
+pub mod config;
+pub mod input;
+pub mod output;
+pub mod plot;
+pub mod settings_args;

@@ -1,0 +1,130 @@
+//! `kickback simulate` and `kickback evaluate`: labelled recordings from the
+//! simulator, and the analyzer's accuracy on them.
+
+use crate::input::{self, InputArgs};
+use crate::settings_args::SettingsArgs;
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use kickback::Settings;
+use kickback_formats::write::{write_layout, Layout, WriteInfo};
+use kickback_sim::{eval, Scenario, SimOptions, Truth};
+use std::path::{Path, PathBuf};
+
+/// Arguments of `kickback simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Folder to write the recordings and their `.truth.json` files into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// How many recordings.
+    #[arg(long, default_value_t = 10)]
+    pub count: usize,
+    /// Seed of the first recording (recording i uses seed + i).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Scenario: clean, mixed, walking, no_gyro, low_rate, variations, or all.
+    #[arg(long, default_value = "all")]
+    pub scenario: String,
+    /// Export layout to write: generic, sensor-logger-ios, sensor-logger-android,
+    /// phyphox, physics-toolbox, physics-toolbox-semicolon, metawear, shimmer,
+    /// sensorlog, axivity, coremotion.
+    #[arg(long, default_value = "generic")]
+    pub format: String,
+    /// Short recordings (2 sets, short rests), as in testdata/.
+    #[arg(long)]
+    pub compact: bool,
+}
+
+/// Arguments of `kickback evaluate`.
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// Folder of recordings, each with a `<name>.truth.json` beside it.
+    pub dir: PathBuf,
+    /// Print the figures as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+pub fn simulate(args: &SimulateArgs) -> Result<()> {
+    let scenario: Scenario = args.scenario.parse()?;
+    let Some(layout) = Layout::from_name(&args.format) else {
+        let names: Vec<&str> = Layout::ALL.iter().map(|l| l.name()).collect();
+        bail!(
+            "unknown --format {:?}; expected one of: {}",
+            args.format,
+            names.join(", ")
+        );
+    };
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+    let opts = if args.compact {
+        SimOptions::compact()
+    } else {
+        SimOptions::default()
+    };
+    for i in 0..args.count {
+        let seed = args.seed.wrapping_add(i as u64);
+        let rec = kickback_sim::generate_with(scenario, seed, &opts);
+        let name = format!("{}_{:04}", rec.truth.scenario, i);
+        if layout == Layout::Generic {
+            kickback_sim::write_recording(&args.out, &name, &rec)?;
+        } else {
+            write_layout(
+                layout,
+                &args.out,
+                &name,
+                &rec.samples,
+                &WriteInfo::default(),
+            )
+            .with_context(|| format!("writing {name} as {}", layout.name()))?;
+            kickback_formats::write::atomic_write(
+                &args.out.join(format!("{name}.truth.json")),
+                rec.truth_json().as_bytes(),
+            )?;
+        }
+    }
+    eprintln!(
+        "wrote {} {} recording{} ({} layout) with truth files to {}",
+        args.count,
+        args.scenario,
+        if args.count == 1 { "" } else { "s" },
+        layout.name(),
+        args.out.display()
+    );
+    Ok(())
+}
+
+/// The settings a recording is analysed with: the user's flags, then the
+/// simulated person's own torso hinge and hip limit from the truth file (as
+/// that person would pass them with --torso-hinge / --hip-extension-limit).
+fn settings_for(base: &Settings, truth: &Truth) -> Settings {
+    let mut s = base.clone();
+    s.lumbar.torso_hinge_deg = truth.settings.torso_hinge_deg;
+    s.lumbar.hip_extension_limit_deg = truth.settings.hip_extension_limit_deg;
+    s
+}
+
+pub fn evaluate(args: &EvaluateArgs, base: &Settings) -> Result<String> {
+    let opts = args.input.read_options()?;
+    let report = eval::evaluate_dir(&args.dir, |path: &Path, truth: &Truth| {
+        let mut o = opts.clone();
+        if o.rate_hz.is_none() {
+            o.rate_hz = Some(truth.sample_rate_hz);
+        }
+        input::analyze_path(path, &o, &settings_for(base, truth))
+            .map(|r| r.analysis.reps)
+            .map_err(|e| format!("{e:#}"))
+    })?;
+    if report.recordings.is_empty() && report.failures.is_empty() {
+        bail!("no `*.truth.json` files in {}", args.dir.display());
+    }
+    Ok(if args.json {
+        serde_json::to_string_pretty(&report)? + "\n"
+    } else {
+        report.to_string()
+    })
+}
