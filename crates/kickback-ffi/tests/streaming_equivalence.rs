@@ -180,13 +180,7 @@ fn the_property_sees_reps_and_faults() {
 
 /// A completed rep is reported no later than 0.5 s (of stream time) after it
 /// ends, when samples arrive one by one and the app polls after each.
-///
-/// Ignored until the engine meets it: today the engine waits for the leg to
-/// settle 0.25 s after its *lowest* point, which drifts on with noise, while
-/// `end_s` is the first moment back within tolerance of the bottom (median
-/// 0.67 s, worst 2.2 s late on this corpus). Run it with `--ignored`.
 #[test]
-#[ignore = "engine reports reps up to ~2 s after their end; see the doc comment"]
 fn reps_are_reported_within_half_a_second_of_their_end() {
     let mut delays = Vec::new();
     let mut late = Vec::new();
