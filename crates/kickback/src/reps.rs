@@ -69,6 +69,9 @@ const END_SETTLE_S: f64 = 0.25;
 /// larger) ends a "rise" that was a change of pose, deg. A rep ends near its
 /// start: within the 5–20° of a swing's overshoot (§5.1).
 const PAST_START_DEG: f64 = 20.0;
+/// When the kick's sign flips, a pose held still this recently is taken as
+/// the rest pose the kick started from, s.
+const FLIP_HELD_WITHIN_S: f64 = 5.0;
 /// A pose held still this long is remembered as a possible rest pose, s.
 const REST_HELD_S: f64 = 0.5;
 /// A finished rep is held back until this long after its end, s, in case
@@ -173,6 +176,8 @@ pub(crate) struct Pipeline {
     gravity: GravityTracker,
     frame: ElevationFrame,
     rest_provisional: bool,
+    /// Whether the leg's axis was known at the last grid point.
+    axis_known: bool,
     still_for: f64,
     /// The last pose held still (for [`REST_HELD_S`]), and when.
     held: Option<(f64, Vector3<f64>)>,
@@ -224,6 +229,7 @@ impl Pipeline {
             grid_origin: 0.0,
             frame: ElevationFrame::default(),
             rest_provisional: false,
+            axis_known: false,
             still_for: 0.0,
             held: None,
             e_lp: LowPass::new(GRID_HZ, VELOCITY_CORNER_HZ),
@@ -445,10 +451,23 @@ impl Pipeline {
         let Some(e) = self.frame.elevation(&up, learn) else {
             return;
         };
-        if self.frame.take_flip() {
+        let e = if self.frame.take_flip() {
             debug_log!("DBG flip at {t:.2}");
-            self.negate_past();
-        }
+            match self.held {
+                // The leg was just held still somewhere (the hanging pose it
+                // stepped into): that is the rest pose the kick started from.
+                Some((th, held_up)) if t - th < FLIP_HELD_WITHIN_S => {
+                    self.reanchor(held_up);
+                    self.frame.elevation_now(&up).unwrap_or(-e)
+                }
+                _ => {
+                    self.negate_past();
+                    e
+                }
+            }
+        } else {
+            e
+        };
 
         if self.trace {
             out.push_back(Event::Elevation { t_s: t, deg: e });
@@ -487,7 +506,19 @@ impl Pipeline {
         while self.history.len() > self.history_cap {
             self.history.pop_front();
         }
-        self.detect(p, out);
+        if self.frame.axis().is_some() {
+            if !self.axis_known {
+                // The axis was just found: re-read the rise so far with signs.
+                self.axis_known = true;
+                self.reread_history();
+            }
+            let p = *self.history.back().expect("pushed above");
+            self.detect(p, out);
+        } else {
+            // Until the leg's axis is known there is no telling a rise from a
+            // drop (stepping into the hanging pose moves the leg too).
+            self.valley.clear();
+        }
         self.review_pending(t, out);
         self.check_set_rest(t, out);
     }
@@ -657,6 +688,16 @@ impl Pipeline {
     fn reanchor(&mut self, up: Vector3<f64>) {
         debug_log!("DBG reanchor");
         self.frame.set_rest(up);
+        self.reread_history();
+        // The elevation jumps with the rest pose: restart its low-pass so the
+        // jump is not read as a velocity.
+        self.e_lp.reset();
+        self.e_lp_prev = None;
+    }
+
+    /// Recomputes the kept elevations with the current rest pose and axis,
+    /// drops any candidate, and rebuilds the valley from them.
+    fn reread_history(&mut self) {
         self.phase = Phase::Idle;
         self.cand = None;
         self.valley.clear();
@@ -990,9 +1031,12 @@ impl Pipeline {
         if !self.set_open || t - self.set_end <= self.settings.sets.rest_s {
             return;
         }
-        let pending = self
-            .cand
-            .is_some_and(|c| c.start_t - self.set_end <= self.settings.sets.rest_s);
+        let rest = self.settings.sets.rest_s;
+        let pending = self.cand.is_some_and(|c| c.start_t - self.set_end <= rest)
+            || self
+                .pending
+                .as_ref()
+                .is_some_and(|r| r.start_s - self.set_end <= rest);
         if !pending {
             self.close_set(out);
         }
