@@ -72,6 +72,9 @@ const PAST_START_DEG: f64 = 20.0;
 /// When the kick's sign flips, a pose held still this recently is taken as
 /// the rest pose the kick started from, s.
 const FLIP_HELD_WITHIN_S: f64 = 5.0;
+/// Passing the start level faster than this is sweeping through it, deg/s
+/// (a rep's eccentric ends at rest: minimum-jerk velocity falls to zero).
+const SWEEP_SPEED_DPS: f64 = 30.0;
 /// A pose held still this long is remembered as a possible rest pose, s.
 const REST_HELD_S: f64 = 0.5;
 /// A finished rep is held back until this long after its end, s, in case
@@ -140,6 +143,11 @@ struct Candidate {
     peak_e: f64,
     low_t: f64,
     low_e: f64,
+    /// The elevation at `low_t`: the leg counts as still going down only
+    /// while it gets more than END_CREEP_DEG below this.
+    low_mark: f64,
+    /// Speed (deg/s) at which the falling leg passed the start level.
+    cross_speed: Option<f64>,
 }
 
 /// Kinds of warning, for rate limiting.
@@ -617,6 +625,8 @@ impl Pipeline {
                         peak_e: p.e,
                         low_t: p.t,
                         low_e: p.e,
+                        low_mark: p.e,
+                        cross_speed: None,
                     });
                     out.push_back(Event::RepStarted { t_s: vt });
                 }
@@ -632,6 +642,7 @@ impl Pipeline {
                 if p.e <= drop_to {
                     c.low_e = p.e;
                     c.low_t = p.t;
+                    c.low_mark = p.e;
                     self.phase = Phase::Falling;
                 } else if p.t - c.start_t > self.settings.reps.max_duration_s {
                     self.abandon(p);
@@ -641,15 +652,22 @@ impl Pipeline {
                 let c = self.cand.as_mut().expect("candidate while falling");
                 // The lowest point; a leg creeping down by less than
                 // END_CREEP_DEG does not hold the rep open.
-                if p.e < c.low_e - END_CREEP_DEG {
+                if p.e < c.low_mark - END_CREEP_DEG {
                     c.low_e = p.e;
                     c.low_t = p.t;
+                    c.low_mark = p.e;
                 } else if p.e < c.low_e {
                     c.low_e = p.e;
                 }
+                if c.cross_speed.is_none() && p.e <= c.start_e {
+                    c.cross_speed = Some(p.v.abs());
+                }
                 let c = *c;
                 let past_start = c.start_e - p.e;
+                // A rep comes to rest near its start (before any wind-up for
+                // the next); a kick from a new pose sweeps through it.
                 if past_start > PAST_START_DEG.max(0.5 * (c.peak_e - c.start_e))
+                    && c.cross_speed.is_some_and(|v| v > SWEEP_SPEED_DPS)
                     && self.held.is_some_and(|(t, _)| t >= c.start_t)
                 {
                     // The leg went far past where it rose from, after holding
