@@ -1,12 +1,16 @@
 //! Tables (preamble, header, delimiter) and the streaming single-clock reader.
 
 use crate::error::FormatError;
-use crate::text::{self, parse_cell, parse_datetime, split_fields, Cell, LineReader};
+use crate::text::{
+    self, parse_cell, parse_cell_bytes, parse_datetime, split_ascii, split_fields, Cell,
+    LineReader, Split,
+};
 use crate::units::{self, Hint};
 use crate::{
     AccelUnit, Gap, GyroUnit, Inner, ReadOptions, Recording, Sample, SourceInfo, TimeUnit,
     DETECT_ROWS, GAP_REPORT_S,
 };
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::Read;
 
@@ -21,6 +25,9 @@ pub(crate) struct Table {
     /// Line number of the header.
     pub header_line: u64,
     pending: VecDeque<(u64, String)>,
+    /// Reused buffers of the allocation-free row path ([`read_raw_row`]).
+    scratch: Vec<u8>,
+    ranges: Vec<(usize, usize)>,
 }
 
 const SNIFF_LINES: usize = 20;
@@ -29,11 +36,15 @@ impl Table {
     /// Opens a table. `allow_headerless`: a first line that starts with a
     /// number or a date is taken as data.
     pub fn open(name: &str, r: Box<dyn Read>) -> Result<Table, FormatError> {
-        let mut lines = LineReader::new(name, r);
+        Self::from_lines(name, LineReader::new(name, r))
+    }
+
+    /// [`Table::open`] over a given line reader.
+    pub fn from_lines(name: &str, mut lines: LineReader) -> Result<Table, FormatError> {
         let mut sep: Option<char> = None;
         let mut any = false;
         let (hl, header_text) = loop {
-            match lines.next_line()? {
+            match lines.next_line_string()? {
                 None => {
                     return Err(if any {
                         FormatError::invalid(name, "no header row found (only blank, comment or \"sep=\" lines); expected a header naming the time and accelerometer columns")
@@ -68,7 +79,7 @@ impl Table {
         };
         let mut pending = VecDeque::new();
         while pending.len() < SNIFF_LINES {
-            match lines.next_line()? {
+            match lines.next_line_string()? {
                 None => break,
                 Some((n, l)) => pending.push_back((n, l)),
             }
@@ -96,6 +107,8 @@ impl Table {
             header,
             header_line: hl,
             pending,
+            scratch: Vec::new(),
+            ranges: Vec::new(),
         })
     }
 
@@ -114,7 +127,7 @@ impl Table {
         loop {
             let (n, l) = match self.pending.pop_front() {
                 Some(x) => x,
-                None => match self.lines.next_line()? {
+                None => match self.lines.next_line_string()? {
                     Some(x) => x,
                     None => return Ok(None),
                 },
@@ -195,90 +208,211 @@ pub(crate) enum RowOutcome {
     Short,
 }
 
+/// The fields of one row, as the row parser sees them.
+trait Fields {
+    fn count(&self) -> usize;
+    /// Parses field `i` as a number cell.
+    fn cell(&self, i: usize, decimal_comma: bool) -> Cell;
+    /// Field `i`, trimmed, as text (for dates and error messages).
+    fn text(&self, i: usize) -> Cow<'_, str>;
+}
+
+/// Fields split by [`split_fields`] (the general, allocating path).
+impl Fields for [String] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn cell(&self, i: usize, decimal_comma: bool) -> Cell {
+        parse_cell(&self[i], decimal_comma)
+    }
+    fn text(&self, i: usize) -> Cow<'_, str> {
+        Cow::Borrowed(self[i].trim())
+    }
+}
+
+/// Fields of an ASCII line split in place by [`split_ascii`].
+struct ByteFields<'a> {
+    base: &'a [u8],
+    ranges: &'a [(usize, usize)],
+}
+
+impl Fields for ByteFields<'_> {
+    #[inline]
+    fn count(&self) -> usize {
+        self.ranges.len()
+    }
+    #[inline]
+    fn cell(&self, i: usize, decimal_comma: bool) -> Cell {
+        let (a, b) = self.ranges[i];
+        parse_cell_bytes(&self.base[a..b], decimal_comma)
+    }
+    fn text(&self, i: usize) -> Cow<'_, str> {
+        let (a, b) = self.ranges[i];
+        String::from_utf8_lossy(text::trim_ascii_field(&self.base[a..b]))
+    }
+}
+
 /// Reads and parses the next row.
+///
+/// Lines come from the table's buffered sniffing lines or straight from its
+/// line reader's buffer; ASCII lines (all data rows of the supported
+/// exports) are split and parsed in place without allocating.
 pub(crate) fn read_raw_row(
     table: &mut Table,
     spec: &RowSpec,
     row_index: &mut u64,
 ) -> Result<Option<RowOutcome>, FormatError> {
-    let (line, f, last) = match table.next_row()? {
-        Some(x) => x,
-        None => return Ok(None),
-    };
-    let idx = *row_index;
-    *row_index += 1;
-    let needed = spec.needed();
-    if f.len() < needed {
-        if spec.ragged_ok || last {
-            return Ok(Some(RowOutcome::Short));
-        }
-        return Err(FormatError::ColumnCount {
-            file: table.name.clone(),
-            line,
-            expected: needed,
-            found: f.len(),
-            name: spec.name(needed - 1),
-        });
-    }
-    let dc = table.decimal_comma;
-    let mut missing = false;
-    let mut num = |i: usize| -> Result<f64, FormatError> {
-        match parse_cell(&f[i], dc) {
-            Cell::Num(v) => Ok(v),
-            Cell::Missing => {
-                missing = true;
-                Ok(f64::NAN)
+    loop {
+        let (line, held, last) = match table.pending.pop_front() {
+            Some((n, l)) => {
+                if l.trim().is_empty() {
+                    continue;
+                }
+                let last = table.pending.is_empty() && table.lines.at_end()?;
+                (n, Some(l), last)
             }
-            Cell::Bad => Err(FormatError::BadNumber {
-                file: table.name.clone(),
-                line,
-                column: i + 1,
-                name: spec.name(i),
-                found: text::found(&f[i]),
+            None => match table.lines.next_line()? {
+                None => return Ok(None),
+                Some(n) => {
+                    if text::is_blank_line(table.lines.line()) {
+                        continue;
+                    }
+                    let last = table.lines.at_end()?;
+                    (n, None, last)
+                }
+            },
+        };
+        let bytes = match &held {
+            Some(l) => l.as_bytes(),
+            None => table.lines.line(),
+        };
+        let idx = *row_index;
+        *row_index += 1;
+        let ctx = RowCtx {
+            name: &table.name,
+            spec,
+            line,
+            idx,
+            last,
+            decimal_comma: table.decimal_comma,
+        };
+        let delim = table.delim as u8;
+        let split = split_ascii(
+            bytes,
+            delim,
+            &mut table.scratch,
+            &mut table.ranges,
+            &table.name,
+            line,
+        )?;
+        let ranges = &table.ranges;
+        let out = match split {
+            Split::Plain => ctx.parse(&ByteFields {
+                base: bytes,
+                ranges,
             }),
+            Split::Quoted => ctx.parse(&ByteFields {
+                base: &table.scratch,
+                ranges,
+            }),
+            Split::NonAscii => {
+                let l = String::from_utf8_lossy(bytes);
+                let f = split_fields(&l, table.delim, &table.name, line)?;
+                ctx.parse(f.as_slice())
+            }
+        };
+        return out.map(Some);
+    }
+}
+
+/// What a row parser needs besides the fields.
+struct RowCtx<'a> {
+    name: &'a str,
+    spec: &'a RowSpec,
+    line: u64,
+    idx: u64,
+    last: bool,
+    decimal_comma: bool,
+}
+
+impl RowCtx<'_> {
+    #[inline]
+    fn parse<F: Fields + ?Sized>(&self, f: &F) -> Result<RowOutcome, FormatError> {
+        let spec = self.spec;
+        let line = self.line;
+        let needed = spec.needed();
+        if f.count() < needed {
+            if spec.ragged_ok || self.last {
+                return Ok(RowOutcome::Short);
+            }
+            return Err(FormatError::ColumnCount {
+                file: self.name.to_string(),
+                line,
+                expected: needed,
+                found: f.count(),
+                name: spec.name(needed - 1),
+            });
         }
-    };
-    let t = match spec.time {
-        TimeCol::Numeric(i) => num(i)?,
-        TimeCol::Rate(hz) => idx as f64 / hz,
-        TimeCol::DateTime(i) => {
-            let s = f[i].trim();
-            if s.is_empty() {
-                f64::NAN
-            } else {
-                match parse_datetime(s) {
-                    Some(v) => v,
-                    None => {
-                        return Err(FormatError::BadTime {
-                            file: table.name.clone(),
-                            line,
-                            column: i + 1,
-                            name: spec.name(i),
-                            expected: "a date-time like 2024-01-31 12:00:00.000".into(),
-                            found: text::found(s),
-                        })
+        let dc = self.decimal_comma;
+        let mut missing = false;
+        let mut num = |i: usize| -> Result<f64, FormatError> {
+            match f.cell(i, dc) {
+                Cell::Num(v) => Ok(v),
+                Cell::Missing => {
+                    missing = true;
+                    Ok(f64::NAN)
+                }
+                Cell::Bad => Err(FormatError::BadNumber {
+                    file: self.name.to_string(),
+                    line,
+                    column: i + 1,
+                    name: spec.name(i),
+                    found: text::found(&f.text(i)),
+                }),
+            }
+        };
+        let t = match spec.time {
+            TimeCol::Numeric(i) => num(i)?,
+            TimeCol::Rate(hz) => self.idx as f64 / hz,
+            TimeCol::DateTime(i) => {
+                let s = f.text(i);
+                if s.is_empty() {
+                    f64::NAN
+                } else {
+                    match parse_datetime(&s) {
+                        Some(v) => v,
+                        None => {
+                            return Err(FormatError::BadTime {
+                                file: self.name.to_string(),
+                                line,
+                                column: i + 1,
+                                name: spec.name(i),
+                                expected: "a date-time like 2024-01-31 12:00:00.000".into(),
+                                found: text::found(&s),
+                            })
+                        }
                     }
                 }
             }
+        };
+        let mut acc = [0.0; 3];
+        for tr in &spec.acc {
+            for k in 0..3 {
+                acc[k] += num(tr[k])?;
+            }
         }
-    };
-    let mut acc = [0.0; 3];
-    for tr in &spec.acc {
-        for k in 0..3 {
-            acc[k] += num(tr[k])?;
+        let gyro = match spec.gyro {
+            Some(g) => Some([num(g[0])?, num(g[1])?, num(g[2])?]),
+            None => None,
+        };
+        if !t.is_finite() {
+            missing = true;
         }
+        if missing {
+            return Ok(RowOutcome::Missing);
+        }
+        Ok(RowOutcome::Row(RawRow { line, t, acc, gyro }))
     }
-    let gyro = match spec.gyro {
-        Some(g) => Some([num(g[0])?, num(g[1])?, num(g[2])?]),
-        None => None,
-    };
-    if !t.is_finite() {
-        missing = true;
-    }
-    if missing {
-        return Ok(Some(RowOutcome::Missing));
-    }
-    Ok(Some(RowOutcome::Row(RawRow { line, t, acc, gyro })))
 }
 
 /// Converts raw values to SI.

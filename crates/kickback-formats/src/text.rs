@@ -1,86 +1,166 @@
 //! Bounded line reading, field splitting and number / date parsing.
 
 use crate::error::{shorten, FormatError};
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 
 /// Longest accepted line in bytes (1 MiB).
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 /// Most columns accepted in one row.
 pub const MAX_COLUMNS: usize = 4096;
 
-/// Reads lines with a hard length cap, lossy UTF-8, `\r` and BOM stripped.
+/// Bytes requested from the input at a time (the line buffer's first size).
+pub(crate) const CHUNK_BYTES: usize = 128 * 1024;
+
+/// Reads lines with a hard length cap, `\r` and BOM stripped, from large
+/// chunks of raw bytes.
+///
+/// Lines are handed out as byte slices of one reused buffer ([`Self::line`]),
+/// so the data rows of a big file are read without allocating;
+/// [`Self::next_line_string`] gives the same line as lossy UTF-8 text. The
+/// buffer holds the current line, the looked-ahead one and a chunk: it grows
+/// only for lines longer than a chunk and never beyond about twice the line
+/// cap, whatever the file size.
 pub(crate) struct LineReader {
     name: String,
-    inner: BufReader<Box<dyn Read>>,
-    line_no: u64,
+    inner: Box<dyn Read>,
+    /// Bytes read; valid up to `end`.
     buf: Vec<u8>,
-    peeked: Option<Option<(u64, String)>>,
+    /// First byte not yet handed out as part of a line.
+    pos: usize,
+    end: usize,
+    line_no: u64,
+    /// Byte range of the line last returned by [`Self::next_line`].
+    cur: (usize, usize),
+    /// The line after it when [`Self::at_end`] looked ahead: (number, range),
+    /// or `None` at the end of the input.
+    peeked: Option<Option<(u64, usize, usize)>>,
 }
 
 impl LineReader {
     pub fn new(name: &str, r: Box<dyn Read>) -> Self {
+        Self::with_chunk(name, r, CHUNK_BYTES)
+    }
+
+    /// A reader whose buffer starts at `chunk` bytes (tests use tiny ones).
+    pub fn with_chunk(name: &str, r: Box<dyn Read>, chunk: usize) -> Self {
         LineReader {
             name: name.to_string(),
-            inner: BufReader::with_capacity(64 * 1024, r),
+            inner: r,
+            buf: vec![0; chunk.max(1)],
+            pos: 0,
+            end: 0,
             line_no: 0,
-            buf: Vec::new(),
+            cur: (0, 0),
             peeked: None,
         }
     }
 
-    fn read_raw(&mut self) -> Result<Option<(u64, String)>, FormatError> {
-        self.buf.clear();
-        let mut any = false;
+    /// Moves the bytes still needed (from the current line on) to the front
+    /// of the buffer, grows it when it is full, and reads once more. Returns
+    /// how far the bytes moved and how many bytes were read (0: end of input).
+    fn fill(&mut self) -> Result<(usize, usize), FormatError> {
+        let keep = self.cur.0.min(self.pos);
+        if keep > 0 {
+            self.buf.copy_within(keep..self.end, 0);
+            self.end -= keep;
+            self.pos -= keep;
+            self.cur.0 -= keep;
+            self.cur.1 -= keep;
+        }
+        if self.end == self.buf.len() {
+            // only for lines longer than the buffer; bounded by the line cap
+            let n = self.buf.len() * 2;
+            self.buf.resize(n, 0);
+        }
         loop {
-            let avail = match self.inner.fill_buf() {
-                Ok(b) => b,
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(n) => {
+                    self.end += n;
+                    return Ok((keep, n));
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(FormatError::io(&self.name, e)),
-            };
-            if avail.is_empty() {
-                break;
-            }
-            any = true;
-            let (take, done) = match avail.iter().position(|&b| b == b'\n') {
-                Some(i) => (i + 1, true),
-                None => (avail.len(), false),
-            };
-            if self.buf.len() + take > MAX_LINE_BYTES + 1 {
-                return Err(FormatError::LineTooLong {
-                    file: self.name.clone(),
-                    line: self.line_no + 1,
-                    limit: MAX_LINE_BYTES,
-                });
-            }
-            self.buf.extend_from_slice(&avail[..take]);
-            self.inner.consume(take);
-            if done {
-                break;
             }
         }
-        if !any {
-            return Ok(None);
+    }
+
+    fn too_long(&self) -> FormatError {
+        FormatError::LineTooLong {
+            file: self.name.clone(),
+            line: self.line_no + 1,
+            limit: MAX_LINE_BYTES,
+        }
+    }
+
+    /// Finds the next line: (number, byte range in `buf`), or `None` at the end.
+    fn read_raw(&mut self) -> Result<Option<(u64, usize, usize)>, FormatError> {
+        let mut scan = self.pos;
+        let line_end = loop {
+            if let Some(i) = memchr::memchr(b'\n', &self.buf[scan..self.end]) {
+                let nl = scan + i;
+                // the line with its '\n' may be MAX_LINE_BYTES + 1 bytes long
+                if nl - self.pos > MAX_LINE_BYTES {
+                    return Err(self.too_long());
+                }
+                break nl;
+            }
+            if self.end - self.pos > MAX_LINE_BYTES + 1 {
+                return Err(self.too_long());
+            }
+            let searched = self.end;
+            let (moved, n) = self.fill()?;
+            if n == 0 {
+                if self.end == self.pos {
+                    return Ok(None);
+                }
+                break self.end;
+            }
+            scan = searched - moved;
+        };
+        let mut start = self.pos;
+        self.pos = (line_end + 1).min(self.end);
+        let mut e = line_end;
+        while e > start && self.buf[e - 1] == b'\r' {
+            e -= 1;
         }
         self.line_no += 1;
-        while matches!(self.buf.last(), Some(b'\n') | Some(b'\r')) {
-            self.buf.pop();
+        if self.line_no == 1 && self.buf[start..e].starts_with(b"\xEF\xBB\xBF") {
+            start += 3;
         }
-        let mut s = String::from_utf8_lossy(&self.buf).into_owned();
-        if self.line_no == 1 && s.starts_with('\u{feff}') {
-            s.drain(..3);
-        }
-        Ok(Some((self.line_no, s)))
+        Ok(Some((self.line_no, start, e)))
     }
 
-    /// Next line with its 1-based number, or `None` at the end.
-    pub fn next_line(&mut self) -> Result<Option<(u64, String)>, FormatError> {
-        if let Some(p) = self.peeked.take() {
-            return Ok(p);
-        }
-        self.read_raw()
+    /// Advances to the next line and returns its 1-based number (the bytes
+    /// are in [`Self::line`]), or `None` at the end.
+    pub fn next_line(&mut self) -> Result<Option<u64>, FormatError> {
+        let l = match self.peeked.take() {
+            Some(p) => p,
+            None => {
+                // the previous line is no longer needed
+                self.cur = (self.pos, self.pos);
+                self.read_raw()?
+            }
+        };
+        Ok(l.map(|(n, s, e)| {
+            self.cur = (s, e);
+            n
+        }))
     }
 
-    /// True when no line follows.
+    /// The bytes of the line last returned by [`Self::next_line`] (without
+    /// `\n`, trailing `\r` or BOM); valid until the next `next_line`.
+    pub fn line(&self) -> &[u8] {
+        &self.buf[self.cur.0..self.cur.1]
+    }
+
+    /// Next line as (lossy UTF-8) text with its 1-based number, or `None`.
+    pub fn next_line_string(&mut self) -> Result<Option<(u64, String)>, FormatError> {
+        Ok(self
+            .next_line()?
+            .map(|n| (n, String::from_utf8_lossy(self.line()).into_owned())))
+    }
+
+    /// True when no line follows (the current line stays valid).
     pub fn at_end(&mut self) -> Result<bool, FormatError> {
         if self.peeked.is_none() {
             let l = self.read_raw()?;
@@ -201,21 +281,163 @@ fn looks_decimal_comma(f: &str) -> bool {
 
 /// Parses a float (scientific notation allowed); `None` when it is not one.
 pub(crate) fn parse_f64(s: &str) -> Option<f64> {
-    let s = s.trim();
+    parse_f64_bytes(s.trim().as_bytes())
+}
+
+/// [`parse_f64`] of a trimmed field: at most 64 bytes, one optional leading
+/// `+`, then only digits, `.`, `+`, `-`, `e`, `E` in Rust's float syntax
+/// (`1.5E-3`, `-0`, `.5`, `1.`, `1e5`; not `inf`/`nan`, which the caller
+/// treats as missing values). Correctly rounded, like `str::parse`.
+#[inline]
+pub(crate) fn parse_f64_bytes(s: &[u8]) -> Option<f64> {
     if s.is_empty() || s.len() > 64 {
         return None;
     }
-    let s = s.strip_prefix('+').unwrap_or(s);
-    // Reject Rust-only spellings like "inf", "infinity" and "nan" here; they
-    // are handled as missing values by the caller.
+    let s = s.strip_prefix(b"+").unwrap_or(s);
     if !s
-        .bytes()
-        .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+' | b'e' | b'E'))
+        .iter()
+        .all(|&c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+' | b'e' | b'E'))
     {
         return None;
     }
-    s.parse::<f64>().ok()
+    fast_float2::parse::<f64, _>(s).ok()
 }
+
+/// Whitespace that `str::trim` removes, among ASCII bytes.
+#[inline]
+fn is_trim_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+}
+
+/// `str::trim` of an ASCII field.
+#[inline]
+pub(crate) fn trim_ascii_field(mut s: &[u8]) -> &[u8] {
+    while let [first, rest @ ..] = s {
+        if is_trim_ws(*first) {
+            s = rest;
+        } else {
+            break;
+        }
+    }
+    while let [rest @ .., last] = s {
+        if is_trim_ws(*last) {
+            s = rest;
+        } else {
+            break;
+        }
+    }
+    s
+}
+
+/// `String::from_utf8_lossy(line).trim().is_empty()`, without converting
+/// ASCII lines.
+pub(crate) fn is_blank_line(line: &[u8]) -> bool {
+    match line.iter().position(|&b| !is_trim_ws(b)) {
+        None => true,
+        Some(i) if line[i] < 0x80 => false,
+        Some(_) => String::from_utf8_lossy(line).trim().is_empty(),
+    }
+}
+
+/// How [`split_ascii`] split a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Split {
+    /// Field ranges index the line itself.
+    Plain,
+    /// The line had quotes: field ranges index the unquoted copy in `scratch`.
+    Quoted,
+    /// The line is not ASCII: nothing was split; use [`split_fields`].
+    NonAscii,
+}
+
+/// [`split_fields`] of an ASCII line without allocating: pushes the byte
+/// range of each (untrimmed) field to `ranges`. Lines with quotes are copied
+/// unquoted into `scratch` (same rules: quotes group, `""` escapes). Non-ASCII
+/// lines are left to [`split_fields`], which trims Unicode whitespace.
+pub(crate) fn split_ascii(
+    line: &[u8],
+    delim: u8,
+    scratch: &mut Vec<u8>,
+    ranges: &mut Vec<(usize, usize)>,
+    file: &str,
+    line_no: u64,
+) -> Result<Split, FormatError> {
+    debug_assert!(delim.is_ascii() && delim != b'"');
+    ranges.clear();
+    let mut high = 0u8;
+    let mut quotes = false;
+    for &b in line {
+        high |= b;
+        quotes |= b == b'"';
+    }
+    if high >= 0x80 {
+        return Ok(Split::NonAscii);
+    }
+    let too_many = || FormatError::TooManyColumns {
+        file: file.to_string(),
+        line: line_no,
+        limit: MAX_COLUMNS,
+    };
+    if !quotes {
+        let mut start = 0;
+        for i in memchr::memchr_iter(delim, line) {
+            ranges.push((start, i));
+            if ranges.len() >= MAX_COLUMNS {
+                return Err(too_many());
+            }
+            start = i + 1;
+        }
+        ranges.push((start, line.len()));
+        return Ok(Split::Plain);
+    }
+    scratch.clear();
+    let mut in_q = false;
+    let mut start = 0;
+    let mut i = 0;
+    while i < line.len() {
+        let c = line[i];
+        if in_q {
+            if c == b'"' {
+                if line.get(i + 1) == Some(&b'"') {
+                    scratch.push(b'"');
+                    i += 1;
+                } else {
+                    in_q = false;
+                }
+            } else {
+                scratch.push(c);
+            }
+        } else if c == b'"' {
+            in_q = true;
+        } else if c == delim {
+            ranges.push((start, scratch.len()));
+            if ranges.len() >= MAX_COLUMNS {
+                return Err(too_many());
+            }
+            start = scratch.len();
+        } else {
+            scratch.push(c);
+        }
+        i += 1;
+    }
+    ranges.push((start, scratch.len()));
+    Ok(Split::Quoted)
+}
+
+/// Missing-value spellings (compared ignoring ASCII case).
+const MISSING: [&str; 11] = [
+    "nan",
+    "-nan",
+    "null",
+    "none",
+    "na",
+    "n/a",
+    "inf",
+    "-inf",
+    "infinity",
+    "-infinity",
+    "-",
+];
 
 /// A cell value.
 pub(crate) enum Cell {
@@ -243,20 +465,42 @@ pub(crate) fn parse_cell(s: &str, decimal_comma: bool) -> Cell {
         Some(_) => Cell::Missing,
         None => {
             let l = t.to_ascii_lowercase();
-            if matches!(
-                l.as_str(),
-                "nan"
-                    | "-nan"
-                    | "null"
-                    | "none"
-                    | "na"
-                    | "n/a"
-                    | "inf"
-                    | "-inf"
-                    | "infinity"
-                    | "-infinity"
-                    | "-"
-            ) {
+            if MISSING.contains(&l.as_str()) {
+                Cell::Missing
+            } else {
+                Cell::Bad
+            }
+        }
+    }
+}
+
+/// [`parse_cell`] of an ASCII field (untrimmed), without allocating.
+#[inline]
+pub(crate) fn parse_cell_bytes(s: &[u8], decimal_comma: bool) -> Cell {
+    let t = trim_ascii_field(s);
+    if t.is_empty() {
+        return Cell::Missing;
+    }
+    let mut tmp = [0u8; 64];
+    let t = if decimal_comma {
+        match memchr::memchr(b',', t) {
+            // longer than any number or missing marker
+            Some(_) if t.len() > tmp.len() => return Cell::Bad,
+            Some(i) => {
+                tmp[..t.len()].copy_from_slice(t);
+                tmp[i] = b'.';
+                &tmp[..t.len()]
+            }
+            None => t,
+        }
+    } else {
+        t
+    };
+    match parse_f64_bytes(t) {
+        Some(v) if v.is_finite() => Cell::Num(v),
+        Some(_) => Cell::Missing,
+        None => {
+            if t.len() <= 9 && MISSING.iter().any(|m| t.eq_ignore_ascii_case(m.as_bytes())) {
                 Cell::Missing
             } else {
                 Cell::Bad
