@@ -16,7 +16,7 @@
 //!   directions are used, so the result does not depend on how the strap sits.
 
 use crate::filter::LowPass;
-use nalgebra::{Unit, UnitQuaternion, Vector3};
+use nalgebra::Vector3;
 
 /// Degrees per radian.
 pub(crate) const DEG: f64 = 180.0 / std::f64::consts::PI;
@@ -46,9 +46,9 @@ const TRUST_SCALE: f64 = 0.05 * crate::STANDARD_GRAVITY;
 const STILL_RATE: f64 = 8.0 / DEG;
 /// ‖f‖ within this of its recent mean counts as still, m/s² (0.03 g).
 const STILL_ACC: f64 = 0.03 * crate::STANDARD_GRAVITY;
-/// The specific force within this angle of its recent mean counts as still,
-/// rad (1°: sway is 0.3–0.4° RMS, §3.4).
-const STILL_TILT: f64 = 1.0 / DEG;
+/// The specific force within 1° of its recent mean counts as still (sway is
+/// 0.3–0.4° RMS, §3.4); kept as tan²(1°).
+const STILL_TILT_TAN2: f64 = 3.046_254_729_235_161e-4;
 /// Corner of the "recent mean" low-pass, Hz.
 const STILL_CORNER_HZ: f64 = 0.5;
 /// Stillness needed before the bias estimate updates, s (§5.2: 0.5 s).
@@ -110,8 +110,11 @@ impl GravityTracker {
                     self.acc_slow[1].step(acc.y),
                     self.acc_slow[2].step(acc.z),
                 );
-                let steady = slow.norm() > 1e-6
-                    && acc.angle(&slow) < STILL_TILT
+                // Within STILL_TILT of the recent mean: |a × s| < tan(tilt)·(a · s),
+                // without the cost of an inverse cosine.
+                let dot = acc.dot(&slow);
+                let steady = dot > 0.0
+                    && acc.cross(&slow).norm_squared() < STILL_TILT_TAN2 * dot * dot
                     && (norm - slow.norm()).abs() < STILL_ACC;
                 let still = steady && (w_raw - self.bias).norm() < STILL_RATE;
                 self.still_for = if still { self.still_for + dt } else { 0.0 };
@@ -122,17 +125,16 @@ impl GravityTracker {
                 // Propagate: a world-fixed vector seen from a frame rotating at ω
                 // turns at −ω.
                 let w = w_raw - self.bias;
-                let angle = w.norm() * dt;
-                if angle > 1e-12 {
-                    let axis = Unit::new_unchecked(-w / w.norm());
-                    up = UnitQuaternion::from_axis_angle(&axis, angle) * up;
-                }
+                up = rotate_small(&up, &(-w), dt);
                 // Correct towards the accelerometer, trusted only near 1 g.
                 if let Some(a) = acc_dir {
                     let dev = (norm - self.g) / TRUST_SCALE;
-                    let trust = (-dev * dev).exp();
-                    let k = (trust * dt / self.tau).min(1.0);
-                    up += (a - up) * k;
+                    // Beyond 4 scales the trust is below 1e-7: skip the exp.
+                    if dev.abs() < 4.0 {
+                        let trust = (-dev * dev).exp();
+                        let k = (trust * dt / self.tau).min(1.0);
+                        up += (a - up) * k;
+                    }
                 }
                 let n = up.norm();
                 if n > 1e-9 {
@@ -152,6 +154,29 @@ impl GravityTracker {
             }
         }
     }
+}
+
+/// Rotates `v` by the angle |ω|·dt about ω (Rodrigues). Per grid step the
+/// angle is small (< 0.4 rad even at 2000 °/s), so sine and cosine come from
+/// their Taylor series, exact to 1e-9 there.
+pub(crate) fn rotate_small(v: &Vector3<f64>, w: &Vector3<f64>, dt: f64) -> Vector3<f64> {
+    let n2 = w.norm_squared();
+    if n2 < 1e-30 {
+        return *v;
+    }
+    let n = n2.sqrt();
+    let th = n * dt;
+    let (s, c) = if th < 0.4 {
+        let t2 = th * th;
+        (
+            th * (1.0 - t2 / 6.0 * (1.0 - t2 / 20.0 * (1.0 - t2 / 42.0))),
+            1.0 - t2 / 2.0 * (1.0 - t2 / 12.0 * (1.0 - t2 / 30.0 * (1.0 - t2 / 56.0))),
+        )
+    } else {
+        th.sin_cos()
+    };
+    let k = w / n;
+    v * c + k.cross(v) * s + k * (k.dot(v) * (1.0 - c))
 }
 
 /// Rest pose and rotation axis: turns "up" into a signed elevation.
@@ -281,9 +306,28 @@ impl ElevationFrame {
 mod tests {
     use super::*;
     use approx::assert_abs_diff_eq;
+    use nalgebra::{Unit, UnitQuaternion};
 
     fn rotate(v: Vector3<f64>, axis: Vector3<f64>, deg: f64) -> Vector3<f64> {
         UnitQuaternion::from_axis_angle(&Unit::new_normalize(axis), deg / DEG) * v
+    }
+
+    #[test]
+    fn small_rotation_matches_the_quaternion() {
+        let v = Vector3::new(0.3, -0.5, 0.8);
+        for (w, dt) in [
+            (Vector3::new(1.0, 2.0, -0.5), 0.01),
+            (Vector3::new(-30.0, 5.0, 10.0), 0.01),
+            (Vector3::new(0.0, 0.0, 1e-9), 0.01),
+            (Vector3::new(40.0, 0.0, 0.0), 0.02),
+        ] {
+            let exact = if w.norm() > 0.0 {
+                UnitQuaternion::from_axis_angle(&Unit::new_normalize(w), w.norm() * dt) * v
+            } else {
+                v
+            };
+            assert!((rotate_small(&v, &w, dt) - exact).norm() < 1e-9, "{w:?}");
+        }
     }
 
     #[test]

@@ -78,13 +78,16 @@ const SWEEP_SPEED_DPS: f64 = 30.0;
 /// A pose held still this long is remembered as a possible rest pose, s.
 const REST_HELD_S: f64 = 0.5;
 /// A finished rep is held back until this long after its end, s, in case
-/// the leg goes straight on into a step; a rep is still reported within
-/// 0.5 s of its end (the product's latency promise).
+/// the leg goes straight on into a step; with up to 80 ms between samples
+/// (12.5 Hz) a rep is still reported within 0.5 s of its end (the product's
+/// latency promise).
 const PENDING_S: f64 = 0.45;
+/// A rep is reported at most this long after it ends, s.
+const REPORT_WITHIN_S: f64 = 0.5;
 /// A rise that starts this soon after a step ended is a step too, s.
 const STEP_CONTEXT_S: f64 = 0.3;
 /// The rise after a held-back rep is judged once it has risen this far, deg.
-const PENDING_MIN_RISE_DEG: f64 = 15.0;
+const PENDING_MIN_RISE_DEG: f64 = 10.0;
 /// The pivot fit skips this long after a rise starts, s: a heel strike
 /// rings through the (6 Hz low-passed) acceleration for about that long.
 const IMPACT_SETTLE_S: f64 = 0.1;
@@ -125,6 +128,12 @@ struct Point {
     up: Vector3<f64>,
 }
 
+/// How close to its lowest point the leg counts as having arrived there,
+/// for a rep of `range` degrees: 0.5° plus 2% of the range.
+fn end_tolerance(range: f64) -> f64 {
+    0.5 + 0.02 * range
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Phase {
     /// Waiting for the leg to rise from a valley.
@@ -148,6 +157,11 @@ struct Candidate {
     low_mark: f64,
     /// Speed (deg/s) at which the falling leg passed the start level.
     cross_speed: Option<f64>,
+    /// Since when the falling leg has been slow (arrived at the bottom).
+    bottom_t: Option<f64>,
+    /// Since when (and at what elevation) the leg has been within the end
+    /// tolerance of its lowest point: where the rep's end will be placed.
+    near: Option<(f64, f64)>,
 }
 
 /// Kinds of warning, for rate limiting.
@@ -627,6 +641,8 @@ impl Pipeline {
                         low_e: p.e,
                         low_mark: p.e,
                         cross_speed: None,
+                        bottom_t: None,
+                        near: None,
                     });
                     out.push_back(Event::RepStarted { t_s: vt });
                 }
@@ -662,6 +678,17 @@ impl Pipeline {
                 if c.cross_speed.is_none() && p.e <= c.start_e {
                     c.cross_speed = Some(p.v.abs());
                 }
+                let tol = end_tolerance(c.peak_e - c.start_e);
+                match c.near {
+                    Some((_, e0)) if e0 <= c.low_e + tol => {}
+                    _ if p.e <= c.low_e + tol => c.near = Some((p.t, p.e)),
+                    _ => c.near = None,
+                }
+                if p.v.abs() < self.settings.reps.hold_velocity_dps {
+                    c.bottom_t.get_or_insert(p.t);
+                } else {
+                    c.bottom_t = None;
+                }
                 let c = *c;
                 let past_start = c.start_e - p.e;
                 // A rep comes to rest near its start (before any wind-up for
@@ -680,6 +707,8 @@ impl Pipeline {
                 }
                 if p.e >= c.low_e + END_RISE_DEG
                     || p.t - c.low_t >= END_SETTLE_S
+                    || c.bottom_t.is_some_and(|b| p.t - b >= END_SETTLE_S)
+                    || c.near.is_some_and(|(tn, _)| p.t - tn >= END_SETTLE_S)
                     || p.t - c.start_t > self.settings.reps.max_duration_s
                 {
                     self.complete(c, out);
@@ -743,7 +772,7 @@ impl Pipeline {
     fn complete(&mut self, c: Candidate, out: &mut VecDeque<Event>) {
         let rs = &self.settings.reps;
         let range = c.peak_e - c.start_e;
-        let tol = 0.5 + 0.02 * range;
+        let tol = end_tolerance(range);
         let pts: Vec<Point> = self
             .history
             .iter()
@@ -821,7 +850,7 @@ impl Pipeline {
         let after_step = self
             .last_step_end
             .is_some_and(|g| start - g < STEP_CONTEXT_S);
-        let planted = self.is_gait_step(&body, c.peak_t, c.peak_e, c);
+        let planted = self.is_gait_step(body.iter().copied(), c.peak_t, c.peak_e, c);
         // A swing from standing still (no wind-up) that lands with a strike
         // is a first step; without a gyroscope strikes are all there is.
         let from_still = windup < self.settings.momentum.windup_deg;
@@ -851,6 +880,11 @@ impl Pipeline {
         };
         let momentum = faults::momentum(&self.settings, &shape);
 
+        debug_log!(
+            "DBG measured rep {start:.2}-{end:.2} low_t {:.2} now {:.2}",
+            c.low_t,
+            self.history.back().map_or(0.0, |q| q.t)
+        );
         // The sign of the kick is settled once a rep is found.
         self.frame.freeze_sign();
         self.commit_pending(out);
@@ -923,15 +957,25 @@ impl Pipeline {
                 c.peak_e - c.start_e
             );
             if c.start_t >= end - STEP_CONTEXT_S && c.peak_e - c.start_e >= PENDING_MIN_RISE_DEG {
-                let body: Vec<&Point> = self.history.iter().filter(|q| q.t >= c.start_t).collect();
-                if self.is_gait_step(&body, c.peak_t, c.peak_e, c) {
+                // The rise so far: the newest points of the history.
+                let rise = self.history.iter().rev().take_while(|q| q.t >= c.start_t);
+                if self.is_gait_step(rise, c.peak_t, c.peak_e, c) {
                     debug_log!("DBG drop pending rep ending {end:.2}: a step follows");
                     self.pending = None;
                     return;
                 }
             }
         }
-        if t - end >= PENDING_S {
+        // Samples arrive every mean_dt (runs of up to 3 go missing), and events can
+        // only come out with a sample: keep the hold short enough that a rep
+        // still comes out within REPORT_WITHIN_S of its end.
+        let mean_dt = if self.n_dt > 0 {
+            self.sum_dt / self.n_dt as f64
+        } else {
+            DT
+        };
+        let hold = PENDING_S.min(REPORT_WITHIN_S - 4.5 * mean_dt).max(0.0);
+        if t - end >= hold {
             self.commit_pending(out);
         }
     }
@@ -944,7 +988,13 @@ impl Pipeline {
     /// velocity, ω² is symmetric), so p ≈ Σ ω²·lin / Σ ω⁴. Leaving α out also
     /// keeps soft-tissue wobble (fast rotation about the strap itself) from
     /// pulling the estimate to zero. Needs a gyroscope and a brisk rise.
-    fn is_gait_step(&self, body: &[&Point], peak_t: f64, peak_e: f64, c: Candidate) -> bool {
+    fn is_gait_step<'a>(
+        &self,
+        body: impl IntoIterator<Item = &'a Point>,
+        peak_t: f64,
+        peak_e: f64,
+        c: Candidate,
+    ) -> bool {
         let Some(axis) = self.frame.axis() else {
             return false;
         };
@@ -959,7 +1009,7 @@ impl Pipeline {
         let mut num = Vector3::zeros();
         let mut den = 0.0;
         let mut n = 0usize;
-        for q in body.iter().filter(|q| {
+        for q in body.into_iter().filter(|q| {
             q.t >= c.start_t + IMPACT_SETTLE_S && q.t <= peak_t && q.e >= lo && q.e <= hi
         }) {
             let b = q.lin - axis * q.lin.dot(&axis);
