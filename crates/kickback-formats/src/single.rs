@@ -260,8 +260,10 @@ impl Fields for ByteFields<'_> {
 pub(crate) fn read_raw_row(
     table: &mut Table,
     spec: &RowSpec,
+    plan: &RowPlan,
     row_index: &mut u64,
 ) -> Result<Option<RowOutcome>, FormatError> {
+    let RowPlan { plain, rate } = *plan;
     loop {
         let (line, held, last) = match table.pending.pop_front() {
             Some((n, l)) => {
@@ -297,6 +299,26 @@ pub(crate) fn read_raw_row(
             decimal_comma: table.decimal_comma,
         };
         let delim = table.delim as u8;
+        if let Some((needed, want)) = plain {
+            let mut vals = [0.0; text::PLAIN_ROW_COLUMNS];
+            if text::parse_plain_row(bytes, delim, needed, want, &mut vals) {
+                let t = match spec.time {
+                    TimeCol::Numeric(i) => vals[i],
+                    _ => idx as f64 / rate,
+                };
+                let mut acc = [0.0; 3];
+                for tr in &spec.acc {
+                    for k in 0..3 {
+                        acc[k] += vals[tr[k]];
+                    }
+                }
+                let gyro = spec.gyro.map(|g| [vals[g[0]], vals[g[1]], vals[g[2]]]);
+                if !t.is_finite() {
+                    return Ok(Some(RowOutcome::Missing));
+                }
+                return Ok(Some(RowOutcome::Row(RawRow { line, t, acc, gyro })));
+            }
+        }
         let split = split_ascii(
             bytes,
             delim,
@@ -322,6 +344,47 @@ pub(crate) fn read_raw_row(
             }
         };
         return out.map(Some);
+    }
+}
+
+/// What [`read_raw_row`] works out once per table and row layout.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RowPlan {
+    /// `Some((needed, want))` when rows may take [`text::parse_plain_row`]:
+    /// numeric (or rate) time, no decimal comma and at most
+    /// [`text::PLAIN_ROW_COLUMNS`] needed columns.
+    plain: Option<(usize, u32)>,
+    /// The rate for rate time (1 otherwise).
+    rate: f64,
+}
+
+impl RowPlan {
+    pub fn new(spec: &RowSpec, table: &Table) -> RowPlan {
+        let mut want = 0u32;
+        let rate = match spec.time {
+            TimeCol::Numeric(i) => {
+                want |= 1u32.checked_shl(i as u32).unwrap_or(0);
+                1.0
+            }
+            TimeCol::Rate(hz) => hz,
+            TimeCol::DateTime(_) => {
+                return RowPlan {
+                    plain: None,
+                    rate: 1.0,
+                }
+            }
+        };
+        let needed = spec.needed();
+        if table.decimal_comma || needed > text::PLAIN_ROW_COLUMNS {
+            return RowPlan { plain: None, rate };
+        }
+        for &i in spec.acc.iter().flatten().chain(spec.gyro.iter().flatten()) {
+            want |= 1 << i;
+        }
+        RowPlan {
+            plain: Some((needed, want)),
+            rate,
+        }
     }
 }
 
@@ -355,20 +418,37 @@ impl RowCtx<'_> {
         }
         let dc = self.decimal_comma;
         let mut missing = false;
-        let mut num = |i: usize| -> Result<f64, FormatError> {
+        match self.values(f, dc, &mut missing) {
+            Ok((t, acc, gyro)) => {
+                if missing || !t.is_finite() {
+                    return Ok(RowOutcome::Missing);
+                }
+                Ok(RowOutcome::Row(RawRow { line, t, acc, gyro }))
+            }
+            Err(e) => Err(self.row_error(f, e)),
+        }
+    }
+
+    /// The row's time, accelerometer and gyroscope values, in the order the
+    /// cells are checked (time, accelerometer triples, gyroscope); a bad
+    /// cell stops at once.
+    #[inline(always)]
+    #[allow(clippy::type_complexity)]
+    fn values<F: Fields + ?Sized>(
+        &self,
+        f: &F,
+        dc: bool,
+        missing: &mut bool,
+    ) -> Result<(f64, [f64; 3], Option<[f64; 3]>), RowError> {
+        let spec = self.spec;
+        let mut num = |i: usize| -> Result<f64, RowError> {
             match f.cell(i, dc) {
                 Cell::Num(v) => Ok(v),
                 Cell::Missing => {
-                    missing = true;
+                    *missing = true;
                     Ok(f64::NAN)
                 }
-                Cell::Bad => Err(FormatError::BadNumber {
-                    file: self.name.to_string(),
-                    line,
-                    column: i + 1,
-                    name: spec.name(i),
-                    found: text::found(&f.text(i)),
-                }),
+                Cell::Bad => Err(RowError::Number(i)),
             }
         };
         let t = match spec.time {
@@ -381,16 +461,7 @@ impl RowCtx<'_> {
                 } else {
                     match parse_datetime(&s) {
                         Some(v) => v,
-                        None => {
-                            return Err(FormatError::BadTime {
-                                file: self.name.to_string(),
-                                line,
-                                column: i + 1,
-                                name: spec.name(i),
-                                expected: "a date-time like 2024-01-31 12:00:00.000".into(),
-                                found: text::found(&s),
-                            })
-                        }
+                        None => return Err(RowError::Time(i)),
                     }
                 }
             }
@@ -405,14 +476,37 @@ impl RowCtx<'_> {
             Some(g) => Some([num(g[0])?, num(g[1])?, num(g[2])?]),
             None => None,
         };
-        if !t.is_finite() {
-            missing = true;
-        }
-        if missing {
-            return Ok(RowOutcome::Missing);
-        }
-        Ok(RowOutcome::Row(RawRow { line, t, acc, gyro }))
+        Ok((t, acc, gyro))
     }
+
+    #[cold]
+    #[inline(never)]
+    fn row_error<F: Fields + ?Sized>(&self, f: &F, e: RowError) -> FormatError {
+        match e {
+            RowError::Number(i) => FormatError::BadNumber {
+                file: self.name.to_string(),
+                line: self.line,
+                column: i + 1,
+                name: self.spec.name(i),
+                found: text::found(&f.text(i)),
+            },
+            RowError::Time(i) => FormatError::BadTime {
+                file: self.name.to_string(),
+                line: self.line,
+                column: i + 1,
+                name: self.spec.name(i),
+                expected: "a date-time like 2024-01-31 12:00:00.000".into(),
+                found: text::found(&f.text(i)),
+            },
+        }
+    }
+}
+
+/// Which cell of a row is bad.
+#[derive(Debug, Clone, Copy)]
+enum RowError {
+    Number(usize),
+    Time(usize),
 }
 
 /// Converts raw values to SI.
@@ -431,6 +525,14 @@ impl Conv {
             r.gyro.map(|g| g.map(|v| v * self.gyro_scale)),
         )
     }
+}
+
+/// [`Sample::is_finite`], inlined into the per-row path.
+#[inline(always)]
+fn is_finite(s: &Sample) -> bool {
+    s.t.is_finite()
+        && s.acc.iter().all(|v| v.is_finite())
+        && s.gyro.map_or(true, |g| g.iter().all(|v| v.is_finite()))
 }
 
 /// Drops duplicate / backwards timestamps and records gaps and counts.
@@ -454,7 +556,7 @@ impl Cleaner {
         line: u64,
         info: &mut SourceInfo,
     ) -> Result<bool, FormatError> {
-        if !s.is_finite() {
+        if !is_finite(s) {
             info.missing_value_rows += 1;
             return Ok(false);
         }
@@ -550,7 +652,8 @@ pub(crate) fn read_all_raw(
 ) -> Result<Vec<RawRow>, FormatError> {
     let mut out = Vec::new();
     let mut idx = 0;
-    while let Some(o) = read_raw_row(table, spec, &mut idx)? {
+    let plan = RowPlan::new(spec, table);
+    while let Some(o) = read_raw_row(table, spec, &plan, &mut idx)? {
         match o {
             RowOutcome::Row(r) => out.push(r),
             RowOutcome::Missing => info.missing_value_rows += 1,
@@ -564,6 +667,7 @@ pub(crate) fn read_all_raw(
 pub(crate) struct SingleStream {
     table: Table,
     spec: RowSpec,
+    plan: RowPlan,
     conv: Conv,
     buffered: VecDeque<RawRow>,
     cleaner: Cleaner,
@@ -579,26 +683,29 @@ impl SingleStream {
             }
             let raw = match self.buffered.pop_front() {
                 Some(r) => r,
-                None => match read_raw_row(&mut self.table, &self.spec, &mut self.row_index) {
-                    Err(e) => {
-                        self.done = true;
-                        return Some(Err(e));
+                None => {
+                    match read_raw_row(&mut self.table, &self.spec, &self.plan, &mut self.row_index)
+                    {
+                        Err(e) => {
+                            self.done = true;
+                            return Some(Err(e));
+                        }
+                        Ok(None) => {
+                            self.done = true;
+                            finish_notes(info);
+                            return None;
+                        }
+                        Ok(Some(RowOutcome::Missing)) => {
+                            info.missing_value_rows += 1;
+                            continue;
+                        }
+                        Ok(Some(RowOutcome::Short)) => {
+                            info.short_rows += 1;
+                            continue;
+                        }
+                        Ok(Some(RowOutcome::Row(r))) => r,
                     }
-                    Ok(None) => {
-                        self.done = true;
-                        finish_notes(info);
-                        return None;
-                    }
-                    Ok(Some(RowOutcome::Missing)) => {
-                        info.missing_value_rows += 1;
-                        continue;
-                    }
-                    Ok(Some(RowOutcome::Short)) => {
-                        info.short_rows += 1;
-                        continue;
-                    }
-                    Ok(Some(RowOutcome::Row(r))) => r,
-                },
+                }
             };
             let s = self.conv.apply(&raw);
             match self.cleaner.push(&s, raw.line, info) {
@@ -630,9 +737,10 @@ pub(crate) fn start(
     } = setup;
     let mut prefix = VecDeque::new();
     let mut row_index = 0;
+    let plan = RowPlan::new(&spec, &table);
     let mut eof = false;
     while prefix.len() < DETECT_ROWS {
-        match read_raw_row(&mut table, &spec, &mut row_index)? {
+        match read_raw_row(&mut table, &spec, &plan, &mut row_index)? {
             None => {
                 eof = true;
                 break;
@@ -725,6 +833,7 @@ pub(crate) fn start(
         inner: Inner::Stream(Box::new(SingleStream {
             table,
             spec,
+            plan,
             conv,
             buffered: prefix,
             cleaner,

@@ -288,12 +288,22 @@ pub(crate) fn parse_f64(s: &str) -> Option<f64> {
 /// `+`, then only digits, `.`, `+`, `-`, `e`, `E` in Rust's float syntax
 /// (`1.5E-3`, `-0`, `.5`, `1.`, `1e5`; not `inf`/`nan`, which the caller
 /// treats as missing values). Correctly rounded, like `str::parse`.
-#[inline]
+#[inline(always)]
 pub(crate) fn parse_f64_bytes(s: &[u8]) -> Option<f64> {
     if s.is_empty() || s.len() > 64 {
         return None;
     }
     let s = s.strip_prefix(b"+").unwrap_or(s);
+    match parse_plain_decimal(s) {
+        Some(v) => Some(v),
+        None => parse_general(s),
+    }
+}
+
+/// Everything [`parse_plain_decimal`] leaves: exponents, long mantissas,
+/// and text that is not a number.
+#[inline(never)]
+fn parse_general(s: &[u8]) -> Option<f64> {
     if !s
         .iter()
         .all(|&c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+' | b'e' | b'E'))
@@ -301,6 +311,206 @@ pub(crate) fn parse_f64_bytes(s: &[u8]) -> Option<f64> {
         return None;
     }
     fast_float2::parse::<f64, _>(s).ok()
+}
+
+/// Powers of ten that are exact in an `f64`.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The common case of sensor exports, `-?\d*(\.\d*)?` with 1 to 19 digits,
+/// when it is exact by Clinger's fast path: the digits as an integer
+/// `m ≤ 2^53` and at most 22 decimals, so `m / 10^k` is one correctly rounded
+/// IEEE division of two exact values — the same `f64` as `str::parse`.
+/// `None` for anything else (other syntax is left to the full parser).
+#[inline(always)]
+fn parse_plain_decimal(s: &[u8]) -> Option<f64> {
+    let (neg, s) = match s {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, s),
+    };
+    let mut m: u64 = 0;
+    let mut i = 0;
+    while i < s.len() {
+        let d = s[i].wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        m = m.wrapping_mul(10).wrapping_add(d as u64);
+        i += 1;
+    }
+    let int_digits = i;
+    let mut decimals = 0;
+    if i < s.len() && s[i] == b'.' {
+        i += 1;
+        let f0 = i;
+        while i < s.len() {
+            let d = s[i].wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            m = m.wrapping_mul(10).wrapping_add(d as u64);
+            i += 1;
+        }
+        decimals = i - f0;
+    }
+    let digits = int_digits + decimals;
+    // ≤ 19 digits cannot overflow the u64
+    if i != s.len() || digits == 0 || digits > 19 || m > (1 << 53) || decimals >= POW10.len() {
+        return None;
+    }
+    let v = if decimals == 0 {
+        m as f64
+    } else {
+        m as f64 / POW10[decimals]
+    };
+    Some(if neg { -v } else { v })
+}
+
+/// Most columns a row may need for [`parse_plain_row`].
+pub(crate) const PLAIN_ROW_COLUMNS: usize = 16;
+
+/// The whole-row fast path: parses the first `needed` fields of an
+/// unquoted line in one pass, storing the columns flagged in `want` (bit
+/// `i` for column `i`) into `vals`. Every wanted field must be a plain
+/// decimal exactly between delimiters (no spaces, exponent or missing
+/// value), and the line must have at least `needed` fields and be shorter
+/// than [`MAX_COLUMNS`] bytes (so it cannot have too many columns). Then
+/// the values are those [`split_fields`] + [`parse_cell`] give, and `true`
+/// is returned; otherwise `false` and the caller takes the general path.
+///
+/// Fields after the `needed` ones are not looked at: they cannot change the
+/// earlier fields (a quote only groups what follows it) nor make the row
+/// shorter.
+#[inline]
+pub(crate) fn parse_plain_row(
+    line: &[u8],
+    delim: u8,
+    needed: usize,
+    want: u32,
+    vals: &mut [f64; PLAIN_ROW_COLUMNS],
+) -> bool {
+    debug_assert!(needed <= PLAIN_ROW_COLUMNS && delim != b'"');
+    if line.len() >= MAX_COLUMNS || needed == 0 {
+        return false;
+    }
+    let n = line.len();
+    let mut i = 0;
+    for (col, val) in vals.iter_mut().enumerate().take(needed) {
+        if want & (1 << col) != 0 {
+            let neg = i < n && line[i] == b'-';
+            i += neg as usize;
+            let mut m: u64 = 0;
+            let s0 = i;
+            i = digit_run(line, i, &mut m);
+            let mut digits = i - s0;
+            let mut decimals = 0;
+            if i < n && line[i] == b'.' {
+                i += 1;
+                let f0 = i;
+                i = digit_run(line, i, &mut m);
+                decimals = i - f0;
+                digits += decimals;
+            }
+            // ≤ 19 digits cannot overflow the u64; see parse_plain_decimal
+            if digits == 0 || digits > 19 || m > (1 << 53) || decimals >= POW10.len() {
+                return false;
+            }
+            let v = if decimals == 0 {
+                m as f64
+            } else {
+                m as f64 / POW10[decimals]
+            };
+            *val = if neg { -v } else { v };
+        } else {
+            while i < n && line[i] != delim {
+                if line[i] == b'"' {
+                    return false;
+                }
+                i += 1;
+            }
+        }
+        if i < n {
+            if line[i] != delim {
+                return false;
+            }
+            i += 1;
+        } else if col + 1 < needed {
+            // fewer fields than needed
+            return false;
+        }
+    }
+    true
+}
+
+/// Reads the digits from `line[i..]` into `m` (`m = m·10^k + digits`,
+/// wrapping; callers reject more than 19 digits) and returns the index of
+/// the first non-digit. Eight bytes at a time where the line allows.
+#[inline(always)]
+fn digit_run(line: &[u8], mut i: usize, m: &mut u64) -> usize {
+    const POW10_U64: [u64; 9] = [
+        1,
+        10,
+        100,
+        1_000,
+        10_000,
+        100_000,
+        1_000_000,
+        10_000_000,
+        100_000_000,
+    ];
+    while let Some(c) = line.get(i..i + 8) {
+        let x = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+        let k = leading_digits(x);
+        if k > 0 {
+            *m = m
+                .wrapping_mul(POW10_U64[k])
+                .wrapping_add(parse_digits_swar(x, k));
+            i += k;
+        }
+        if k < 8 {
+            return i;
+        }
+    }
+    while i < line.len() {
+        let d = line[i].wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        *m = m.wrapping_mul(10).wrapping_add(d as u64);
+        i += 1;
+    }
+    i
+}
+
+/// How many of the 8 bytes of `x` (first byte lowest) are ASCII digits
+/// before the first that is not.
+#[inline(always)]
+fn leading_digits(x: u64) -> usize {
+    const HIGH_NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    // a byte b is a digit iff b & 0xF0 == 0x30 and (b + 6) & 0xF0 == 0x30; a
+    // carry out of a byte ≥ 0xFA only disturbs the bytes after it, and that
+    // byte already counts as a non-digit
+    let not_digit = ((x & HIGH_NIBBLES) ^ ZEROS)
+        | ((x.wrapping_add(0x0606_0606_0606_0606) & HIGH_NIBBLES) ^ ZEROS);
+    (not_digit.trailing_zeros() / 8) as usize
+}
+
+/// The value of the first `k` (1..=8) bytes of `x`, all ASCII digits, the
+/// first byte the most significant.
+#[inline(always)]
+fn parse_digits_swar(x: u64, k: usize) -> u64 {
+    debug_assert!((1..=8).contains(&k));
+    // digit values of the first k bytes, moved up so that the leading bytes
+    // are zero digits
+    let keep = u64::MAX >> (64 - 8 * k);
+    let v = (x.wrapping_sub(0x3030_3030_3030_3030) & keep) << (64 - 8 * k);
+    // pairs, then quadruples, then all eight (each step fits its lanes)
+    let v = v.wrapping_mul(10).wrapping_add(v >> 8) & 0x00FF_00FF_00FF_00FF;
+    let v = v.wrapping_mul(100).wrapping_add(v >> 16) & 0x0000_FFFF_0000_FFFF;
+    v.wrapping_mul(10_000).wrapping_add(v >> 32) & 0xFFFF_FFFF
 }
 
 /// Whitespace that `str::trim` removes, among ASCII bytes.
@@ -364,13 +574,46 @@ pub(crate) fn split_ascii(
 ) -> Result<Split, FormatError> {
     debug_assert!(delim.is_ascii() && delim != b'"');
     ranges.clear();
-    let mut high = 0u8;
-    let mut quotes = false;
-    for &b in line {
-        high |= b;
-        quotes |= b == b'"';
+    // One pass, 8 bytes at a time: delimiter positions, and whether the line
+    // has quotes or non-ASCII bytes (then the work is redone below).
+    let mut high = 0u64;
+    let mut quotes = 0u64;
+    let mut start = 0;
+    let mut chunks = line.chunks_exact(8);
+    let mut off = 0;
+    for c in chunks.by_ref() {
+        let x = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+        high |= x;
+        quotes |= byte_eq_mask(x, b'"');
+        let mut m = byte_eq_mask(x, delim);
+        while m != 0 {
+            let k = off + (m.trailing_zeros() / 8) as usize;
+            ranges.push((start, k));
+            start = k + 1;
+            m &= m - 1;
+        }
+        if ranges.len() >= MAX_COLUMNS {
+            break;
+        }
+        off += 8;
     }
-    if high >= 0x80 {
+    if ranges.len() < MAX_COLUMNS {
+        for (j, &b) in chunks.remainder().iter().enumerate() {
+            high |= b as u64;
+            quotes |= (b == b'"') as u64;
+            if b == delim {
+                ranges.push((start, off + j));
+                start = off + j + 1;
+            }
+        }
+    } else {
+        // cut short: look at the rest only for quotes and non-ASCII bytes
+        for &b in line {
+            high |= b as u64;
+            quotes |= (b == b'"') as u64;
+        }
+    }
+    if high & 0x8080_8080_8080_8080 != 0 {
         return Ok(Split::NonAscii);
     }
     let too_many = || FormatError::TooManyColumns {
@@ -378,18 +621,14 @@ pub(crate) fn split_ascii(
         line: line_no,
         limit: MAX_COLUMNS,
     };
-    if !quotes {
-        let mut start = 0;
-        for i in memchr::memchr_iter(delim, line) {
-            ranges.push((start, i));
-            if ranges.len() >= MAX_COLUMNS {
-                return Err(too_many());
-            }
-            start = i + 1;
+    if quotes == 0 {
+        if ranges.len() >= MAX_COLUMNS {
+            return Err(too_many());
         }
         ranges.push((start, line.len()));
         return Ok(Split::Plain);
     }
+    ranges.clear();
     scratch.clear();
     let mut in_q = false;
     let mut start = 0;
@@ -422,6 +661,15 @@ pub(crate) fn split_ascii(
     }
     ranges.push((start, scratch.len()));
     Ok(Split::Quoted)
+}
+
+/// `0x80` in each byte of `x` that equals `b`, `0` elsewhere (exact: no
+/// carries between bytes).
+#[inline(always)]
+fn byte_eq_mask(x: u64, b: u8) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let y = x ^ (0x0101_0101_0101_0101 * b as u64);
+    !(((y & LOW7) + LOW7) | y | LOW7)
 }
 
 /// Missing-value spellings (compared ignoring ASCII case).
@@ -475,37 +723,49 @@ pub(crate) fn parse_cell(s: &str, decimal_comma: bool) -> Cell {
 }
 
 /// [`parse_cell`] of an ASCII field (untrimmed), without allocating.
-#[inline]
+#[inline(always)]
 pub(crate) fn parse_cell_bytes(s: &[u8], decimal_comma: bool) -> Cell {
     let t = trim_ascii_field(s);
     if t.is_empty() {
         return Cell::Missing;
     }
-    let mut tmp = [0u8; 64];
-    let t = if decimal_comma {
-        match memchr::memchr(b',', t) {
-            // longer than any number or missing marker
-            Some(_) if t.len() > tmp.len() => return Cell::Bad,
-            Some(i) => {
-                tmp[..t.len()].copy_from_slice(t);
-                tmp[i] = b'.';
-                &tmp[..t.len()]
-            }
-            None => t,
+    if decimal_comma {
+        if let Some(i) = memchr::memchr(b',', t) {
+            return parse_cell_comma(t, i);
         }
-    } else {
-        t
-    };
+    }
     match parse_f64_bytes(t) {
         Some(v) if v.is_finite() => Cell::Num(v),
         Some(_) => Cell::Missing,
-        None => {
-            if t.len() <= 9 && MISSING.iter().any(|m| t.eq_ignore_ascii_case(m.as_bytes())) {
-                Cell::Missing
-            } else {
-                Cell::Bad
-            }
-        }
+        None => missing_or_bad(t),
+    }
+}
+
+/// [`parse_cell_bytes`] of a trimmed field with a decimal comma at `i`.
+#[inline(never)]
+fn parse_cell_comma(t: &[u8], i: usize) -> Cell {
+    let mut tmp = [0u8; 64];
+    if t.len() > tmp.len() {
+        // longer than any number or missing marker
+        return Cell::Bad;
+    }
+    tmp[..t.len()].copy_from_slice(t);
+    tmp[i] = b'.';
+    let t = &tmp[..t.len()];
+    match parse_f64_bytes(t) {
+        Some(v) if v.is_finite() => Cell::Num(v),
+        Some(_) => Cell::Missing,
+        None => missing_or_bad(t),
+    }
+}
+
+/// A trimmed ASCII field that is not a number: a missing marker or bad.
+#[inline(never)]
+fn missing_or_bad(t: &[u8]) -> Cell {
+    if MISSING.iter().any(|m| t.eq_ignore_ascii_case(m.as_bytes())) {
+        Cell::Missing
+    } else {
+        Cell::Bad
     }
 }
 
@@ -684,5 +944,326 @@ mod tests {
         assert_eq!(sniff_delimiter("t,ax,ay,az", &[]), ',');
         assert_eq!(sniff_delimiter("t\tax\tay\taz", &[]), '\t');
         assert!(sniff_decimal_comma(';', &["0,1;0,2;0,3;".into()]));
+    }
+    /// The parser before the byte-level rewrite (std `str::parse`).
+    fn reference_parse_f64(s: &str) -> Option<f64> {
+        let s = s.trim();
+        if s.is_empty() || s.len() > 64 {
+            return None;
+        }
+        let s = s.strip_prefix('+').unwrap_or(s);
+        if !s
+            .bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+' | b'e' | b'E'))
+        {
+            return None;
+        }
+        s.parse::<f64>().ok()
+    }
+
+    fn same(a: Option<f64>, b: Option<f64>) -> bool {
+        a.map(f64::to_bits) == b.map(f64::to_bits)
+    }
+
+    #[test]
+    fn float_syntax_matches_std_exhaustively() {
+        // every string of up to 5 characters over the number alphabet
+        let alphabet = b"019.+-eE";
+        let mut strings = vec![Vec::new()];
+        let mut last = vec![Vec::new()];
+        for _ in 0..5 {
+            let mut next = Vec::new();
+            for s in &last {
+                for &c in alphabet {
+                    let mut t = s.clone();
+                    t.push(c);
+                    next.push(t);
+                }
+            }
+            strings.extend(next.iter().cloned());
+            last = next;
+        }
+        for s in strings {
+            let text = std::str::from_utf8(&s).unwrap();
+            assert!(
+                same(parse_f64_bytes(&s), reference_parse_f64(text)),
+                "{text:?}: {:?} vs {:?}",
+                parse_f64_bytes(&s),
+                reference_parse_f64(text)
+            );
+        }
+    }
+
+    #[test]
+    fn float_values_match_std() {
+        for s in [
+            "1.5E-3",
+            "-0",
+            "-0.000",
+            "0.",
+            ".5",
+            "-.5",
+            "1.0E1",
+            "1e+308",
+            "1e309",
+            "4.9e-324",
+            "2.2250738585072011e-308",
+            "9007199254740993",
+            "9007199254740992.5",
+            "0.1000000000000000055511151231257827",
+            "1721919217.626975",
+            "-0.013848",
+            "123456789012345678901234567890",
+            "00000000000000000000001.5",
+            "0.0000000000000000000000001",
+            "+1.5",
+            "++1",
+            "+-1",
+            "1e",
+            "1e+",
+            "-",
+            ".",
+            "e5",
+            "nan",
+            "NaN",
+            "inf",
+            "infinity",
+            "1_000",
+            "0x10",
+            " 1.5 ",
+            "\u{a0}1.5",
+        ] {
+            assert!(
+                same(parse_f64(s), reference_parse_f64(s)),
+                "{s:?}: {:?} vs {:?}",
+                parse_f64(s),
+                reference_parse_f64(s)
+            );
+        }
+        assert_eq!(parse_f64("-0").map(f64::to_bits), Some((-0.0f64).to_bits()));
+        assert!(matches!(parse_cell_bytes(b"nan", false), Cell::Missing));
+        assert!(matches!(parse_cell_bytes(b"NaN", false), Cell::Missing));
+        assert!(matches!(parse_cell_bytes(b"1e400", false), Cell::Missing));
+        assert!(matches!(parse_cell_bytes(b" 0,5 ", true), Cell::Num(v) if v == 0.5));
+        assert!(matches!(parse_cell_bytes(b"1.0E1", false), Cell::Num(v) if v == 10.0));
+    }
+
+    #[test]
+    fn swar_digits() {
+        for k in 1..=8 {
+            let digits = &b"12345678"[..k];
+            let mut bytes = [b'x'; 8];
+            bytes[..k].copy_from_slice(digits);
+            let x = u64::from_le_bytes(bytes);
+            assert_eq!(leading_digits(x), k);
+            let want: u64 = std::str::from_utf8(digits).unwrap().parse().unwrap();
+            assert_eq!(parse_digits_swar(x, k), want);
+        }
+        for b in 0..=255u8 {
+            let x = u64::from_le_bytes([b, b'1', b'2', b'3', b'4', b'5', b'6', b'7']);
+            assert_eq!(leading_digits(x) > 0, b.is_ascii_digit(), "{b}");
+        }
+        // a byte ≥ 0xFA does not hide the digits before it
+        let x = u64::from_le_bytes([b'9', b'9', 0xFF, b'1', b'1', b'1', b'1', b'1']);
+        assert_eq!(leading_digits(x), 2);
+    }
+
+    /// Lines as the reader before the rewrite gave them.
+    fn reference_lines(data: &[u8]) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut rest = data;
+        while !rest.is_empty() {
+            let (mut line, next) = match rest.iter().position(|&b| b == b'\n') {
+                Some(i) => (&rest[..i], &rest[i + 1..]),
+                None => (rest, &rest[rest.len()..]),
+            };
+            while let [l @ .., b'\r'] = line {
+                line = l;
+            }
+            let mut s = String::from_utf8_lossy(line).into_owned();
+            if out.is_empty() && s.starts_with('\u{feff}') {
+                s.drain(..3);
+            }
+            out.push(s);
+            rest = next;
+        }
+        out
+    }
+
+    /// A reader handing out at most `step` bytes per call.
+    struct Trickle(std::io::Cursor<Vec<u8>>, usize);
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.1);
+            self.0.read(&mut buf[..n])
+        }
+    }
+
+    fn lines_of(data: &[u8], chunk: usize, step: usize) -> Vec<String> {
+        let mut r = LineReader::with_chunk(
+            "t.csv",
+            Box::new(Trickle(std::io::Cursor::new(data.to_vec()), step)),
+            chunk,
+        );
+        let mut out = Vec::new();
+        let mut expect_no = 1;
+        loop {
+            // look ahead like Table::next_row does, then read
+            let end = r.at_end().unwrap();
+            match r.next_line_string().unwrap() {
+                Some((n, l)) => {
+                    assert!(!end);
+                    assert_eq!(n, expect_no);
+                    expect_no += 1;
+                    // the current line survives a look-ahead that refills
+                    let before = r.line().to_vec();
+                    let _ = r.at_end().unwrap();
+                    assert_eq!(r.line(), &before[..]);
+                    out.push(l);
+                }
+                None => {
+                    assert!(end);
+                    return out;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn line_reader_chunk_boundaries_crlf_bom_last_line() {
+        let long = format!("{},1,2,3", "7".repeat(5000));
+        let inputs: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            b"\n".to_vec(),
+            b"a".to_vec(),
+            b"t,ax\r\n0,1\r\n0.01,2\r\n".to_vec(),
+            b"t,ax\n0,1\n0.01,2".to_vec(),
+            b"t,ax\r\n0,1\r\r\n\r\n\n0.01,2\r".to_vec(),
+            b"\xEF\xBB\xBFtime,ax\n1,2\n".to_vec(),
+            b"\xEF\xBB\xBF\r\n".to_vec(),
+            b"caf\xC3\xA9,\xFF\xFE\n1,2\n".to_vec(),
+            format!("h\n{long}\n{long}\n\n{long}").into_bytes(),
+        ];
+        for data in &inputs {
+            let want = reference_lines(data);
+            for (chunk, step) in [
+                (1, 1),
+                (2, 3),
+                (3, 1),
+                (7, 5),
+                (16, 64),
+                (CHUNK_BYTES, 1 << 20),
+            ] {
+                assert_eq!(
+                    lines_of(data, chunk, step),
+                    want,
+                    "chunk {chunk}, step {step}: {:?}",
+                    String::from_utf8_lossy(data)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn line_reader_cap_with_small_chunks() {
+        for (len, newline, ok) in [
+            (MAX_LINE_BYTES, true, true),
+            (MAX_LINE_BYTES + 1, true, false),
+            (MAX_LINE_BYTES + 1, false, true),
+            (MAX_LINE_BYTES + 2, false, false),
+        ] {
+            let mut data = b"h\n".to_vec();
+            data.extend(vec![b'1'; len]);
+            if newline {
+                data.push(b'\n');
+            }
+            let mut r = LineReader::with_chunk("t.csv", Box::new(std::io::Cursor::new(data)), 4096);
+            assert_eq!(r.next_line().unwrap(), Some(1));
+            match r.next_line() {
+                Ok(Some(2)) => assert!(ok, "{len} {newline}"),
+                Err(FormatError::LineTooLong { line: 2, .. }) => assert!(!ok, "{len} {newline}"),
+                other => panic!("{len} {newline}: {other:?}"),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn random_numbers_match_std(
+            bits in proptest::prelude::any::<u64>(),
+            digits in "[0-9]{0,22}",
+            frac in "[0-9]{0,22}",
+            exp in proptest::option::of(-330i32..330),
+            neg in proptest::prelude::any::<bool>(),
+        ) {
+            let v = f64::from_bits(bits);
+            for s in [format!("{v}"), format!("{v:e}"), format!("{v:.6}"), format!("{v:E}")] {
+                proptest::prop_assert!(same(parse_f64(&s), reference_parse_f64(&s)), "{}", s);
+            }
+            let mut s = String::new();
+            if neg {
+                s.push('-');
+            }
+            s.push_str(&digits);
+            if !frac.is_empty() {
+                s.push('.');
+                s.push_str(&frac);
+            }
+            if let Some(e) = exp {
+                s.push_str(&format!("e{e}"));
+            }
+            proptest::prop_assert!(same(parse_f64(&s), reference_parse_f64(&s)), "{}", s);
+        }
+
+        #[test]
+        fn plain_rows_match_the_general_path(
+            fields in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "0", "-0", "1.5", "-0.013848", "1721919217.626975", "9.80665", "1e3",
+                    " 2", "", "NaN", "abc", "\"1\"", "+1", "1.", ".5", "-", "12345678901234567890",
+                    "0.000000000000000000000001", "caf\u{e9}",
+                ]),
+                0..10,
+            ),
+            needed in 1usize..10,
+            want in proptest::prelude::any::<u32>(),
+        ) {
+            let line = fields.join(",");
+            let want = want & ((1u32 << needed) - 1);
+            let mut vals = [f64::NAN; PLAIN_ROW_COLUMNS];
+            if parse_plain_row(line.as_bytes(), b',', needed, want, &mut vals) {
+                let f = split_fields(&line, ',', "p.csv", 1).unwrap();
+                proptest::prop_assert!(f.len() >= needed);
+                for (i, v) in vals.iter().enumerate().take(needed) {
+                    if want & (1 << i) != 0 {
+                        match parse_cell(&f[i], false) {
+                            Cell::Num(x) => proptest::prop_assert_eq!(x.to_bits(), v.to_bits()),
+                            _ => proptest::prop_assert!(false, "{} col {}", line, i),
+                        }
+                    }
+                }
+            }
+            // the in-place splitter agrees with split_fields
+            let mut scratch = Vec::new();
+            let mut ranges = Vec::new();
+            match split_ascii(line.as_bytes(), b',', &mut scratch, &mut ranges, "p.csv", 1).unwrap() {
+                Split::NonAscii => proptest::prop_assert!(!line.is_ascii()),
+                k => {
+                    let base: &[u8] = if k == Split::Plain { line.as_bytes() } else { &scratch };
+                    let f = split_fields(&line, ',', "p.csv", 1).unwrap();
+                    proptest::prop_assert_eq!(f.len(), ranges.len());
+                    for (s, &(a, b)) in f.iter().zip(&ranges) {
+                        let t = trim_ascii_field(&base[a..b]);
+                        proptest::prop_assert_eq!(s.as_bytes(), t);
+                        let same_cell = match (parse_cell(s, false), parse_cell_bytes(&base[a..b], false)) {
+                            (Cell::Num(x), Cell::Num(y)) => x.to_bits() == y.to_bits(),
+                            (Cell::Missing, Cell::Missing) | (Cell::Bad, Cell::Bad) => true,
+                            _ => false,
+                        };
+                        proptest::prop_assert!(same_cell, "{}", s);
+                    }
+                }
+            }
+        }
     }
 }
