@@ -68,7 +68,8 @@ pub struct Units {
     pub time: &'static str,
     pub angle: &'static str,
     pub angular_velocity: &'static str,
-    /// Accelerometer unit found in the input, and why.
+    /// Accelerometer unit found in the input, and why
+    /// (e.g. "accelerometer in g (median |a| = 1.00)").
     pub input_acceleration: String,
     /// Gyroscope unit found in the input, and why (null: no gyroscope).
     pub input_angular_velocity: Option<String>,
@@ -121,12 +122,9 @@ pub fn analyze_path(path: &Path, opts: &ReadOptions, settings: &Settings) -> Res
         time: "s",
         angle: "deg",
         angular_velocity: "deg/s",
-        input_acceleration: format!("{} ({})", info.accel.unit, info.accel.reason),
-        input_angular_velocity: info
-            .gyro
-            .as_ref()
-            .map(|g| format!("{} ({})", g.unit, g.reason)),
-        input_time: format!("{} ({})", info.time.unit, info.time.reason),
+        input_acceleration: info.accel.reason.clone(),
+        input_angular_velocity: info.gyro.as_ref().map(|g| g.reason.clone()),
+        input_time: info.time.reason.clone(),
     };
     Ok(Report {
         source: path.display().to_string(),

@@ -38,8 +38,7 @@ pub(crate) fn momentum(settings: &Settings, r: &RepShape) -> MomentumEvidence {
     ]
     .iter()
     .filter(|(on, _)| *on)
-    .map(|(_, w)| w)
-    .sum();
+    .fold(0.0, |acc, (_, w)| acc + w);
     MomentumEvidence {
         fast_concentric,
         high_peak_velocity,

@@ -197,8 +197,9 @@ pub(crate) struct ElevationFrame {
 }
 
 /// An excursion larger than this fixes the leg's axis (and a first guess of
-/// its sign), deg: above fidgets and sway (< 5°), below any rep (≥ 10°).
-const AXIS_FIX_DEG: f64 = 12.0;
+/// its sign), deg: above fidgets and sway (< 5°), below any rep (≥ 10°),
+/// even the small ones of prone hip extension (10–20°).
+const AXIS_FIX_DEG: f64 = 8.0;
 /// Excursions larger than this refine the axis estimate, deg.
 const AXIS_REFINE_DEG: f64 = 10.0;
 /// Until the sign is frozen, it flips if the other side has shown

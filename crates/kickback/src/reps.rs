@@ -128,6 +128,33 @@ struct Point {
     up: Vector3<f64>,
 }
 
+/// Rounds a rep's figures to what they can mean: times to 1 ms, angles to
+/// 0.01°, velocities to 0.01 °/s (the grid is 10 ms; sensors are not better
+/// than a tenth of a degree). Keeps reports short and stable.
+fn round_for_report(rep: &mut Rep) {
+    let r = |x: &mut f64, unit: f64| *x = (*x / unit).round() * unit;
+    for t in [
+        &mut rep.start_s,
+        &mut rep.peak_s,
+        &mut rep.end_s,
+        &mut rep.concentric_s,
+        &mut rep.hold_s,
+        &mut rep.eccentric_s,
+    ] {
+        r(t, 1e-3);
+    }
+    for a in [
+        &mut rep.range_deg,
+        &mut rep.peak_elevation_deg,
+        &mut rep.peak_velocity_dps,
+        &mut rep.peak_eccentric_velocity_dps,
+        &mut rep.windup_deg,
+    ] {
+        r(a, 1e-2);
+    }
+    r(&mut rep.momentum.score, 1e-6);
+}
+
 /// How close to its lowest point the leg counts as having arrived there,
 /// for a rep of `range` degrees: 0.5° plus 2% of the range.
 fn end_tolerance(range: f64) -> f64 {
@@ -939,6 +966,7 @@ impl Pipeline {
         self.set_end = rep.end_s;
         self.reps += 1;
         rep.index = self.reps;
+        round_for_report(&mut rep);
         rep.set = self.set_index;
         out.push_back(Event::RepCompleted(rep));
     }
