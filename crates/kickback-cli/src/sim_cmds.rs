@@ -88,10 +88,10 @@ pub fn simulate(args: &SimulateArgs) -> Result<()> {
         }
     }
     eprintln!(
-        "wrote {} {} recording{} ({} layout) with truth files to {}",
+        "wrote {} recording{} (scenario {}, {} layout) with truth files to {}",
         args.count,
-        args.scenario,
         if args.count == 1 { "" } else { "s" },
+        args.scenario,
         layout.name(),
         args.out.display()
     );
