@@ -66,7 +66,7 @@ fn mixed_recordings_count_and_faults() {
         0.97,
         0.90,
     );
-    check("mixed: within ±1", o.within_one_rate.unwrap(), 0.97, 0.95);
+    check("mixed: within ±1", o.within_one_rate.unwrap(), 0.97, 0.97);
     for (fault, floor) in [
         ("momentum", 0.95),
         ("lumbar_overextension", 0.87),

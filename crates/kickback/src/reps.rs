@@ -67,8 +67,8 @@ const END_RISE_DEG: f64 = 3.0;
 const END_SETTLE_S: f64 = 0.25;
 /// A fall this far below where the rise started (or half the rise, if
 /// larger) ends a "rise" that was a change of pose, deg. A rep ends near its
-/// start: within the 5–20° of a swing's overshoot (§5.1).
-const PAST_START_DEG: f64 = 20.0;
+/// start, and a swing that overshoots it (5–20°, §5.1) held no pose first.
+const PAST_START_DEG: f64 = 10.0;
 /// When the kick's sign flips, a pose held still this recently is taken as
 /// the rest pose the kick started from, s.
 const FLIP_HELD_WITHIN_S: f64 = 5.0;
