@@ -64,7 +64,7 @@ fn mixed_recordings_count_and_faults() {
         "mixed: exact count",
         o.exact_count_rate.unwrap(),
         0.97,
-        0.90,
+        0.93,
     );
     check("mixed: within ±1", o.within_one_rate.unwrap(), 0.97, 0.97);
     for (fault, floor) in [
@@ -85,7 +85,7 @@ fn walking_and_the_other_leg_do_not_count() {
         "walking: exact count",
         o.exact_count_rate.unwrap(),
         0.90,
-        0.60,
+        0.70,
     );
     check("walking: within ±1", o.within_one_rate.unwrap(), 0.90, 0.90);
 }

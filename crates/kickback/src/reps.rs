@@ -84,6 +84,9 @@ const REST_HELD_S: f64 = 0.5;
 const PENDING_S: f64 = 0.45;
 /// A rep is reported at most this long after it ends, s.
 const REPORT_WITHIN_S: f64 = 0.5;
+/// A return (end of hold to end) shorter than this is an active forward
+/// swing, as in gait, rather than a drop, s.
+const SWING_RETURN_S: f64 = 0.25;
 /// A rise that starts this soon after a step ended is a step too, s.
 const STEP_CONTEXT_S: f64 = 0.3;
 /// The rise after a held-back rep is judged once it has risen this far, deg.
@@ -881,8 +884,12 @@ impl Pipeline {
         // A swing from standing still (no wind-up) that lands with a strike
         // is a first step; without a gyroscope strikes are all there is.
         let from_still = windup < self.settings.momentum.windup_deg;
+        // A return faster than a dropped leg falls (a passive fall from the
+        // top takes a quarter pendulum period, ~0.3 s even with the stack
+        // pulling, §2.3) that lands with a strike is a swing phase of gait.
+        let swung_back = eccentric < SWING_RETURN_S;
         let no_gyro = self.has_gyro != Some(true);
-        let strike = (no_gyro || from_still) && self.is_heel_strike(&pts, c, no_gyro);
+        let strike = (no_gyro || from_still || swung_back) && self.is_heel_strike(&pts, c, no_gyro);
         if planted || after_step {
             // Walking goes on: a rise right after this one is a step too.
             self.last_step_end = Some(end);
