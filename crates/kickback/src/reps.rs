@@ -135,7 +135,9 @@ struct Point {
 /// 0.01°, velocities to 0.01 °/s (the grid is 10 ms; sensors are not better
 /// than a tenth of a degree). Keeps reports short and stable.
 fn round_for_report(rep: &mut Rep) {
-    let r = |x: &mut f64, unit: f64| *x = (*x / unit).round() * unit;
+    // Multiply, round, divide by a power of ten: the nearest double to the
+    // rounded decimal, so 12.29 prints as 12.29.
+    let r = |x: &mut f64, per_unit: f64| *x = (*x * per_unit).round() / per_unit;
     for t in [
         &mut rep.start_s,
         &mut rep.peak_s,
@@ -144,7 +146,7 @@ fn round_for_report(rep: &mut Rep) {
         &mut rep.hold_s,
         &mut rep.eccentric_s,
     ] {
-        r(t, 1e-3);
+        r(t, 1e3);
     }
     for a in [
         &mut rep.range_deg,
@@ -153,9 +155,9 @@ fn round_for_report(rep: &mut Rep) {
         &mut rep.peak_eccentric_velocity_dps,
         &mut rep.windup_deg,
     ] {
-        r(a, 1e-2);
+        r(a, 1e2);
     }
-    r(&mut rep.momentum.score, 1e-6);
+    r(&mut rep.momentum.score, 1e6);
 }
 
 /// How close to its lowest point the leg counts as having arrived there,
@@ -1124,7 +1126,7 @@ impl Pipeline {
             start_s: self.set_start,
             end_s: self.set_end,
             rep_count: self.set_reps,
-            median_range_deg: self.ranges.set_median(),
+            median_range_deg: (self.ranges.set_median() * 1e2).round() / 1e2,
         }));
     }
 
