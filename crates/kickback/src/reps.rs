@@ -120,8 +120,6 @@ struct Point {
     v: f64,
     /// Angular rate about the leg's axis, rad/s (0 without a gyroscope).
     w: f64,
-    /// Angular acceleration about the axis, rad/s².
-    alpha: f64,
     /// Specific force minus gravity, sensor frame, low-passed, m/s².
     lin: Vector3<f64>,
     /// The same, unfiltered (for impacts), m/s².
@@ -158,6 +156,21 @@ fn round_for_report(rep: &mut Rep) {
         r(a, 1e2);
     }
     r(&mut rep.momentum.score, 1e6);
+}
+
+/// Adds (t, e) to a monotonic deque whose front is the minimum of the last
+/// VALLEY_WINDOW_S: O(1) amortised per point.
+fn push_valley(valley: &mut VecDeque<(f64, f64)>, t: f64, e: f64) {
+    while valley.back().is_some_and(|&(_, last)| last >= e) {
+        valley.pop_back();
+    }
+    valley.push_back((t, e));
+    while valley
+        .front()
+        .is_some_and(|&(tf, _)| t - tf > VALLEY_WINDOW_S)
+    {
+        valley.pop_front();
+    }
 }
 
 /// How close to its lowest point the leg counts as having arrived there,
@@ -529,16 +542,16 @@ impl Pipeline {
         let e_f = self.e_lp.step(e);
         let v = self.e_lp_prev.map_or(0.0, |p| (e_f - p) / DT);
         self.e_lp_prev = Some(e_f);
-        let (w, alpha) = match (rate, self.frame.axis()) {
+        let w = match (rate, self.frame.axis()) {
             (Some(r), Some(a)) => {
-                // Rate, its derivative and the linear acceleration all pass the
-                // same low-pass, so they stay aligned in time for the pivot fit.
+                // Rate and linear acceleration pass the same low-pass, so they
+                // stay aligned in time for the pivot fit.
                 let wf = self.w_lp.step(r.dot(&a));
                 let prev = self.w_lp_prev.unwrap_or(wf);
                 self.w_lp_prev = Some(wf);
-                (0.5 * (wf + prev), (wf - prev) / DT)
+                0.5 * (wf + prev)
             }
-            _ => (0.0, 0.0),
+            _ => 0.0,
         };
         let raw_lin = acc - up * STANDARD_GRAVITY;
         let lin = Vector3::new(
@@ -551,7 +564,6 @@ impl Pipeline {
             e,
             v,
             w,
-            alpha,
             lin,
             raw_lin,
             up,
@@ -584,7 +596,6 @@ impl Pipeline {
             p.e = -p.e;
             p.v = -p.v;
             p.w = -p.w;
-            p.alpha = -p.alpha;
         }
         self.e_lp.negate();
         self.e_lp_prev = self.e_lp_prev.map(|x| -x);
@@ -592,11 +603,7 @@ impl Pipeline {
         self.w_lp_prev = self.w_lp_prev.map(|x| -x);
         self.phase = Phase::Idle;
         self.cand = None;
-        self.valley.clear();
-        let recent: Vec<(f64, f64)> = self.history.iter().map(|q| (q.t, q.e)).collect();
-        for (t, e) in recent {
-            self.push_valley(t, e);
-        }
+        self.rebuild_valley(f64::NEG_INFINITY);
     }
 
     fn last_velocity_dps(&self) -> f64 {
@@ -639,20 +646,14 @@ impl Pipeline {
     }
 
     fn push_valley(&mut self, t: f64, e: f64) {
-        while let Some(&(_, last)) = self.valley.back() {
-            if last >= e {
-                self.valley.pop_back();
-            } else {
-                break;
-            }
-        }
-        self.valley.push_back((t, e));
-        while let Some(&(tf, _)) = self.valley.front() {
-            if t - tf > VALLEY_WINDOW_S {
-                self.valley.pop_front();
-            } else {
-                break;
-            }
+        push_valley(&mut self.valley, t, e);
+    }
+
+    /// Restarts the valley from the kept history since `since`.
+    fn rebuild_valley(&mut self, since: f64) {
+        self.valley.clear();
+        for q in self.history.iter().filter(|q| q.t >= since) {
+            push_valley(&mut self.valley, q.t, q.e);
         }
     }
 
@@ -747,16 +748,7 @@ impl Pipeline {
                     // The bottom of this rep is where the next one may start.
                     self.phase = Phase::Idle;
                     self.cand = None;
-                    self.valley.clear();
-                    let after: Vec<(f64, f64)> = self
-                        .history
-                        .iter()
-                        .filter(|q| q.t >= c.low_t)
-                        .map(|q| (q.t, q.e))
-                        .collect();
-                    for (t, e) in after {
-                        self.push_valley(t, e);
-                    }
+                    self.rebuild_valley(c.low_t);
                 }
             }
         }
@@ -786,10 +778,7 @@ impl Pipeline {
                 q.e = e;
             }
         }
-        let recent: Vec<(f64, f64)> = self.history.iter().map(|q| (q.t, q.e)).collect();
-        for (t, e) in recent {
-            self.push_valley(t, e);
-        }
+        self.rebuild_valley(f64::NEG_INFINITY);
     }
 
     /// Drops the candidate; the detector starts again from here.
