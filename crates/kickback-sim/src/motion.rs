@@ -243,8 +243,14 @@ impl<'b> Builder<'b> {
     /// from 40% to 60% of the cycle; in swing the ankle follows a
     /// minimum-jerk path lifted so the knee flexes ≈ 60°. The shank goes from
     /// ≈ −20° at heel strike to ≈ +50° after toe-off; each heel strike adds a
-    /// 2–4 g transient along the shank. Gait initiation and termination are
-    /// 1 s blends from and to the standing pose.
+    /// 2–4 g transient along the shank.
+    ///
+    /// Gait initiation and termination: the walk starts and ends in the
+    /// instrumented leg's mid-stance, where its shank passes the standing
+    /// inclination, and the gait clock speeds up from rest and slows back to
+    /// rest over [`GAIT_RAMP_S`] (about half a step). Every sample is a
+    /// pose of the same gait, so the first and last steps are as physical
+    /// as the others (foot planted in stance, heel strikes scaled by speed).
     pub fn walk(&mut self, rng: &mut ChaCha8Rng, dur: f64) {
         let b = self.body;
         let gait = Gait::new(
@@ -252,47 +258,41 @@ impl<'b> Builder<'b> {
             uniform(rng, 0.95, 1.2),
             uniform(rng, 0.72, 0.85) * b.height,
         );
-        let n = (dur * SIM_HZ).round().max(2.0) as usize;
+        let stand = self.stand_incl.to_radians();
+        let p_s = gait.period * gait.stance_phase_at(stand);
+        let cycles = ((dur - GAIT_RAMP_S) / gait.period).round().max(1.0);
+        let total = cycles * gait.period + GAIT_RAMP_S;
+        let n = (total * SIM_HZ).round().max(2.0) as usize;
+        // gait clock: its rate ramps 0 → 1 → 0; scaled so that it advances
+        // by whole cycles and ends in mid-stance again
+        let rate: Vec<f64> = (0..n)
+            .map(|i| ramp_env(i as f64 * DT, total, GAIT_RAMP_S))
+            .collect();
+        let sum: f64 = rate.iter().sum();
+        let mut clock = Vec::with_capacity(n);
+        let mut acc = 0.0;
+        for r in &rate {
+            clock.push(p_s + cycles * gait.period * acc / sum);
+            acc += r;
+        }
         let t0 = self.now();
         let i0 = self.q.len();
         let hq = rz(self.heading);
         let mut ankles = Vec::with_capacity(n);
-        let mut thetas = Vec::with_capacity(n);
-        for i in 0..n {
-            let (a, th) = gait.pose(i as f64 * DT);
-            ankles.push(hq * a);
-            thetas.push(th);
-        }
-        let s = b.sensor_local();
-        let p: Vec<_> = ankles
-            .iter()
-            .zip(&thetas)
-            .map(|(a, th)| a + (hq * ry(*th) * b.turnout) * s)
-            .collect();
-        let v = differentiate(&p);
-        let stand = self.stand_incl.to_radians();
         let mut qs = Vec::with_capacity(n);
-        let mut vs = Vec::with_capacity(n);
-        let mut weights = Vec::with_capacity(n);
-        for i in 0..n {
-            let t = i as f64 * DT;
-            let w = ramp_env(t, dur, 1.0);
-            weights.push(w);
-            qs.push(hq * ry(stand + w * (thetas[i] - stand)));
-            vs.push(v[i] * w);
+        for &c in &clock {
+            let (a, th) = gait.pose(c);
+            ankles.push(hq * a);
+            qs.push(hq * ry(th));
         }
-        self.push_raw(&qs, &vs);
-        // heel strikes
-        let mut k = 1;
-        loop {
-            let t = k as f64 * gait.period;
-            if t >= dur - 0.1 {
-                break;
-            }
-            let i = (t * SIM_HZ) as usize;
-            if weights[i] > 0.5 {
+        self.push_chain(&ankles, &qs);
+        // heel strikes of the instrumented leg: where the clock passes a
+        // whole cycle
+        for i in 1..n {
+            let k = (clock[i] / gait.period).floor();
+            if k >= 1.0 && clock[i - 1] < k * gait.period {
                 let dir = qs[i] * Vector3::z();
-                let amp = uniform(rng, 2.0, 4.0) * G * weights[i];
+                let amp = uniform(rng, 2.0, 4.0) * G * rate[i];
                 self.transient(
                     i0 + i,
                     dir,
@@ -301,7 +301,6 @@ impl<'b> Builder<'b> {
                     uniform(rng, 0.008, 0.015),
                 );
             }
-            k += 1;
         }
         self.activity(ActivityKind::Walking, t0, self.now());
     }
@@ -749,6 +748,9 @@ struct Gait {
 }
 
 const HEEL_OFF: f64 = 0.4;
+/// Gait initiation and termination: the gait clock speeds up from rest (and
+/// slows to rest) over this long, s; about half a step (§2.4).
+pub(crate) const GAIT_RAMP_S: f64 = 0.6;
 const TOE_OFF: f64 = 0.6;
 const HEEL_RISE_DEG: f64 = 35.0;
 const HIP_BEHIND_AT_HS: f64 = 0.25;
@@ -830,6 +832,28 @@ impl Gait {
                 phi,
             )
         }
+    }
+
+    /// The stance phase (0 … toe-off) at which the shank passes `incl`
+    /// (rad) on its way back: mid-stance for a standing inclination.
+    fn stance_phase_at(&self, incl: f64) -> f64 {
+        let th = |phi: f64| self.pose(phi * self.period).1;
+        let (mut lo, mut hi) = (0.0, TOE_OFF);
+        if th(lo) >= incl {
+            return lo;
+        }
+        if th(hi) <= incl {
+            return hi;
+        }
+        for _ in 0..50 {
+            let mid = 0.5 * (lo + hi);
+            if th(mid) < incl {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        0.5 * (lo + hi)
     }
 
     /// Ankle position and shank inclination (rad) at time t.

@@ -32,7 +32,8 @@ pub(crate) struct SensorSpec {
     /// Full scales: ±8 g or ±16 g, ±2000 °/s; 16-bit (§5.1).
     pub accel_range_g: f64,
     pub gyro_range_dps: f64,
-    /// Clock-rate error of the timestamps (±2 %, §3.2, §5.1).
+    /// How far the delivered rate is off the nominal one (±2 %, §3.2, §5.1);
+    /// the timestamps are true.
     pub clock_error: f64,
     /// Timestamp jitter σ, fraction of the period (1 % hardware, 3–5 % app; §3.2).
     pub jitter: f64,
@@ -146,13 +147,12 @@ pub(crate) struct Sampled {
     pub samples: Vec<Sample>,
     /// Maps a simulation time (s) to seconds from the first sample's timestamp.
     pub t_first_sim: f64,
-    pub clock_error: f64,
     pub first_timestamp: f64,
 }
 
 impl Sampled {
     pub fn map_time(&self, t_sim: f64) -> f64 {
-        (t_sim - self.t_first_sim) * (1.0 + self.clock_error)
+        t_sim - self.t_first_sim
     }
 }
 
@@ -309,8 +309,11 @@ pub(crate) fn sample(
     let fi = Integral::new(f);
     let wi = Integral::new(w);
     let dur = f.len() as f64 * DT;
-    // true sampling period: the oscillator is off by the clock error, the
-    // timestamps count nominal periods (§3.2)
+    // true sampling period: the sensor runs off its nominal rate by the
+    // clock error (§3.2: 60 Hz asked, 52.6 Hz delivered); the timestamps are
+    // the true sample times plus jitter, as Android's `elapsedRealtimeNanos`
+    // and Core Motion's timestamps are (§3.2: "use sample timestamps, not the
+    // nominal rate")
     let p_true = 1.0 / (spec.fs * (1.0 + spec.clock_error));
     let p_nom = 1.0 / spec.fs;
     let tau0 = p_true * (1.0 + uniform(rng, 0.0, 1.0));
@@ -357,8 +360,7 @@ pub(crate) fn sample(
         } else {
             None
         };
-        let mut t =
-            spec.t_offset + tau * (1.0 + spec.clock_error) + normal(rng, 0.0, spec.jitter * p_nom);
+        let mut t = spec.t_offset + tau + normal(rng, 0.0, spec.jitter * p_nom);
         if t <= last_t + 0.2 * p_nom {
             t = last_t + 0.2 * p_nom;
         }
@@ -370,13 +372,10 @@ pub(crate) fn sample(
     }
     let (tau_first, t_first) = first.unwrap_or((0.0, spec.t_offset));
     // sim time at which the first timestamp would have been taken without jitter
-    let t_first_sim = tau_first
-        + (t_first - (spec.t_offset + tau_first * (1.0 + spec.clock_error)))
-            / (1.0 + spec.clock_error);
+    let t_first_sim = tau_first + (t_first - (spec.t_offset + tau_first));
     Sampled {
         samples,
         t_first_sim,
-        clock_error: spec.clock_error,
         first_timestamp: t_first,
     }
 }

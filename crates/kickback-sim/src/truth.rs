@@ -195,7 +195,8 @@ pub struct Params {
     pub accel_range_g: f64,
     /// Gyroscope full scale, °/s.
     pub gyro_range_dps: f64,
-    /// Clock-rate error of the timestamps (fraction, ±0.02, §3.2).
+    /// How far the delivered sample rate is off the nominal one (fraction,
+    /// ±0.02, §3.2); the timestamps are true.
     pub clock_error: f64,
     /// Timestamp jitter, fraction of the period (σ).
     pub jitter_fraction: f64,
