@@ -65,7 +65,7 @@ pub const SETTINGS: &[SettingDoc] = &[
     SettingDoc {
         key: "reps.min_duration_s",
         unit: "s",
-        reason: "Shortest rep, start to end. The fastest swing in the literature is ~0.3 s up and ~0.3 s down (BIOMECHANICS §5.1).",
+        reason: "Shortest rep, start to end. The fastest swing in the literature is ~0.3 s up and ~0.3 s down (BIOMECHANICS §5.1); the measured start and end leave out the slow ends near the bottom, so 0.4 s.",
     },
     SettingDoc {
         key: "reps.max_duration_s",

@@ -51,6 +51,9 @@ const REST_CONFIRM_S: f64 = 1.0;
 /// Stillness, with no rep under way, after which the rest pose follows the
 /// leg's pose, s (a short bottom pause is enough).
 const REST_SETTLE_S: f64 = 0.2;
+/// A rise that has not gone on by this much since the leg was last still
+/// is holding a pose, deg (sway and fidgets stay within it).
+const RISE_PROGRESS_DEG: f64 = 2.0;
 /// Time constant with which the rest pose follows, s.
 const REST_SETTLE_TAU_S: f64 = 0.3;
 /// Stillness during a "rise" after which it is a new pose, not a rep, s.
@@ -246,6 +249,10 @@ pub(crate) struct Pipeline {
     /// Whether the leg's axis was known at the last grid point.
     axis_known: bool,
     still_for: f64,
+    /// Seconds of stillness, in total, since the rise in progress last
+    /// climbed by RISE_PROGRESS_DEG; and the elevation it climbed to.
+    rise_still: f64,
+    rise_ref_e: f64,
     /// The last pose held still (for [`REST_HELD_S`]), and when.
     held: Option<(f64, Vector3<f64>)>,
     e_lp: LowPass,
@@ -298,6 +305,8 @@ impl Pipeline {
             rest_provisional: false,
             axis_known: false,
             still_for: 0.0,
+            rise_still: 0.0,
+            rise_ref_e: 0.0,
             held: None,
             e_lp: LowPass::new(GRID_HZ, VELOCITY_CORNER_HZ),
             e_lp_prev: None,
@@ -507,6 +516,9 @@ impl Pipeline {
         } else {
             0.0
         };
+        if acc_ok && slow {
+            self.rise_still += DT;
+        }
 
         if self.still_for >= REST_HELD_S {
             self.held = Some((t, up));
@@ -628,9 +640,14 @@ impl Pipeline {
                 if self.phase != Phase::Idle {
                     // Still far longer than any squeeze at the top: not a
                     // rep but a new pose. Drop the rise; the pose becomes rest.
-                    if self.still_for < REST_REANCHOR_S {
+                    // A rise that stopped climbing counts its stillness in
+                    // total: standing with sway and fidgets after a walk
+                    // (which ended with the foot in front) is a pose too.
+                    let held = self.phase == Phase::Rising && self.rise_still >= REST_REANCHOR_S;
+                    if self.still_for < REST_REANCHOR_S && !held {
                         return;
                     }
+                    debug_log!("DBG rise dropped as a new pose at {t:.2}");
                     self.phase = Phase::Idle;
                     self.cand = None;
                 }
@@ -677,6 +694,13 @@ impl Pipeline {
                         bottom_t: None,
                         near: None,
                     });
+                    debug_log!(
+                        "DBG cand start {vt:.2} e {ve:.1} now {:.2} e {:.1}",
+                        p.t,
+                        p.e
+                    );
+                    self.rise_still = 0.0;
+                    self.rise_ref_e = p.e;
                     out.push_back(Event::RepStarted { t_s: vt });
                 }
             }
@@ -685,6 +709,10 @@ impl Pipeline {
                 if p.e > c.peak_e {
                     c.peak_e = p.e;
                     c.peak_t = p.t;
+                }
+                if p.e > self.rise_ref_e + RISE_PROGRESS_DEG {
+                    self.rise_ref_e = p.e;
+                    self.rise_still = 0.0;
                 }
                 let drop_to =
                     c.peak_e - self.settings.reps.return_fraction * (c.peak_e - c.start_e);
@@ -881,16 +909,24 @@ impl Pipeline {
         let swung_back = eccentric < SWING_RETURN_S;
         let no_gyro = self.has_gyro != Some(true);
         let strike = (no_gyro || from_still || swung_back) && self.is_heel_strike(&pts, c, no_gyro);
+        // A swing from standing still that falls back faster than a dropped
+        // leg can and carries on well in front of the rest pose is the first
+        // step of a walk (the stance leg rolling over its foot, then its
+        // swing to heel strike), strike or not: a kick from still returns
+        // to rest (a thrown rep starts from a wind-up, §2.3).
+        let first_step =
+            from_still && swung_back && c.low_e <= -self.settings.reps.gait_forward_deg;
         if planted || after_step {
             // Walking goes on: a rise right after this one is a step too.
             self.last_step_end = Some(end);
         }
-        if planted || after_step || strike {
+        if planted || after_step || strike || first_step {
             debug_log!(
-                "DBG reject gait {:.2}-{:.2} peak {:.1}",
+                "DBG reject gait {:.2}-{:.2} peak {:.1} planted {planted} after_step {after_step} strike {strike} first_step {first_step} last_step_end {:?}",
                 start,
                 end,
-                c.peak_e
+                c.peak_e,
+                self.last_step_end
             );
             return;
         }

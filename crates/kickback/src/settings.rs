@@ -45,8 +45,10 @@ pub struct RepSettings {
     /// A rep ends once the leg has come back down by this fraction of its rise.
     /// Default 0.7: a "double pump" at the top (a dip of less than 70%) is one rep.
     pub return_fraction: f64,
-    /// Shortest rep, start to end, s. Default 0.5: the fastest swing in the
-    /// literature is ~0.3 s up and ~0.3 s down (BIOMECHANICS §5.1 momentum rep).
+    /// Shortest rep, start to end, s. Default 0.4: the fastest swing in the
+    /// literature is ~0.3 s up and ~0.3 s down (BIOMECHANICS §5.1 momentum rep),
+    /// and the measured start and end leave out the slow first and last
+    /// ~0.05–0.1 s spent within the end tolerance of the bottom.
     pub min_duration_s: f64,
     /// Longest rep, start to end, s. Default 20: ACSM tempos are 1–2 s up and
     /// down with a ~1 s squeeze; even a 6-0-4-0 tempo is 10 s (§2.1).
@@ -79,7 +81,7 @@ impl Default for RepSettings {
         RepSettings {
             min_rise_deg: 10.0,
             return_fraction: 0.7,
-            min_duration_s: 0.5,
+            min_duration_s: 0.4,
             max_duration_s: 20.0,
             hold_band_deg: 5.0,
             hold_velocity_dps: 15.0,
