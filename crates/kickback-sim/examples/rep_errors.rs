@@ -84,6 +84,15 @@ fn main() {
             errs.entry(format!("{:?}", tr.style)).or_default().push(e);
             let tl = tr.peak_elevation_deg > lim;
             let dl = dr.peak_elevation_deg > lim;
+            let tm = tr.has(kickback::Fault::Momentum);
+            let dm = dr.has(kickback::Fault::Momentum);
+            if tm != dm {
+                println!(
+                    "MOMENTUM-MISMATCH seed {} rep {} {:?} truth {} found {} con {:.2} hold {:.2} ecc {:.2} pv {:.0} pev {:.0} windup {:.1} range {:.1} evidence {:?}",
+                    seed + i, t, tr.style, tm, dm, dr.concentric_s, dr.hold_s, dr.eccentric_s,
+                    dr.peak_velocity_dps, dr.peak_eccentric_velocity_dps, dr.windup_deg, dr.range_deg, dr.momentum
+                );
+            }
             if tl != dl || verbose {
                 println!(
                     "{} t {:.1} ce {:+.4} fs {:.0} seed {} rep {} {:?} true {:.1} meas {:.1} lim {:.1} err {:+.1} tstart {:.1} mstart {:.1} range {:.1} con {:.2} hold {:.2} ecc {:.2} pv {:.0}",

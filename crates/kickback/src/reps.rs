@@ -54,6 +54,8 @@ const REST_SETTLE_S: f64 = 0.2;
 /// A rise that has not gone on by this much since the leg was last still
 /// is holding a pose, deg (sway and fidgets stay within it).
 const RISE_PROGRESS_DEG: f64 = 2.0;
+/// A rise that starts this soon after a rep's end is chained to it, s.
+const CHAINED_WITHIN_S: f64 = 0.3;
 /// Time constant with which the rest pose follows, s.
 const REST_SETTLE_TAU_S: f64 = 0.3;
 /// Stillness during a "rise" after which it is a new pose, not a rep, s.
@@ -90,6 +92,10 @@ const REPORT_WITHIN_S: f64 = 0.5;
 /// A return (end of hold to end) shorter than this is an active forward
 /// swing, as in gait, rather than a drop, s.
 const SWING_RETURN_S: f64 = 0.25;
+/// A return from a kick from still to well in front of rest within this is
+/// a swing of gait, s: a passive fall from the top to rest takes ~0.3 s
+/// (a quarter pendulum period, §2.3), and the leg then has to swing on.
+const FIRST_STEP_RETURN_S: f64 = 0.4;
 /// A rise that starts this soon after a step ended is a step too, s.
 const STEP_CONTEXT_S: f64 = 0.3;
 /// The rise after a held-back rep is judged once it has risen this far, deg.
@@ -174,6 +180,11 @@ fn push_valley(valley: &mut VecDeque<(f64, f64)>, t: f64, e: f64) {
     {
         valley.pop_front();
     }
+}
+
+/// Whether the rise `c` starts straight after the rep that ended at `last_end`.
+fn chained_to(last_end: Option<f64>, c: &Candidate) -> bool {
+    last_end.is_some_and(|end| c.start_t - end < CHAINED_WITHIN_S)
 }
 
 /// How close to its lowest point the leg counts as having arrived there,
@@ -272,6 +283,8 @@ pub(crate) struct Pipeline {
     ranges: RangeReference,
     /// A measured rep held back for at most [`PENDING_S`] after its end.
     pending: Option<Rep>,
+    /// End of the last rep reported, s (times from the first sample).
+    last_rep_end: Option<f64>,
     /// End of the last rise rejected as a walking step.
     last_step_end: Option<f64>,
     // --- sets ---
@@ -322,6 +335,7 @@ impl Pipeline {
             reps: 0,
             ranges: RangeReference::default(),
             pending: None,
+            last_rep_end: None,
             last_step_end: None,
             set_index: 0,
             set_open: false,
@@ -714,8 +728,18 @@ impl Pipeline {
                     self.rise_ref_e = p.e;
                     self.rise_still = 0.0;
                 }
-                let drop_to =
-                    c.peak_e - self.settings.reps.return_fraction * (c.peak_e - c.start_e);
+                // A rise straight after a rep starts from that rep's forward
+                // swing past rest; it has come back once it is back at rest,
+                // so the return is judged on the rise above the rest pose
+                // (else a small partial rep after a swung one never "returns"
+                // and runs into the next rep).
+                let chained = chained_to(self.last_rep_end, c);
+                let base = if chained {
+                    c.start_e.max(0.0).min(c.peak_e)
+                } else {
+                    c.start_e
+                };
+                let drop_to = c.peak_e - self.settings.reps.return_fraction * (c.peak_e - base);
                 if p.e <= drop_to {
                     c.low_e = p.e;
                     c.low_t = p.t;
@@ -856,7 +880,14 @@ impl Pipeline {
                 peak_e = peak_e.max(m);
             }
         }
-        if end - start < rs.min_duration_s || c.peak_e < 0.5 * rs.min_rise_deg {
+        // A rise chained to the rep before must also clear the minimum rise
+        // above rest: coming back from its forward swing to rest is no rep.
+        let min_peak = if chained_to(self.last_rep_end, &c) {
+            rs.min_rise_deg
+        } else {
+            0.5 * rs.min_rise_deg
+        };
+        if end - start < rs.min_duration_s || c.peak_e < min_peak {
             debug_log!(
                 "DBG reject short/low {:.2}-{:.2} peak {:.1}",
                 start,
@@ -909,13 +940,15 @@ impl Pipeline {
         let swung_back = eccentric < SWING_RETURN_S;
         let no_gyro = self.has_gyro != Some(true);
         let strike = (no_gyro || from_still || swung_back) && self.is_heel_strike(&pts, c, no_gyro);
-        // A swing from standing still that falls back faster than a dropped
-        // leg can and carries on well in front of the rest pose is the first
-        // step of a walk (the stance leg rolling over its foot, then its
-        // swing to heel strike), strike or not: a kick from still returns
-        // to rest (a thrown rep starts from a wind-up, §2.3).
-        let first_step =
-            from_still && swung_back && c.low_e <= -self.settings.reps.gait_forward_deg;
+        // A swing from standing still that comes back within about a
+        // dropped leg's fall time and carries on well in front of the rest
+        // pose is the first step of a walk (the stance leg rolling over its
+        // foot, then its swing to heel strike), strike or not: a kick from
+        // still comes back to rest (a thrown rep starts from a wind-up and
+        // overshoots after a fast drop, §2.3).
+        let first_step = from_still
+            && eccentric < FIRST_STEP_RETURN_S
+            && c.low_e <= -self.settings.reps.gait_forward_deg;
         if planted || after_step {
             // Walking goes on: a rise right after this one is a step too.
             self.last_step_end = Some(end);
@@ -974,6 +1007,7 @@ impl Pipeline {
         let Some(mut rep) = self.pending.take() else {
             return;
         };
+        self.last_rep_end = Some(rep.end_s);
         // Sets: a long pause since the last rep closes the set.
         if self.set_open && rep.start_s - self.set_end > self.settings.sets.rest_s {
             self.close_set(out);
@@ -1111,6 +1145,18 @@ impl Pipeline {
     fn is_heel_strike(&self, pts: &[Point], c: Candidate, check_start: bool) -> bool {
         let rs = &self.settings.reps;
         let half = IMPACT_HALF_WINDOW;
+        // A strike jolts the shank along its length; the turn-round of a
+        // swing jolts it across (tangentially, in the plane of the kick).
+        // The part across is left out: the shank's length is close to the
+        // rest "up", the plane's normal is the kick's axis.
+        let across = match (self.frame.axis(), self.frame.rest()) {
+            (Some(a), Some(r)) => {
+                let t = a.cross(&r);
+                let n = t.norm();
+                (n > 1e-6).then(|| t / n)
+            }
+            _ => None,
+        };
         let impact_near = |t0: f64| {
             let mut peak: f64 = 0.0;
             for i in half..pts.len().saturating_sub(half) {
@@ -1122,7 +1168,11 @@ impl Pipeline {
                     .map(|q| q.raw_lin)
                     .sum::<Vector3<f64>>()
                     / (2 * half + 1) as f64;
-                peak = peak.max((pts[i].raw_lin - mean).norm());
+                let mut r = pts[i].raw_lin - mean;
+                if let Some(t) = across {
+                    r -= t * r.dot(&t);
+                }
+                peak = peak.max(r.norm());
             }
             peak
         };
