@@ -219,10 +219,13 @@ fn run_threaded(
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel(IN_FLIGHT);
         let (back_tx, back_rx) = mpsc::channel();
-        std::thread::Builder::new()
+        let spawned = std::thread::Builder::new()
             .name("kickback-reader".into())
-            .spawn_scoped(scope, move || read_batches(path, opts, &tx, &back_rx))
-            .context("starting the reader thread")?;
+            .spawn_scoped(scope, move || read_batches(path, opts, &tx, &back_rx));
+        if spawned.is_err() {
+            // no thread to be had (a process limit): do it all here
+            return run_single(path, opts, settings);
+        }
         // Errors in the order of the single-thread path: the input's first.
         // Returning drops `rx`, which stops the reader at its next send.
         match rx.recv() {
