@@ -610,15 +610,13 @@ fn plain_number(buf: &[u8], mut i: usize) -> Option<(f64, usize)> {
         break;
     }
     let digits = int_digits + decimals;
-    // ≤ 19 digits cannot overflow the u64; see parse_plain_decimal
-    if digits == 0 || digits > 19 || m > (1 << 53) || decimals >= POW10.len() {
+    // 1 to 19 digits (so no overflow of the u64; see parse_plain_decimal),
+    // and then fewer than 23 decimals
+    if digits.wrapping_sub(1) >= 19 || m > (1 << 53) {
         return None;
     }
-    let v = if decimals == 0 {
-        m as f64
-    } else {
-        m as f64 / POW10[decimals]
-    };
+    // m / 10^0 is m exactly
+    let v = m as f64 / *POW10.get(decimals)?;
     Some((if neg { -v } else { v }, i))
 }
 
