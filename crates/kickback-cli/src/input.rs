@@ -3,10 +3,13 @@
 
 use anyhow::{Context, Result};
 use clap::Args;
-use kickback::{Analysis, Analyzer, Settings, Warning};
-use kickback_formats::{AccelUnit, Format, GyroUnit, ReadOptions, SourceInfo, TimeUnit};
+use kickback::{Analysis, Analyzer, Sample, Settings, Warning};
+use kickback_formats::{
+    AccelUnit, Format, FormatError, GyroUnit, ReadOptions, SourceInfo, TimeUnit,
+};
 use serde::Serialize;
 use std::path::Path;
+use std::sync::mpsc;
 
 /// How to read the input (everything is detected unless given).
 #[derive(Debug, Clone, Default, Args)]
@@ -89,24 +92,206 @@ pub struct Report {
     pub input: SourceInfo,
 }
 
-/// Reads `path` and analyses it with `settings`, streaming samples from the
-/// reader into the online analyzer.
-pub fn analyze_path(path: &Path, opts: &ReadOptions, settings: &Settings) -> Result<Report> {
-    let recording = kickback_formats::open(path, opts)?;
-    let mut analyzer = Analyzer::new(settings.clone())?;
-    let mut analysis = Analysis::default();
-    let mut samples = recording.samples();
-    for s in samples.by_ref() {
-        analyzer.push(s?);
-        for e in analyzer.drain() {
-            analysis.observe(&e);
+/// How [`analyze_path_with`] shares the work between threads. Both give the
+/// same report, warnings and errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pipeline {
+    /// Read and analyse on the calling thread.
+    SingleThread,
+    /// Read (parse, convert, clean) on a thread of its own and hand the
+    /// samples to the engine, on the calling thread, in batches of
+    /// [`BATCH`], at most [`IN_FLIGHT`] batches ahead.
+    Threaded,
+}
+
+impl Pipeline {
+    /// [`Pipeline::Threaded`] when more than one core is available to this
+    /// process (`taskset`, cgroup quotas and the like count), otherwise
+    /// [`Pipeline::SingleThread`].
+    pub fn auto() -> Pipeline {
+        match std::thread::available_parallelism() {
+            Ok(n) if n.get() > 1 => Pipeline::Threaded,
+            _ => Pipeline::SingleThread,
         }
     }
-    analyzer.finish();
-    for e in analyzer.drain() {
-        analysis.observe(&e);
+}
+
+/// Samples in one batch from the reader thread to the engine.
+pub const BATCH: usize = 1024;
+/// Batches queued between the reader thread and the engine. With the one
+/// each side holds, at most `IN_FLIGHT + 2` batches exist (384 KiB).
+pub const IN_FLIGHT: usize = 4;
+/// Samples per batch on the single-thread path (small enough to stay in
+/// cache beside the engine).
+const LOCAL_BATCH: usize = 512;
+
+/// Reads `path` and analyses it with `settings`, streaming samples from the
+/// reader into the online analyzer, on the calling thread.
+pub fn analyze_path(path: &Path, opts: &ReadOptions, settings: &Settings) -> Result<Report> {
+    analyze_path_with(path, opts, settings, Pipeline::SingleThread)
+}
+
+/// [`analyze_path`] with the reader on its own thread when `pipeline` says
+/// so (see [`Pipeline::auto`]).
+pub fn analyze_path_with(
+    path: &Path,
+    opts: &ReadOptions,
+    settings: &Settings,
+    pipeline: Pipeline,
+) -> Result<Report> {
+    let (analysis, info) = match pipeline {
+        Pipeline::SingleThread => run_single(path, opts, settings)?,
+        Pipeline::Threaded => run_threaded(path, opts, settings)?,
+    };
+    report(path, analysis, info)
+}
+
+/// The online analyzer and the report it builds.
+struct Engine {
+    analyzer: Analyzer,
+    analysis: Analysis,
+}
+
+impl Engine {
+    fn new(settings: &Settings) -> Result<Engine> {
+        Ok(Engine {
+            analyzer: Analyzer::new(settings.clone())?,
+            analysis: Analysis::default(),
+        })
     }
-    let info = samples.into_info();
+
+    #[inline]
+    fn push(&mut self, samples: &[Sample]) {
+        for &s in samples {
+            self.analyzer.push(s);
+            for e in self.analyzer.drain() {
+                self.analysis.observe(&e);
+            }
+        }
+    }
+
+    fn finish(mut self) -> Analysis {
+        self.analyzer.finish();
+        for e in self.analyzer.drain() {
+            self.analysis.observe(&e);
+        }
+        self.analysis
+    }
+}
+
+fn run_single(
+    path: &Path,
+    opts: &ReadOptions,
+    settings: &Settings,
+) -> Result<(Analysis, SourceInfo)> {
+    let recording = kickback_formats::open(path, opts)?;
+    let mut engine = Engine::new(settings)?;
+    let mut samples = recording.samples();
+    let mut batch = Vec::with_capacity(LOCAL_BATCH);
+    loop {
+        batch.clear();
+        let more = samples.next_batch(&mut batch, LOCAL_BATCH);
+        // the samples before an error are analysed, then the error ends it
+        engine.push(&batch);
+        if !more? {
+            break;
+        }
+    }
+    Ok((engine.finish(), samples.into_info()))
+}
+
+/// What the reader thread sends the engine.
+enum Msg {
+    /// The recording is open (its format and units are decided).
+    Opened,
+    Batch(Vec<Sample>),
+    /// All samples were sent; the final report of the input.
+    End(Box<SourceInfo>),
+    /// Opening or reading failed (after the samples before the error).
+    Failed(FormatError),
+}
+
+fn run_threaded(
+    path: &Path,
+    opts: &ReadOptions,
+    settings: &Settings,
+) -> Result<(Analysis, SourceInfo)> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel(IN_FLIGHT);
+        let (back_tx, back_rx) = mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("kickback-reader".into())
+            .spawn_scoped(scope, move || read_batches(path, opts, &tx, &back_rx));
+        if spawned.is_err() {
+            // no thread to be had (a process limit): do it all here
+            return run_single(path, opts, settings);
+        }
+        // Errors in the order of the single-thread path: the input's first.
+        // Returning drops `rx`, which stops the reader at its next send.
+        match rx.recv() {
+            Ok(Msg::Opened) => {}
+            Ok(Msg::Failed(e)) => return Err(e.into()),
+            _ => anyhow::bail!("the reader thread stopped without a result"),
+        }
+        let mut engine = Engine::new(settings)?;
+        loop {
+            match rx.recv() {
+                Ok(Msg::Batch(b)) => {
+                    engine.push(&b);
+                    // back for reuse; the reader may be done already
+                    let _ = back_tx.send(b);
+                }
+                Ok(Msg::End(info)) => return Ok((engine.finish(), *info)),
+                Ok(Msg::Failed(e)) => return Err(e.into()),
+                Ok(Msg::Opened) | Err(_) => {
+                    anyhow::bail!("the reader thread stopped without a result")
+                }
+            }
+        }
+    })
+}
+
+/// The reader thread: opens `path` and sends its samples in batches, then
+/// the report or the error. Stops when the engine side hangs up.
+fn read_batches(
+    path: &Path,
+    opts: &ReadOptions,
+    tx: &mpsc::SyncSender<Msg>,
+    back: &mpsc::Receiver<Vec<Sample>>,
+) {
+    let recording = match kickback_formats::open(path, opts) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = tx.send(Msg::Failed(e));
+            return;
+        }
+    };
+    if tx.send(Msg::Opened).is_err() {
+        return;
+    }
+    let mut samples = recording.samples();
+    loop {
+        // a batch the engine is done with, or a new one while all are in use
+        let mut batch = back
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+        batch.clear();
+        let more = samples.next_batch(&mut batch, BATCH);
+        if !batch.is_empty() && tx.send(Msg::Batch(batch)).is_err() {
+            return;
+        }
+        let last = match more {
+            Ok(true) => continue,
+            Ok(false) => Msg::End(Box::new(samples.into_info())),
+            Err(e) => Msg::Failed(e),
+        };
+        let _ = tx.send(last);
+        return;
+    }
+}
+
+/// The report of `path` from the analysis and what the reader found.
+fn report(path: &Path, mut analysis: Analysis, info: SourceInfo) -> Result<Report> {
     // Reader notes come first: they explain the input.
     let mut warnings: Vec<Warning> = info
         .notes

@@ -100,7 +100,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             settings,
         } => {
             let settings = settings.resolve()?;
-            let report = input::analyze_path(&path, &input.read_options()?, &settings)?;
+            let report = input::analyze_path_with(
+                &path,
+                &input.read_options()?,
+                &settings,
+                input::Pipeline::auto(),
+            )?;
             let text = match format {
                 OutputFormat::Table => output::table(&report),
                 OutputFormat::Json => serde_json::to_string_pretty(&report)? + "\n",

@@ -2,7 +2,7 @@
 //! 100 Hz generic CSV shaped like the exports `kickback` is benchmarked on
 //! (`time_s,ax,ay,az,gx,gy,gz`, epoch seconds with µs, SI values with 6
 //! decimals, ~75 bytes a row, ~27 MB), opened and fully consumed with
-//! `open(..).samples()`.
+//! `open(..).samples()`, item by item and with `Samples::next_batch`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use kickback_formats::{open, ReadOptions};
@@ -57,6 +57,25 @@ fn bench_read(c: &mut Criterion) {
             for s in open(&path, &opts).unwrap().samples() {
                 let s = s.unwrap();
                 acc += s.t + s.acc.x + s.gyro.map_or(0.0, |g| g.z);
+            }
+            std::hint::black_box(acc)
+        })
+    });
+    // the same through Samples::next_batch (as `kickback analyze` reads)
+    g.bench_function("generic_1h_100hz_batches", |b| {
+        let mut batch = Vec::with_capacity(4096);
+        b.iter(|| {
+            let mut acc = 0.0;
+            let mut samples = open(&path, &opts).unwrap().samples();
+            loop {
+                batch.clear();
+                let more = samples.next_batch(&mut batch, 4096).unwrap();
+                for s in &batch {
+                    acc += s.t + s.acc.x + s.gyro.map_or(0.0, |g| g.z);
+                }
+                if !more {
+                    break;
+                }
             }
             std::hint::black_box(acc)
         })

@@ -353,10 +353,51 @@ pub struct Samples {
 }
 
 impl Samples {
-    /// The report, updated as samples are read.
+    /// The report, updated as samples are read (a streamed file is read
+    /// ahead in batches, so before the end its counts may include rows not
+    /// yet handed out).
     pub fn info(&self) -> &SourceInfo {
         &self.info
     }
+    /// Appends up to `max` samples to `out`: the items [`Iterator::next`]
+    /// would give, without handing them out one by one. Returns `Ok(true)`
+    /// while more samples may follow and `Ok(false)` at the end. An error
+    /// is returned after the samples before it were appended, and ends the
+    /// samples like an `Err` item does.
+    ///
+    /// ```
+    /// use std::io::Cursor;
+    /// use kickback_formats::{read_generic, ReadOptions};
+    /// let csv = "time,ax,ay,az\n0.00,0,0,1\n0.01,0,0,1\n0.02,0,0,1\n";
+    /// let mut it = read_generic("d.csv", Cursor::new(csv), &ReadOptions::default())
+    ///     .unwrap()
+    ///     .samples();
+    /// let mut batch = Vec::new();
+    /// assert!(it.next_batch(&mut batch, 2).unwrap());
+    /// assert_eq!(batch.len(), 2);
+    /// while it.next_batch(&mut batch, 2).unwrap() {}
+    /// assert_eq!(batch.len(), 3);
+    /// assert_eq!(it.info().samples, 3);
+    /// ```
+    pub fn next_batch(&mut self, out: &mut Vec<Sample>, max: usize) -> Result<bool, FormatError> {
+        if self.failed {
+            return Ok(false);
+        }
+        match &mut self.inner {
+            Inner::Memory(it) => {
+                out.extend(it.by_ref().take(max));
+                Ok(it.len() > 0)
+            }
+            Inner::Stream(s) => {
+                let r = s.next_batch(out, max, &mut self.info);
+                if r.is_err() {
+                    self.failed = true;
+                }
+                r
+            }
+        }
+    }
+
     /// Consumes the iterator, returning the report.
     pub fn into_info(self) -> SourceInfo {
         self.info

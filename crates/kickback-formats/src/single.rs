@@ -265,13 +265,12 @@ pub(crate) fn read_raw_row(
 ) -> Result<Option<RowOutcome>, FormatError> {
     let RowPlan { plain, rate } = *plan;
     loop {
-        let (line, held, last) = match table.pending.pop_front() {
+        let (line, held) = match table.pending.pop_front() {
             Some((n, l)) => {
                 if l.trim().is_empty() {
                     continue;
                 }
-                let last = table.pending.is_empty() && table.lines.at_end()?;
-                (n, Some(l), last)
+                (n, Some(l))
             }
             None => match table.lines.next_line()? {
                 None => return Ok(None),
@@ -279,8 +278,7 @@ pub(crate) fn read_raw_row(
                     if text::is_blank_line(table.lines.line()) {
                         continue;
                     }
-                    let last = table.lines.at_end()?;
-                    (n, None, last)
+                    (n, None)
                 }
             },
         };
@@ -295,28 +293,13 @@ pub(crate) fn read_raw_row(
             spec,
             line,
             idx,
-            last,
             decimal_comma: table.decimal_comma,
         };
         let delim = table.delim as u8;
         if let Some((needed, want)) = plain {
             let mut vals = [0.0; text::PLAIN_ROW_COLUMNS];
             if text::parse_plain_row(bytes, delim, needed, want, &mut vals) {
-                let t = match spec.time {
-                    TimeCol::Numeric(i) => vals[i],
-                    _ => idx as f64 / rate,
-                };
-                let mut acc = [0.0; 3];
-                for tr in &spec.acc {
-                    for k in 0..3 {
-                        acc[k] += vals[tr[k]];
-                    }
-                }
-                let gyro = spec.gyro.map(|g| [vals[g[0]], vals[g[1]], vals[g[2]]]);
-                if !t.is_finite() {
-                    return Ok(Some(RowOutcome::Missing));
-                }
-                return Ok(Some(RowOutcome::Row(RawRow { line, t, acc, gyro })));
+                return Ok(Some(plain_outcome(spec, rate, &vals, line, idx)));
             }
         }
         let split = split_ascii(
@@ -328,7 +311,7 @@ pub(crate) fn read_raw_row(
             line,
         )?;
         let ranges = &table.ranges;
-        let out = match split {
+        let parsed = match split {
             Split::Plain => ctx.parse(&ByteFields {
                 base: bytes,
                 ranges,
@@ -342,9 +325,64 @@ pub(crate) fn read_raw_row(
                 let f = split_fields(&l, table.delim, &table.name, line)?;
                 ctx.parse(f.as_slice())
             }
+        }?;
+        return match parsed {
+            Parsed::Row(o) => Ok(Some(o)),
+            Parsed::Short { found } => {
+                // A short row is skipped when it is the last line (a
+                // truncated file) or the format allows ragged rows. Only
+                // now is the next line looked at: the row just read stays
+                // in order before any error of the lines after it.
+                let last = spec.ragged_ok || (table.pending.is_empty() && table.lines.at_end()?);
+                if last {
+                    Ok(Some(RowOutcome::Short))
+                } else {
+                    let needed = spec.needed();
+                    Err(FormatError::ColumnCount {
+                        file: table.name.clone(),
+                        line,
+                        expected: needed,
+                        found,
+                        name: spec.name(needed - 1),
+                    })
+                }
+            }
         };
-        return out.map(Some);
     }
+}
+
+/// The outcome of a row that [`text::parse_plain_row`] or
+/// [`text::parse_plain_line`] parsed into `vals`.
+#[inline(always)]
+fn plain_outcome(
+    spec: &RowSpec,
+    rate: f64,
+    vals: &[f64; text::PLAIN_ROW_COLUMNS],
+    line: u64,
+    idx: u64,
+) -> RowOutcome {
+    let t = match spec.time {
+        TimeCol::Numeric(i) => vals[i],
+        _ => idx as f64 / rate,
+    };
+    let mut acc = [0.0; 3];
+    for tr in &spec.acc {
+        for k in 0..3 {
+            acc[k] += vals[tr[k]];
+        }
+    }
+    let gyro = spec.gyro.map(|g| [vals[g[0]], vals[g[1]], vals[g[2]]]);
+    if !t.is_finite() {
+        return RowOutcome::Missing;
+    }
+    RowOutcome::Row(RawRow { line, t, acc, gyro })
+}
+
+/// A parsed row, or one with too few fields (whether that is an error
+/// depends on what follows it).
+enum Parsed {
+    Row(RowOutcome),
+    Short { found: usize },
 }
 
 /// What [`read_raw_row`] works out once per table and row layout.
@@ -394,36 +432,24 @@ struct RowCtx<'a> {
     spec: &'a RowSpec,
     line: u64,
     idx: u64,
-    last: bool,
     decimal_comma: bool,
 }
 
 impl RowCtx<'_> {
     #[inline]
-    fn parse<F: Fields + ?Sized>(&self, f: &F) -> Result<RowOutcome, FormatError> {
-        let spec = self.spec;
+    fn parse<F: Fields + ?Sized>(&self, f: &F) -> Result<Parsed, FormatError> {
         let line = self.line;
-        let needed = spec.needed();
-        if f.count() < needed {
-            if spec.ragged_ok || self.last {
-                return Ok(RowOutcome::Short);
-            }
-            return Err(FormatError::ColumnCount {
-                file: self.name.to_string(),
-                line,
-                expected: needed,
-                found: f.count(),
-                name: spec.name(needed - 1),
-            });
+        if f.count() < self.spec.needed() {
+            return Ok(Parsed::Short { found: f.count() });
         }
         let dc = self.decimal_comma;
         let mut missing = false;
         match self.values(f, dc, &mut missing) {
             Ok((t, acc, gyro)) => {
                 if missing || !t.is_finite() {
-                    return Ok(RowOutcome::Missing);
+                    return Ok(Parsed::Row(RowOutcome::Missing));
                 }
-                Ok(RowOutcome::Row(RawRow { line, t, acc, gyro }))
+                Ok(Parsed::Row(RowOutcome::Row(RawRow { line, t, acc, gyro })))
             }
             Err(e) => Err(self.row_error(f, e)),
         }
@@ -550,6 +576,7 @@ impl Cleaner {
     }
 
     /// Returns whether to keep the sample (and records it in `info`).
+    #[inline]
     pub fn push(
         &mut self,
         s: &Sample,
@@ -567,13 +594,7 @@ impl Cleaner {
             }
             if s.t < last {
                 if last - s.t > 1.0 {
-                    return Err(FormatError::TimeBackwards {
-                        file: self.file.clone(),
-                        line,
-                        by_s: last - s.t,
-                        from_s: last,
-                        to_s: s.t,
-                    });
+                    return Err(self.backwards(line, last, s.t));
                 }
                 info.backwards_dropped += 1;
                 return Ok(false);
@@ -595,6 +616,20 @@ impl Cleaner {
         info.last_t = Some(s.t);
         info.samples += 1;
         Ok(true)
+    }
+}
+
+impl Cleaner {
+    #[cold]
+    #[inline(never)]
+    fn backwards(&self, line: u64, last: f64, t: f64) -> FormatError {
+        FormatError::TimeBackwards {
+            file: self.file.clone(),
+            line,
+            by_s: last - t,
+            from_s: last,
+            to_s: t,
+        }
     }
 }
 
@@ -663,6 +698,9 @@ pub(crate) fn read_all_raw(
     Ok(out)
 }
 
+/// Samples [`SingleStream::next_sample`] reads ahead at a time.
+const BATCH: usize = 512;
+
 /// The streaming reader behind [`Inner::Stream`].
 pub(crate) struct SingleStream {
     table: Table,
@@ -672,52 +710,178 @@ pub(crate) struct SingleStream {
     buffered: VecDeque<RawRow>,
     cleaner: Cleaner,
     row_index: u64,
+    /// The input is read to its end or an error.
     done: bool,
+    /// Samples read ahead for [`Self::next_sample`], from `batch_pos` on,
+    /// and the error that ended the input after them.
+    batch: Vec<Sample>,
+    batch_pos: usize,
+    error: Option<FormatError>,
 }
 
 impl SingleStream {
+    /// The next sample: read ahead in batches ([`Self::fill`]), so `info`
+    /// runs ahead of the samples handed out by up to [`BATCH`] rows.
+    #[inline]
     pub fn next_sample(&mut self, info: &mut SourceInfo) -> Option<Result<Sample, FormatError>> {
-        loop {
-            if self.done {
-                return None;
+        if self.batch_pos == self.batch.len() {
+            if let Some(e) = self.error.take() {
+                return Some(Err(e));
             }
-            let raw = match self.buffered.pop_front() {
-                Some(r) => r,
-                None => {
-                    match read_raw_row(&mut self.table, &self.spec, &self.plan, &mut self.row_index)
-                    {
-                        Err(e) => {
-                            self.done = true;
-                            return Some(Err(e));
-                        }
-                        Ok(None) => {
-                            self.done = true;
-                            finish_notes(info);
-                            return None;
-                        }
-                        Ok(Some(RowOutcome::Missing)) => {
-                            info.missing_value_rows += 1;
-                            continue;
-                        }
-                        Ok(Some(RowOutcome::Short)) => {
-                            info.short_rows += 1;
-                            continue;
-                        }
-                        Ok(Some(RowOutcome::Row(r))) => r,
-                    }
-                }
-            };
-            let s = self.conv.apply(&raw);
-            match self.cleaner.push(&s, raw.line, info) {
-                Ok(true) => return Some(Ok(s)),
-                Ok(false) => continue,
-                Err(e) => {
-                    self.done = true;
+            let mut batch = std::mem::take(&mut self.batch);
+            batch.clear();
+            self.batch_pos = 0;
+            let r = self.fill(&mut batch, BATCH, info);
+            self.batch = batch;
+            if let Err(e) = r {
+                if self.batch.is_empty() {
                     return Some(Err(e));
                 }
+                self.error = Some(e);
+            }
+            if self.batch.is_empty() {
+                return None;
             }
         }
+        let s = self.batch[self.batch_pos];
+        self.batch_pos += 1;
+        Some(Ok(s))
     }
+
+    /// Appends up to `max` samples to `out`: the items [`Self::next_sample`]
+    /// would give (those it read ahead first). `Ok(false)` at the end of the
+    /// input; an error comes after the samples before it were appended.
+    pub fn next_batch(
+        &mut self,
+        out: &mut Vec<Sample>,
+        max: usize,
+        info: &mut SourceInfo,
+    ) -> Result<bool, FormatError> {
+        let ahead = &self.batch[self.batch_pos..];
+        let k = ahead.len().min(max);
+        out.extend_from_slice(&ahead[..k]);
+        self.batch_pos += k;
+        if k == max {
+            return Ok(true);
+        }
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.fill(out, max - k, info)
+    }
+
+    /// Reads rows until `out` holds `max` more samples or the input ends
+    /// (`Ok(false)`, with the end-of-read notes added to `info`).
+    fn fill(
+        &mut self,
+        out: &mut Vec<Sample>,
+        max: usize,
+        info: &mut SourceInfo,
+    ) -> Result<bool, FormatError> {
+        if self.done {
+            return Ok(false);
+        }
+        let r = self.fill_rows(out, out.len().saturating_add(max), info);
+        if !matches!(r, Ok(true)) {
+            self.done = true;
+        }
+        r
+    }
+
+    fn fill_rows(
+        &mut self,
+        out: &mut Vec<Sample>,
+        stop: usize,
+        info: &mut SourceInfo,
+    ) -> Result<bool, FormatError> {
+        while out.len() < stop {
+            if let Some(raw) = self.buffered.pop_front() {
+                keep(&self.conv, &mut self.cleaner, &raw, out, info)?;
+                continue;
+            }
+            if self.plain_rows(out, stop, info)? {
+                continue;
+            }
+            match read_raw_row(&mut self.table, &self.spec, &self.plan, &mut self.row_index)? {
+                None => {
+                    finish_notes(info);
+                    return Ok(false);
+                }
+                Some(RowOutcome::Missing) => info.missing_value_rows += 1,
+                Some(RowOutcome::Short) => info.short_rows += 1,
+                Some(RowOutcome::Row(r)) => keep(&self.conv, &mut self.cleaner, &r, out, info)?,
+            }
+        }
+        Ok(true)
+    }
+
+    /// The hot path: rows parsed straight from the line reader's buffer
+    /// ([`text::parse_plain_line`]), until a row needs the general path
+    /// ([`read_raw_row`], which gives the same result for the rows taken
+    /// here), the buffer holds no more whole lines, or `out` holds `stop`
+    /// samples. Returns whether any row was read.
+    fn plain_rows(
+        &mut self,
+        out: &mut Vec<Sample>,
+        stop: usize,
+        info: &mut SourceInfo,
+    ) -> Result<bool, FormatError> {
+        let RowPlan { plain, rate } = self.plan;
+        let Some((needed, want)) = plain else {
+            return Ok(false);
+        };
+        if !self.table.pending.is_empty() {
+            return Ok(false);
+        }
+        let delim = self.table.delim as u8;
+        let lines = &mut self.table.lines;
+        let first = lines.line_no() + 1;
+        let rest = lines.rest();
+        let mut used = 0;
+        let mut rows = 0;
+        let mut vals = [0.0; text::PLAIN_ROW_COLUMNS];
+        let mut result = Ok(());
+        while out.len() < stop {
+            let Some(len) = text::parse_plain_line(&rest[used..], delim, needed, want, &mut vals)
+            else {
+                break;
+            };
+            used += len;
+            let idx = self.row_index;
+            self.row_index += 1;
+            let line = first + rows;
+            rows += 1;
+            match plain_outcome(&self.spec, rate, &vals, line, idx) {
+                RowOutcome::Row(r) => {
+                    if let Err(e) = keep(&self.conv, &mut self.cleaner, &r, out, info) {
+                        result = Err(e);
+                        break;
+                    }
+                }
+                _ => info.missing_value_rows += 1,
+            }
+        }
+        if rows > 0 {
+            lines.consume(used, rows);
+        }
+        result.map(|()| rows > 0)
+    }
+}
+
+/// Converts a row and appends it to `out` unless the cleaner drops it.
+#[inline(always)]
+fn keep(
+    conv: &Conv,
+    cleaner: &mut Cleaner,
+    raw: &RawRow,
+    out: &mut Vec<Sample>,
+    info: &mut SourceInfo,
+) -> Result<(), FormatError> {
+    let s = conv.apply(raw);
+    if cleaner.push(&s, raw.line, info)? {
+        out.push(s);
+    }
+    Ok(())
 }
 
 /// Decides units from the first rows and returns a (streamed or, for short
@@ -839,6 +1003,9 @@ pub(crate) fn start(
             cleaner,
             row_index,
             done: false,
+            batch: Vec::new(),
+            batch_pos: 0,
+            error: None,
         })),
     })
 }

@@ -153,6 +153,36 @@ impl LineReader {
         &self.buf[self.cur.0..self.cur.1]
     }
 
+    /// The buffered bytes after the current line, for callers that parse
+    /// whole lines in place ([`parse_plain_line`]) and then [`Self::consume`]
+    /// them. Empty while a line is looked ahead ([`Self::at_end`]) and
+    /// before the first line (whose BOM [`Self::next_line`] strips).
+    #[inline]
+    pub fn rest(&self) -> &[u8] {
+        if self.peeked.is_some() || self.line_no == 0 {
+            return &[];
+        }
+        &self.buf[self.pos..self.end]
+    }
+
+    /// Marks the first `bytes` bytes of [`Self::rest`] as read: `lines`
+    /// whole lines, each with its `\n` (at least one: with nothing to
+    /// consume there may be a looked-ahead line). The current line is then
+    /// empty.
+    #[inline]
+    pub fn consume(&mut self, bytes: usize, lines: u64) {
+        debug_assert!(self.peeked.is_none() && lines > 0 && bytes <= self.end - self.pos);
+        self.pos += bytes;
+        self.line_no += lines;
+        self.cur = (self.pos, self.pos);
+    }
+
+    /// Number of the last line handed out (or consumed).
+    #[inline]
+    pub fn line_no(&self) -> u64 {
+        self.line_no
+    }
+
     /// Next line as (lossy UTF-8) text with its 1-based number, or `None`.
     pub fn next_line_string(&mut self) -> Result<Option<(u64, String)>, FormatError> {
         Ok(self
@@ -399,30 +429,13 @@ pub(crate) fn parse_plain_row(
     let mut i = 0;
     for (col, val) in vals.iter_mut().enumerate().take(needed) {
         if want & (1 << col) != 0 {
-            let neg = i < n && line[i] == b'-';
-            i += neg as usize;
-            let mut m: u64 = 0;
-            let s0 = i;
-            i = digit_run(line, i, &mut m);
-            let mut digits = i - s0;
-            let mut decimals = 0;
-            if i < n && line[i] == b'.' {
-                i += 1;
-                let f0 = i;
-                i = digit_run(line, i, &mut m);
-                decimals = i - f0;
-                digits += decimals;
+            match plain_number(line, i) {
+                Some((v, end)) => {
+                    *val = v;
+                    i = end;
+                }
+                None => return false,
             }
-            // ≤ 19 digits cannot overflow the u64; see parse_plain_decimal
-            if digits == 0 || digits > 19 || m > (1 << 53) || decimals >= POW10.len() {
-                return false;
-            }
-            let v = if decimals == 0 {
-                m as f64
-            } else {
-                m as f64 / POW10[decimals]
-            };
-            *val = if neg { -v } else { v };
         } else {
             while i < n && line[i] != delim {
                 if line[i] == b'"' {
@@ -442,6 +455,176 @@ pub(crate) fn parse_plain_row(
         }
     }
     true
+}
+
+/// [`parse_plain_row`] of the line at the start of `buf`, found and parsed
+/// in one pass: `buf` holds the line, its `\n` and possibly more lines.
+///
+/// Returns the length of the line with its `\n` when the line, without its
+/// trailing `\r`s, is one [`parse_plain_row`] accepts (then `vals` holds the
+/// same values), and `None` otherwise, also when `buf` holds no `\n` or the
+/// line is [`MAX_COLUMNS`] bytes or longer: the caller then reads the line
+/// the general way.
+#[inline]
+pub(crate) fn parse_plain_line(
+    buf: &[u8],
+    delim: u8,
+    needed: usize,
+    want: u32,
+    vals: &mut [f64; PLAIN_ROW_COLUMNS],
+) -> Option<usize> {
+    debug_assert!(needed <= PLAIN_ROW_COLUMNS && !matches!(delim, b'"' | b'\r' | b'\n'));
+    if needed == 0 {
+        return None;
+    }
+    let n = buf.len();
+    let mut i = 0;
+    for (col, val) in vals.iter_mut().enumerate().take(needed) {
+        if want & (1 << col) != 0 {
+            let (v, end) = plain_number(buf, i)?;
+            *val = v;
+            i = end;
+        } else {
+            // a field that is not read (its '\r's are field text unless
+            // they end the line, which the '\n' check below settles)
+            while i < n && buf[i] != delim && buf[i] != b'\n' {
+                if buf[i] == b'"' {
+                    return None;
+                }
+                i += 1;
+            }
+        }
+        if i >= n {
+            return None;
+        }
+        if buf[i] == delim {
+            i += 1;
+            if col + 1 == needed {
+                // the fields after the needed ones are not looked at
+                let lim = n.min(MAX_COLUMNS);
+                i += memchr::memchr(b'\n', buf.get(i..lim)?)?;
+                break;
+            }
+            continue;
+        }
+        // otherwise only the end of the line may follow: `\r`s, then '\n'
+        while i < n && buf[i] == b'\r' {
+            i += 1;
+        }
+        if i >= n || buf[i] != b'\n' || col + 1 < needed {
+            return None;
+        }
+        break;
+    }
+    // `i` is at the '\n'; the line with its '\r's is at most this long
+    if i >= MAX_COLUMNS {
+        return None;
+    }
+    Some(i + 1)
+}
+
+/// The plain decimal `-?\d*(\.\d*)?` that starts at `buf[i]` and ends at
+/// the first byte that cannot continue it: its value and that byte's index.
+/// `None` when it is not one [`parse_plain_decimal`] accepts (no digits,
+/// more than 19, or not exact by Clinger's fast path); then the value is
+/// the same as that function's for the same bytes.
+///
+/// Eight bytes at a time where `buf` allows; the chunk holding the decimal
+/// point is read with the point squeezed out, so that `d.dddddd` takes one
+/// 8-digit step instead of two.
+#[inline(always)]
+fn plain_number(buf: &[u8], mut i: usize) -> Option<(f64, usize)> {
+    const POW10_U64: [u64; 9] = [
+        1,
+        10,
+        100,
+        1_000,
+        10_000,
+        100_000,
+        1_000_000,
+        10_000_000,
+        100_000_000,
+    ];
+    let n = buf.len();
+    let neg = i < n && buf[i] == b'-';
+    i += neg as usize;
+    let s0 = i;
+    let mut m: u64 = 0;
+    let int_digits;
+    let mut decimals = 0;
+    loop {
+        let Some(x) = load8(buf, i) else {
+            // near the end of `buf`: byte by byte
+            i = digit_run(buf, i, &mut m);
+            int_digits = i - s0;
+            if i < n && buf[i] == b'.' {
+                i += 1;
+                let f0 = i;
+                i = digit_run(buf, i, &mut m);
+                decimals = i - f0;
+            }
+            break;
+        };
+        let k = leading_digits(x);
+        if k == 8 {
+            m = m
+                .wrapping_mul(POW10_U64[8])
+                .wrapping_add(parse_digits_swar(x, 8));
+            i += 8;
+            continue;
+        }
+        int_digits = i + k - s0;
+        if (x >> (8 * k)) as u8 == b'.' {
+            if let Some(y) = load8(buf, i + 1) {
+                // the k integer digits, then the bytes after the point
+                let low = (1u64 << (8 * k)) - 1;
+                let z = (x & low) | (y & !low);
+                let k2 = leading_digits(z);
+                if k2 > 0 {
+                    m = m
+                        .wrapping_mul(POW10_U64[k2])
+                        .wrapping_add(parse_digits_swar(z, k2));
+                }
+                i += 1 + k2;
+                decimals = k2 - k;
+                if k2 == 8 {
+                    let f0 = i;
+                    i = digit_run(buf, i, &mut m);
+                    decimals += i - f0;
+                }
+                break;
+            }
+        }
+        if k > 0 {
+            m = m
+                .wrapping_mul(POW10_U64[k])
+                .wrapping_add(parse_digits_swar(x, k));
+        }
+        i += k;
+        if i < n && buf[i] == b'.' {
+            i += 1;
+            let f0 = i;
+            i = digit_run(buf, i, &mut m);
+            decimals = i - f0;
+        }
+        break;
+    }
+    let digits = int_digits + decimals;
+    // 1 to 19 digits (so no overflow of the u64; see parse_plain_decimal),
+    // and then fewer than 23 decimals
+    if digits.wrapping_sub(1) >= 19 || m > (1 << 53) {
+        return None;
+    }
+    // m / 10^0 is m exactly
+    let v = m as f64 / *POW10.get(decimals)?;
+    Some((if neg { -v } else { v }, i))
+}
+
+/// The 8 bytes at `buf[i..]` as a little-endian word, if there are 8.
+#[inline(always)]
+fn load8(buf: &[u8], i: usize) -> Option<u64> {
+    let c = buf.get(i..i.checked_add(8)?)?;
+    Some(u64::from_le_bytes(c.try_into().ok()?))
 }
 
 /// Reads the digits from `line[i..]` into `m` (`m = m·10^k + digits`,
@@ -1068,6 +1251,65 @@ mod tests {
         assert_eq!(leading_digits(x), 2);
     }
 
+    #[test]
+    fn plain_numbers_match_the_plain_decimal_parser_exhaustively() {
+        // every field of up to 6 characters over digits, point and minus,
+        // and longer digit runs around a point, each followed by nothing,
+        // a delimiter, a line end or more bytes (the 8-byte steps need 8)
+        let alphabet = b"019.-";
+        let mut fields = vec![Vec::new()];
+        let mut last = vec![Vec::new()];
+        for _ in 0..6 {
+            let mut next = Vec::new();
+            for s in &last {
+                for &c in alphabet {
+                    let mut t = s.clone();
+                    t.push(c);
+                    next.push(t);
+                }
+            }
+            fields.extend(next.iter().cloned());
+            last = next;
+        }
+        for a in 0..=20 {
+            for b in 0..=20 {
+                for neg in [false, true] {
+                    let mut f = if neg { b"-".to_vec() } else { Vec::new() };
+                    f.extend((0..a).map(|k| b'1' + (k % 9) as u8));
+                    f.push(b'.');
+                    f.extend((0..b).map(|k| b'9' - (k % 9) as u8));
+                    fields.push(f);
+                }
+            }
+        }
+        for field in &fields {
+            let want = parse_plain_decimal(field).map(f64::to_bits);
+            for tail in [
+                &b""[..],
+                b",",
+                b"\r\n",
+                b",123456789.123456789",
+                b"x1234567",
+            ] {
+                let mut buf = field.clone();
+                buf.extend_from_slice(tail);
+                // the number ends where the field ends, or it is not one
+                let got = plain_number(&buf, 0)
+                    .filter(|&(_, end)| end == field.len())
+                    .map(|(v, _)| v.to_bits());
+                let text = String::from_utf8_lossy(&buf);
+                assert_eq!(got, want, "{text:?}");
+                // and at an offset into a buffer
+                let mut off = b"9,".to_vec();
+                off.extend_from_slice(&buf);
+                let got = plain_number(&off, 2)
+                    .filter(|&(_, end)| end == field.len() + 2)
+                    .map(|(v, _)| v.to_bits());
+                assert_eq!(got, want, "{text:?} at 2");
+            }
+        }
+    }
+
     /// Lines as the reader before the rewrite gave them.
     fn reference_lines(data: &[u8]) -> Vec<String> {
         let mut out = Vec::new();
@@ -1240,6 +1482,43 @@ mod tests {
                             Cell::Num(x) => proptest::prop_assert_eq!(x.to_bits(), v.to_bits()),
                             _ => proptest::prop_assert!(false, "{} col {}", line, i),
                         }
+                    }
+                }
+            }
+            // the one-pass line parser agrees with the row parser on the
+            // line, whatever ends it and follows it
+            for eol in ["\n", "\r\n", "\r\r\n", "\rx\n", ""] {
+                for next in ["", "1,2,3\n", "9999999999999999"] {
+                    if eol.is_empty() && !next.is_empty() {
+                        continue;
+                    }
+                    let buf = format!("{line}{eol}{next}");
+                    let mut got = [f64::NAN; PLAIN_ROW_COLUMNS];
+                    let r = parse_plain_line(buf.as_bytes(), b',', needed, want, &mut got);
+                    let mut stripped = format!("{line}{eol}");
+                    if let Some(l) = stripped.strip_suffix('\n') {
+                        stripped = l.trim_end_matches('\r').to_string();
+                    }
+                    let mut vals = [f64::NAN; PLAIN_ROW_COLUMNS];
+                    let row_ok = !stripped.contains('\n')
+                        && eol.ends_with('\n')
+                        && parse_plain_row(stripped.as_bytes(), b',', needed, want, &mut vals);
+                    match r {
+                        Some(len) => {
+                            proptest::prop_assert!(row_ok, "{:?}", buf);
+                            proptest::prop_assert_eq!(len, line.len() + eol.len());
+                            for i in 0..needed {
+                                if want & (1 << i) != 0 {
+                                    proptest::prop_assert_eq!(got[i].to_bits(), vals[i].to_bits());
+                                }
+                            }
+                        }
+                        // only the ways out it documents: no '\n', a long line
+                        None => proptest::prop_assert!(
+                            !row_ok || line.len() + eol.len() >= MAX_COLUMNS,
+                            "{:?}",
+                            buf
+                        ),
                     }
                 }
             }

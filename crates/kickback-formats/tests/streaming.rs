@@ -135,3 +135,114 @@ fn errors_deep_in_a_stream_name_line_and_column() {
         "s.csv:4002: more than 4096 columns; this does not look like a sensor CSV"
     );
 }
+
+/// Samples and the final report (or the error, after the samples before
+/// it) read one by one.
+fn by_items(text: &[u8], step: usize) -> (Vec<Sample>, Result<String, String>) {
+    let r = Trickle {
+        data: Cursor::new(text.to_vec()),
+        step,
+        k: 0,
+    };
+    let mut it = match read_generic("s.csv", r, &ReadOptions::default()) {
+        Ok(r) => r.samples(),
+        Err(e) => return (Vec::new(), Err(e.to_string())),
+    };
+    let mut out = Vec::new();
+    for s in it.by_ref() {
+        match s {
+            Ok(s) => out.push(s),
+            Err(e) => return (out, Err(e.to_string())),
+        }
+    }
+    assert!(it.next().is_none());
+    let info = serde_json::to_string(&it.into_info()).unwrap();
+    (out, Ok(info))
+}
+
+/// The same with `Samples::next_batch` of `max` samples, after `first`
+/// items taken one by one.
+fn by_batches(
+    text: &[u8],
+    step: usize,
+    first: usize,
+    max: usize,
+) -> (Vec<Sample>, Result<String, String>) {
+    let r = Trickle {
+        data: Cursor::new(text.to_vec()),
+        step,
+        k: 0,
+    };
+    let mut it = match read_generic("s.csv", r, &ReadOptions::default()) {
+        Ok(r) => r.samples(),
+        Err(e) => return (Vec::new(), Err(e.to_string())),
+    };
+    let mut out = Vec::new();
+    for _ in 0..first {
+        match it.next() {
+            Some(Ok(s)) => out.push(s),
+            Some(Err(e)) => return (out, Err(e.to_string())),
+            None => break,
+        }
+    }
+    loop {
+        let before = out.len();
+        match it.next_batch(&mut out, max) {
+            Ok(true) => assert_eq!(out.len(), before + max),
+            Ok(false) => break,
+            Err(e) => {
+                // the error ends the samples
+                assert!(!it.next_batch(&mut out, max).unwrap());
+                assert!(it.next().is_none());
+                return (out, Err(e.to_string()));
+            }
+        }
+    }
+    assert!(!it.next_batch(&mut out, max).unwrap());
+    let info = serde_json::to_string(&it.into_info()).unwrap();
+    (out, Ok(info))
+}
+
+#[test]
+fn batches_give_the_items_and_errors_of_the_iterator() {
+    let ok = csv(3000, "\n");
+    let mut odd = csv(2500, "\r\n");
+    odd.push_str("1721919242.70,NaN,0,9.8,0,0,0\r\n\r\n");
+    odd.push_str("1721919242.71,\"0.5\",0,9.8,0,0,0\r\n");
+    odd.push_str("1721919242.71,0.5,0,9.8,0,0,0\r\n"); // duplicate time
+    odd.push_str("1721919242.705,0.5,0,9.8,0,0,0\r\n"); // jitter backwards
+    odd.push_str(
+        &csv(600, "\r\n")
+            .replacen("time_s,ax,ay,az,gx,gy,gz\r\n", "", 1)
+            .replace("17219192", "17219193"),
+    );
+    odd.push_str("1721919342.76,0,0");
+    let mut bad_number = csv(3000, "\n");
+    bad_number.push_str("1721919257.70,0,0,9.8,0,1x,0\n1721919257.71,0,0,9.8,0,0,0\n");
+    let mut short = csv(2500, "\n");
+    short.push_str("1721919257.70,0,0,9.8\n1721919257.71,0,0,9.8,0,0,0\n");
+    let mut backwards = csv(2600, "\n");
+    backwards.push_str("1721919000.0,0,0,9.8,0,0,0\n");
+    let mut long = csv(2100, "\n");
+    long.push_str(&format!("{}\n", "1".repeat(2 << 20)));
+    let short_file = csv(50, "\n");
+    for text in [ok, odd, bad_number, short, backwards, long, short_file] {
+        for step in [3, 1 << 20] {
+            let want = by_items(text.as_bytes(), step);
+            for (first, max) in [(0, 1), (0, 7), (5, 4096), (2003, 512), (0, 1 << 20)] {
+                let got = by_batches(text.as_bytes(), step, first, max);
+                assert_eq!(got.1, want.1, "step {step}, first {first}, max {max}");
+                assert_eq!(got.0, want.0, "step {step}, first {first}, max {max}");
+            }
+        }
+    }
+    // the errors are the ones named in the file
+    let mut text = csv(3000, "\n");
+    text.push_str("1721919257.70,0,0,9.8,0,1x,0\n");
+    let (s, e) = by_batches(text.as_bytes(), 1 << 20, 0, 4096);
+    assert_eq!(s.len(), 3000);
+    assert_eq!(
+        e.unwrap_err(),
+        "s.csv:3002:6: expected a number for column \"gy\", found \"1x\""
+    );
+}
