@@ -105,7 +105,7 @@ pub const SETTINGS: &[SettingDoc] = &[
     SettingDoc {
         key: "momentum.max_concentric_s",
         unit: "s",
-        reason: "A concentric (rise) shorter than this is fast. ACSM asks for 1–2 s; below ~0.66–0.79 s the cable goes slack at the top (§2.3, §5.2).",
+        reason: "A concentric (rise) shorter than this is fast. ACSM asks for 1–2 s; below ~0.66–0.79 s the cable goes slack at the top (§2.3, §5.2). Counts only when the rise peaked above half of peak_velocity_dps: a small partial rep is short because it is small.",
     },
     SettingDoc {
         key: "momentum.peak_velocity_dps",
@@ -125,7 +125,7 @@ pub const SETTINGS: &[SettingDoc] = &[
     SettingDoc {
         key: "momentum.min_eccentric_s",
         unit: "s",
-        reason: "A lowering shorter than this is a drop. §5.2 uses 0.8 s as \"dropping the stack\"; 0.6 keeps brisk controlled lowering clean.",
+        reason: "A lowering shorter than this is a drop. §5.2 uses 0.8 s as \"dropping the stack\"; 0.6 keeps brisk controlled lowering clean. Counts only when the return peaked above half of peak_velocity_dps.",
     },
     SettingDoc {
         key: "momentum.weight_fast_concentric",
@@ -150,7 +150,7 @@ pub const SETTINGS: &[SettingDoc] = &[
     SettingDoc {
         key: "momentum.weight_fast_drop",
         unit: "weight",
-        reason: "Score added by a fast drop (an eccentric faster than the concentric, or shorter than min_eccentric_s).",
+        reason: "Score added by a fast drop (a brisk eccentric faster than the concentric, or shorter than min_eccentric_s).",
     },
     SettingDoc {
         key: "lumbar.torso_hinge_deg",

@@ -7,10 +7,11 @@
 //! F1 ≥ 0.95 for each fault; with walking and the other leg's sets, exact
 //! count on ≥ 90%.
 //!
-//! Each figure is printed beside its target with "met" or "NOT MET". The
-//! assertions are regression floors at (or just under) what the engine
-//! reaches today, so that CI catches any step backwards; where a floor is
-//! below its target, the README's "Accuracy" section says so.
+//! Each figure is printed beside its target with "met" or "NOT MET", and the
+//! targets are asserted. Where the engine does better than a target (within
+//! ±1 on walking), the assertion is a regression floor at what it reaches.
+//! Larger corpora are measured by the `rep_errors` example (README,
+//! "Accuracy").
 
 use kickback::{analyze, Settings};
 use kickback_sim::eval::{score, EvalReport, RecordingScore};
@@ -69,7 +70,7 @@ fn mixed_recordings_count_and_faults() {
     check("mixed: within ±1", o.within_one_rate.unwrap(), 0.97, 0.97);
     for (fault, floor) in [
         ("momentum", 0.95),
-        ("lumbar_overextension", 0.90),
+        ("lumbar_overextension", 0.95),
         ("partial_range", 0.95),
     ] {
         let f1 = o.faults[fault].f1.unwrap_or(0.0);

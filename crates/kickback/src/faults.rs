@@ -20,15 +20,19 @@ pub(crate) struct RepShape {
 /// weights of the features present add up to 1.0 (two strong ones, or three).
 pub(crate) fn momentum(settings: &Settings, r: &RepShape) -> MomentumEvidence {
     let m = &settings.momentum;
-    let fast_concentric = r.concentric_s < m.max_concentric_s;
+    // Short durations are evidence only when the leg moved briskly (over
+    // half the high-velocity mark): a small partial rep is short because it
+    // is small, not because it was thrown.
+    let brisk = 0.5 * m.peak_velocity_dps;
+    let fast_concentric = r.concentric_s < m.max_concentric_s && r.peak_velocity_dps > brisk;
     let high_peak_velocity = r.peak_velocity_dps > m.peak_velocity_dps;
     let no_hold = r.dwell_s < m.min_hold_s;
     let windup = r.windup_deg > m.windup_deg;
     // "Dropping the stack": an eccentric that is short, or faster than the
     // way up (§5.2: ecc peak ω > 1.2 × con peak ω).
-    let fast_drop = r.eccentric_s < m.min_eccentric_s
-        || (r.peak_eccentric_velocity_dps > 1.2 * r.peak_velocity_dps
-            && r.peak_eccentric_velocity_dps > 0.5 * m.peak_velocity_dps);
+    let fast_drop = r.peak_eccentric_velocity_dps > brisk
+        && (r.eccentric_s < m.min_eccentric_s
+            || r.peak_eccentric_velocity_dps > 1.2 * r.peak_velocity_dps);
     let score = [
         (fast_concentric, m.weight_fast_concentric),
         (high_peak_velocity, m.weight_high_velocity),

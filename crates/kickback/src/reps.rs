@@ -111,8 +111,8 @@ const WINDUP_WINDOW_S: f64 = 0.4;
 /// A heel strike is looked for this close to the start of a rise, s.
 const HEEL_STRIKE_WINDOW_S: f64 = 0.15;
 /// Half-width of the centred mean the peak elevation is read from, grid
-/// points (5 → 110 ms).
-const PEAK_HALF_WINDOW: usize = 5;
+/// points (12 → 250 ms).
+const PEAK_HALF_WINDOW: usize = 12;
 /// Half-width of the centred mean an impact stands out from, grid points
 /// (3 → a 70 ms window).
 const IMPACT_HALF_WINDOW: usize = 3;
@@ -868,9 +868,12 @@ impl Pipeline {
             .filter(|q| q.t >= c.peak_t && q.e <= c.low_e + tol)
             .map(|q| q.t)
             .fold(c.low_t, f64::min);
-        // Peak elevation from a centred 110 ms mean: the strap wobbles on the
-        // soft tissue by a few degrees during hard swings (§3.3), and the raw
-        // maximum would pick the wobble's crest.
+        // Peak elevation: the highest centred quarter-second mean. The strap
+        // wobbles on the soft tissue at 1–10 Hz by 1° + 0.5°/g RMS (§3.3,
+        // §3.4), a few degrees on hard swings, and the raw maximum would
+        // pick the wobble's crest; a 250 ms mean removes what is above 4 Hz
+        // and a third of it at 2 Hz. A held top is unchanged; the brief top
+        // of a thrown rep reads ~1.5° lower (median, simulated swings).
         let half = PEAK_HALF_WINDOW;
         let mut peak_e = c.start_e;
         for i in half..pts.len().saturating_sub(half) {

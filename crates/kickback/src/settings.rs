@@ -118,6 +118,8 @@ impl Default for SetSettings {
 pub struct MomentumSettings {
     /// Concentric shorter than this is "fast", s. Default 0.6: ACSM asks for
     /// 1–2 s; below ~0.66–0.79 s the cable goes slack at the top (§2.3, §5.2).
+    /// It counts only when the rise peaked above half of `peak_velocity_dps`:
+    /// a small partial rep is short because it is small, not thrown.
     pub max_concentric_s: f64,
     /// Peak concentric angular velocity above this is "high", deg/s. Default 150:
     /// a minimum-jerk 60° rise in 0.75 s peaks at 150 °/s (§2.2, §5.2).
@@ -131,6 +133,8 @@ pub struct MomentumSettings {
     pub windup_deg: f64,
     /// An eccentric shorter than this is a drop, s. Default 0.6 (§5.2 uses
     /// 0.8 s as "dropping the stack"; 0.6 keeps brisk controlled lowering clean).
+    /// Like a fast concentric, it counts only when the return peaked above
+    /// half of `peak_velocity_dps`.
     pub min_eccentric_s: f64,
     /// Weight of a fast concentric. Default 0.6.
     pub weight_fast_concentric: f64,
