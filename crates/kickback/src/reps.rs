@@ -952,7 +952,7 @@ impl Pipeline {
         let first_step = from_still
             && eccentric < FIRST_STEP_RETURN_S
             && c.low_e <= -self.settings.reps.gait_forward_deg;
-        if planted || after_step {
+        if planted || after_step || first_step || strike {
             // Walking goes on: a rise right after this one is a step too.
             self.last_step_end = Some(end);
         }
