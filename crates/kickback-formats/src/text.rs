@@ -1144,17 +1144,12 @@ mod tests {
         s.parse::<f64>().ok()
     }
 
-    fn same(a: Option<f64>, b: Option<f64>) -> bool {
-        a.map(f64::to_bits) == b.map(f64::to_bits)
-    }
-
-    #[test]
-    fn float_syntax_matches_std_exhaustively() {
-        // every string of up to 5 characters over the number alphabet
-        let alphabet = b"019.+-eE";
-        let mut strings = vec![Vec::new()];
+    /// Every string of up to `max_len` bytes over `alphabet`, the empty one
+    /// included.
+    fn all_strings(alphabet: &[u8], max_len: usize) -> Vec<Vec<u8>> {
+        let mut all = vec![Vec::new()];
         let mut last = vec![Vec::new()];
-        for _ in 0..5 {
+        for _ in 0..max_len {
             let mut next = Vec::new();
             for s in &last {
                 for &c in alphabet {
@@ -1163,9 +1158,20 @@ mod tests {
                     next.push(t);
                 }
             }
-            strings.extend(next.iter().cloned());
+            all.extend(next.iter().cloned());
             last = next;
         }
+        all
+    }
+
+    fn same(a: Option<f64>, b: Option<f64>) -> bool {
+        a.map(f64::to_bits) == b.map(f64::to_bits)
+    }
+
+    #[test]
+    fn float_syntax_matches_std_exhaustively() {
+        // every string of up to 5 characters over the number alphabet
+        let strings = all_strings(b"019.+-eE", 5);
         for s in strings {
             let text = std::str::from_utf8(&s).unwrap();
             assert!(
@@ -1256,21 +1262,7 @@ mod tests {
         // every field of up to 6 characters over digits, point and minus,
         // and longer digit runs around a point, each followed by nothing,
         // a delimiter, a line end or more bytes (the 8-byte steps need 8)
-        let alphabet = b"019.-";
-        let mut fields = vec![Vec::new()];
-        let mut last = vec![Vec::new()];
-        for _ in 0..6 {
-            let mut next = Vec::new();
-            for s in &last {
-                for &c in alphabet {
-                    let mut t = s.clone();
-                    t.push(c);
-                    next.push(t);
-                }
-            }
-            fields.extend(next.iter().cloned());
-            last = next;
-        }
+        let mut fields = all_strings(b"019.-", 6);
         for a in 0..=20 {
             for b in 0..=20 {
                 for neg in [false, true] {

@@ -2,7 +2,7 @@
 //! arrive: chunk boundaries inside lines, CRLF, no final newline, lines
 //! longer than the read buffer, quoted and non-ASCII rows mid-stream.
 
-use kickback_formats::{read_generic, ReadOptions, Sample, SourceInfo};
+use kickback_formats::{read_generic, ReadOptions, Sample, Samples, SourceInfo};
 use std::io::{Cursor, Read};
 
 /// A reader handing out at most `step` bytes per call (cycling 1..=step).
@@ -136,17 +136,24 @@ fn errors_deep_in_a_stream_name_line_and_column() {
     );
 }
 
-/// Samples and the final report (or the error, after the samples before
-/// it) read one by one.
-fn by_items(text: &[u8], step: usize) -> (Vec<Sample>, Result<String, String>) {
+/// The generic reader over `text` arriving `step` bytes at a time.
+fn open(text: &[u8], step: usize) -> Result<Samples, String> {
     let r = Trickle {
         data: Cursor::new(text.to_vec()),
         step,
         k: 0,
     };
-    let mut it = match read_generic("s.csv", r, &ReadOptions::default()) {
-        Ok(r) => r.samples(),
-        Err(e) => return (Vec::new(), Err(e.to_string())),
+    read_generic("s.csv", r, &ReadOptions::default())
+        .map(|r| r.samples())
+        .map_err(|e| e.to_string())
+}
+
+/// Samples and the final report (or the error, after the samples before
+/// it) read one by one.
+fn by_items(text: &[u8], step: usize) -> (Vec<Sample>, Result<String, String>) {
+    let mut it = match open(text, step) {
+        Ok(it) => it,
+        Err(e) => return (Vec::new(), Err(e)),
     };
     let mut out = Vec::new();
     for s in it.by_ref() {
@@ -168,14 +175,9 @@ fn by_batches(
     first: usize,
     max: usize,
 ) -> (Vec<Sample>, Result<String, String>) {
-    let r = Trickle {
-        data: Cursor::new(text.to_vec()),
-        step,
-        k: 0,
-    };
-    let mut it = match read_generic("s.csv", r, &ReadOptions::default()) {
-        Ok(r) => r.samples(),
-        Err(e) => return (Vec::new(), Err(e.to_string())),
+    let mut it = match open(text, step) {
+        Ok(it) => it,
+        Err(e) => return (Vec::new(), Err(e)),
     };
     let mut out = Vec::new();
     for _ in 0..first {
