@@ -916,4 +916,38 @@ mod tests {
         assert!((38.0..=65.0).contains(&hi), "max shank {hi}");
         assert!((45.0..=75.0).contains(&max_knee), "max knee {max_knee}");
     }
+
+    #[test]
+    fn a_walk_starts_and_ends_at_rest_in_the_standing_pose() {
+        use rand::SeedableRng;
+        let b = test_body();
+        let stand = -4.0;
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut bl = Builder::new(&b, 0.3, stand);
+        bl.walk(&mut rng, 8.0);
+        let n = bl.q.len();
+        let standing = rz(0.3) * ry(stand.to_radians()) * b.turnout;
+        for i in [0, n - 1] {
+            let off = bl.q[i].angle_to(&standing).to_degrees();
+            assert!(off < 0.3, "pose {off}° off standing at step {i}");
+            assert!(bl.vel[i].norm() < 0.01, "moving at step {i}: {}", bl.vel[i]);
+        }
+        // no jump in rate: the first and last 10 ms turn by well under 1°/s·s
+        for (a, z) in [(0, 10), (n - 11, n - 1)] {
+            let turn = bl.q[a].angle_to(&bl.q[z]).to_degrees();
+            assert!(turn < 0.01, "turned {turn}° in 10 ms at {a}");
+        }
+        // a heel strike per stride: bursts over 1 g, 0.3 s apart at least
+        let mut strikes = 0;
+        let mut last: Option<usize> = None;
+        for i in 0..n {
+            if bl.extra[i].norm() > G {
+                if last.is_none_or(|l| i - l > 300) {
+                    strikes += 1;
+                }
+                last = Some(i);
+            }
+        }
+        assert!((5..=8).contains(&strikes), "{strikes} strikes in 8 s");
+    }
 }
