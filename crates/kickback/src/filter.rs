@@ -1,16 +1,21 @@
-//! A second-order Butterworth low-pass, from the `biquad` crate.
+//! A second-order Butterworth low-pass, designed by the `biquad` crate.
 //!
 //! Its numbers are checked against scipy (`butter(2, fc, fs=fs)` +
 //! `lfilter`) in the tests below; the reference vectors are committed in
 //! `testdata/scipy_butter2.json` (made by `testdata/scipy_butter2.py`).
 
-use biquad::{Biquad, Coefficients, DirectForm2Transposed, ToHertz, Type, Q_BUTTERWORTH_F64};
+use biquad::{Coefficients, ToHertz, Type, Q_BUTTERWORTH_F64};
 
 /// Causal second-order Butterworth low-pass.
+///
+/// The coefficients come from `biquad`; the filter itself is its transposed
+/// direct form II, written out here (same operations in the same order) so
+/// that a step inlines into its caller.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LowPass {
     coeffs: Coefficients<f64>,
-    state: DirectForm2Transposed<f64>,
+    s1: f64,
+    s2: f64,
     primed: bool,
 }
 
@@ -28,39 +33,55 @@ impl LowPass {
         .expect("corner below Nyquist by construction");
         LowPass {
             coeffs,
-            state: DirectForm2Transposed::<f64>::new(coeffs),
+            s1: 0.0,
+            s2: 0.0,
             primed: false,
         }
     }
 
     /// Forgets the past; the next sample starts the filter at steady state.
     pub(crate) fn reset(&mut self) {
-        self.state = DirectForm2Transposed::<f64>::new(self.coeffs);
+        self.s1 = 0.0;
+        self.s2 = 0.0;
         self.primed = false;
     }
 
     /// Negates the filter's memory, as if every past input had been negated.
     pub(crate) fn negate(&mut self) {
-        self.state.s1 = -self.state.s1;
-        self.state.s2 = -self.state.s2;
+        self.s1 = -self.s1;
+        self.s2 = -self.s2;
+    }
+
+    /// One step of the transposed direct form II.
+    #[inline(always)]
+    fn run(&mut self, x: f64) -> f64 {
+        let c = &self.coeffs;
+        let y = self.s1 + c.b0 * x;
+        self.s1 = self.s2 + c.b1 * x - c.a1 * y;
+        self.s2 = c.b2 * x - c.a2 * y;
+        y
+    }
+
+    /// Starts the filter at rest on `x`: for a constant input, s1 and s2
+    /// have closed forms (DC gain is 1, so the output is `x`).
+    #[cold]
+    #[inline(never)]
+    fn prime(&mut self, x: f64) {
+        self.primed = true;
+        let c = self.coeffs;
+        let y = x;
+        self.s2 = c.b2 * x - c.a2 * y;
+        self.s1 = c.b1 * x - c.a1 * y + self.s2;
     }
 
     /// Filters one sample. The first sample after a reset initialises the
     /// filter at rest on that value (no start-up transient).
+    #[inline]
     pub(crate) fn step(&mut self, x: f64) -> f64 {
         if !self.primed {
-            self.primed = true;
-            // Run to steady state on the first value: DC gain is 1.
-            for _ in 0..64 {
-                self.state.run(x);
-            }
-            // Settle exactly: for a constant input, s1 and s2 have closed forms.
-            let c = self.coeffs;
-            let y = x;
-            self.state.s2 = c.b2 * x - c.a2 * y;
-            self.state.s1 = c.b1 * x - c.a1 * y + self.state.s2;
+            self.prime(x);
         }
-        self.state.run(x)
+        self.run(x)
     }
 
     /// Filters a whole slice from rest at zero (as scipy's `lfilter` does).
@@ -68,7 +89,7 @@ impl LowPass {
     fn lfilter(fs: f64, corner_hz: f64, xs: &[f64]) -> Vec<f64> {
         let mut f = LowPass::new(fs, corner_hz);
         f.primed = true;
-        xs.iter().map(|&x| f.state.run(x)).collect()
+        xs.iter().map(|&x| f.run(x)).collect()
     }
 }
 

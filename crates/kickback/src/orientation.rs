@@ -36,6 +36,8 @@ pub(crate) struct GravityTracker {
     /// judged against.
     acc_slow: [LowPass; 3],
     g: f64,
+    /// [`sqrt_bound`] of [`STILL_RATE`].
+    still_rate_sq: f64,
 }
 
 /// Accelerometer trust falls off with |‖f‖ − g| on this scale (m/s²): 0.05 g.
@@ -69,6 +71,7 @@ impl GravityTracker {
             acc_lp: std::array::from_fn(|_| LowPass::new(fs, NO_GYRO_CORNER_HZ)),
             acc_slow: std::array::from_fn(|_| LowPass::new(fs, STILL_CORNER_HZ)),
             g: crate::STANDARD_GRAVITY,
+            still_rate_sq: sqrt_bound(STILL_RATE),
         }
     }
 
@@ -96,9 +99,10 @@ impl GravityTracker {
         let norm = acc.norm();
         match gyro {
             Some(w_raw) => {
-                let acc_dir = if norm > 1e-6 { Some(acc / norm) } else { None };
+                // The accelerometer direction, computed only where it is used.
+                let acc_dir = || if norm > 1e-6 { Some(acc / norm) } else { None };
                 let Some(mut up) = self.up else {
-                    self.up = acc_dir;
+                    self.up = acc_dir();
                     return;
                 };
                 // Bias: while the leg is still, the true rate is zero. Still
@@ -116,7 +120,9 @@ impl GravityTracker {
                 let steady = dot > 0.0
                     && acc.cross(&slow).norm_squared() < STILL_TILT_TAN2 * dot * dot
                     && (norm - slow.norm()).abs() < STILL_ACC;
-                let still = steady && (w_raw - self.bias).norm() < STILL_RATE;
+                // ‖ω − b‖ < STILL_RATE, decided on the squared norm (no square
+                // root) against the exactly equivalent bound.
+                let still = steady && (w_raw - self.bias).norm_squared() < self.still_rate_sq;
                 self.still_for = if still { self.still_for + dt } else { 0.0 };
                 if self.still_for >= STILL_BIAS_AFTER {
                     let k = (dt / BIAS_TAU).min(1.0);
@@ -127,10 +133,10 @@ impl GravityTracker {
                 let w = w_raw - self.bias;
                 up = rotate_small(&up, &(-w), dt);
                 // Correct towards the accelerometer, trusted only near 1 g.
-                if let Some(a) = acc_dir {
-                    let dev = (norm - self.g) / TRUST_SCALE;
-                    // Beyond 4 scales the trust is below 1e-7: skip the exp.
-                    if dev.abs() < 4.0 {
+                let dev = (norm - self.g) / TRUST_SCALE;
+                // Beyond 4 scales the trust is below 1e-7: skip the exp.
+                if dev.abs() < 4.0 {
+                    if let Some(a) = acc_dir() {
                         let trust = (-dev * dev).exp();
                         let k = (trust * dt / self.tau).min(1.0);
                         up += (a - up) * k;
@@ -154,6 +160,22 @@ impl GravityTracker {
             }
         }
     }
+}
+
+/// The smallest `x` whose correctly rounded square root is at least `c`
+/// (`c` > 0): for every `x`, `x.sqrt() < c` exactly when `x < sqrt_bound(c)`,
+/// since the rounded square root is monotonic.
+fn sqrt_bound(c: f64) -> f64 {
+    let next_up = |x: f64| f64::from_bits(x.to_bits() + 1);
+    let next_down = |x: f64| f64::from_bits(x.to_bits() - 1);
+    let mut t = c * c;
+    while t > 0.0 && next_down(t).sqrt() >= c {
+        t = next_down(t);
+    }
+    while t.sqrt() < c {
+        t = next_up(t);
+    }
+    t
 }
 
 /// Rotates `v` by the angle |ω|·dt about ω (Rodrigues). Per grid step the
@@ -328,6 +350,24 @@ mod tests {
                 v
             };
             assert!((rotate_small(&v, &w, dt) - exact).norm() < 1e-9, "{w:?}");
+        }
+    }
+
+    #[test]
+    fn the_squared_bound_decides_like_the_square_root() {
+        for c in [STILL_RATE, 1.0, 0.1, 3.0, 1e-3, 7.7] {
+            let t = sqrt_bound(c);
+            let mut x = t;
+            for _ in 0..64 {
+                x = f64::from_bits(x.to_bits() - 1);
+            }
+            for _ in 0..128 {
+                assert_eq!(x.sqrt() < c, x < t, "c {c} x {x}");
+                x = f64::from_bits(x.to_bits() + 1);
+            }
+            for x in [0.0, t * 0.5, t * 0.999_999, t * 1.000_001, t * 2.0] {
+                assert_eq!(x.sqrt() < c, x < t, "c {c} x {x}");
+            }
         }
     }
 
