@@ -46,8 +46,9 @@ fn main() {
         }
         if sc.count_error != 0 {
             println!(
-                "COUNT {} seed {} true {} found {}",
+                "COUNT {} {} seed {} true {} found {}",
                 rec.truth.scenario,
+                rec.truth.params.exercise,
                 seed + i,
                 sc.true_reps,
                 sc.detected_reps
