@@ -343,6 +343,19 @@ fn parse_general(s: &[u8]) -> Option<f64> {
     fast_float2::parse::<f64, _>(s).ok()
 }
 
+/// Powers of ten up to one 8-digit step, for the integer digit runs.
+const POW10_U64: [u64; 9] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
+
 /// Powers of ten that are exact in an `f64`.
 const POW10: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
@@ -534,17 +547,6 @@ pub(crate) fn parse_plain_line(
 /// 8-digit step instead of two.
 #[inline(always)]
 fn plain_number(buf: &[u8], mut i: usize) -> Option<(f64, usize)> {
-    const POW10_U64: [u64; 9] = [
-        1,
-        10,
-        100,
-        1_000,
-        10_000,
-        100_000,
-        1_000_000,
-        10_000_000,
-        100_000_000,
-    ];
     let n = buf.len();
     let neg = i < n && buf[i] == b'-';
     i += neg as usize;
@@ -632,17 +634,6 @@ fn load8(buf: &[u8], i: usize) -> Option<u64> {
 /// the first non-digit. Eight bytes at a time where the line allows.
 #[inline(always)]
 fn digit_run(line: &[u8], mut i: usize, m: &mut u64) -> usize {
-    const POW10_U64: [u64; 9] = [
-        1,
-        10,
-        100,
-        1_000,
-        10_000,
-        100_000,
-        1_000_000,
-        10_000_000,
-        100_000_000,
-    ];
     while let Some(c) = line.get(i..i + 8) {
         let x = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
         let k = leading_digits(x);
