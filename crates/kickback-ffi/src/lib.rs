@@ -530,6 +530,20 @@ pub unsafe extern "C" fn kb_settings_default(out: *mut KbSettings) {
     });
 }
 
+/// Sets `*out` to NULL, the constructors' result until they succeed, or
+/// fails with `KB_ERR_NULL` when `out` itself is NULL.
+///
+/// # Safety
+/// `out`, if not NULL, must point to writable room for a `KbAnalyzer *`.
+unsafe fn clear_out(out: *mut *mut KbAnalyzer) -> Result<(), KbStatus> {
+    if out.is_null() {
+        return Err(fail(KB_ERR_NULL, "the output pointer is NULL"));
+    }
+    // SAFETY: non-null; the caller promises it points to a `KbAnalyzer *`.
+    unsafe { out.write_unaligned(std::ptr::null_mut()) };
+    Ok(())
+}
+
 fn new_analyzer(settings: Settings, out: *mut *mut KbAnalyzer) -> KbStatus {
     match Analyzer::new(settings) {
         Ok(inner) => {
@@ -557,11 +571,10 @@ pub unsafe extern "C" fn kb_analyzer_new(
     out: *mut *mut KbAnalyzer,
 ) -> KbStatus {
     guard(|| {
-        if out.is_null() {
-            return fail(KB_ERR_NULL, "the output pointer is NULL");
+        // SAFETY: the caller promises `out`, if not NULL, points to a `KbAnalyzer *`.
+        if let Err(status) = unsafe { clear_out(out) } {
+            return status;
         }
-        // SAFETY: non-null; the caller promises it points to a `KbAnalyzer *`.
-        unsafe { out.write_unaligned(std::ptr::null_mut()) };
         if settings.is_null() {
             return fail(KB_ERR_NULL, "the settings pointer is NULL");
         }
@@ -583,11 +596,10 @@ pub unsafe extern "C" fn kb_analyzer_new_with_toml(
     out: *mut *mut KbAnalyzer,
 ) -> KbStatus {
     guard(|| {
-        if out.is_null() {
-            return fail(KB_ERR_NULL, "the output pointer is NULL");
+        // SAFETY: the caller promises `out`, if not NULL, points to a `KbAnalyzer *`.
+        if let Err(status) = unsafe { clear_out(out) } {
+            return status;
         }
-        // SAFETY: non-null; the caller promises it points to a `KbAnalyzer *`.
-        unsafe { out.write_unaligned(std::ptr::null_mut()) };
         if toml_text.is_null() {
             return fail(KB_ERR_NULL, "the settings text is NULL");
         }
