@@ -1,6 +1,10 @@
 //! Diagnostic: per matched rep, the measured peak elevation against the
 //! truth, by rep style; and every recording whose count is off.
 //! `cargo run --release -p kickback-sim --example rep_errors -- mixed 2000 40`
+//! (scenario, first seed, count). `-v` prints every matched rep; with
+//! `KBX_WIN=FROM,TO` (seconds) the truth's activities and reps in that window
+//! are listed too. Build with `--features kickback/debug-log` for the engine's
+//! own trace.
 use kickback::{analyze, Settings};
 use kickback_sim::eval::{score, EvalReport};
 use kickback_sim::{generate, Scenario};

@@ -371,7 +371,9 @@ pub(crate) fn sample(
         samples.push(Sample { t, acc, gyro });
     }
     let (tau_first, t_first) = first.unwrap_or((0.0, spec.t_offset));
-    // sim time at which the first timestamp would have been taken without jitter
+    // the first timestamp in sim time: t_first − t_offset (timestamps are sim
+    // time plus the offset and jitter); kept in this form, whose rounding the
+    // committed truth files were written with
     let t_first_sim = tau_first + (t_first - (spec.t_offset + tau_first));
     Sampled {
         samples,
