@@ -955,8 +955,6 @@ impl Pipeline {
         if planted || after_step || first_step || strike {
             // Walking goes on: a rise right after this one is a step too.
             self.last_step_end = Some(end);
-        }
-        if planted || after_step || strike || first_step {
             debug_log!(
                 "DBG reject gait {:.2}-{:.2} peak {:.1} planted {planted} after_step {after_step} strike {strike} first_step {first_step} last_step_end {:?}",
                 start,
