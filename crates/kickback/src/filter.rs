@@ -5,6 +5,7 @@
 //! `testdata/scipy_butter2.json` (made by `testdata/scipy_butter2.py`).
 
 use biquad::{Coefficients, ToHertz, Type, Q_BUTTERWORTH_F64};
+use nalgebra::Vector3;
 
 /// Causal second-order Butterworth low-pass.
 ///
@@ -93,6 +94,50 @@ impl LowPass {
     }
 }
 
+/// The same low-pass on each axis of a vector: one set of coefficients, the
+/// same operations as three [`LowPass`]es (so the same numbers), in one step.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LowPass3 {
+    coeffs: Coefficients<f64>,
+    s1: Vector3<f64>,
+    s2: Vector3<f64>,
+    primed: bool,
+}
+
+impl LowPass3 {
+    /// As [`LowPass::new`].
+    pub(crate) fn new(fs: f64, corner_hz: f64) -> Self {
+        LowPass3 {
+            coeffs: LowPass::new(fs, corner_hz).coeffs,
+            s1: Vector3::zeros(),
+            s2: Vector3::zeros(),
+            primed: false,
+        }
+    }
+
+    /// As [`LowPass::reset`].
+    pub(crate) fn reset(&mut self) {
+        self.s1 = Vector3::zeros();
+        self.s2 = Vector3::zeros();
+        self.primed = false;
+    }
+
+    /// As [`LowPass::step`] on each axis.
+    #[inline]
+    pub(crate) fn step(&mut self, x: &Vector3<f64>) -> Vector3<f64> {
+        let c = self.coeffs;
+        if !self.primed {
+            self.primed = true;
+            self.s2 = x * c.b2 - x * c.a2;
+            self.s1 = x * c.b1 - x * c.a1 + self.s2;
+        }
+        let y = self.s1 + x * c.b0;
+        self.s1 = self.s2 + x * c.b1 - y * c.a1;
+        self.s2 = x * c.b2 - y * c.a2;
+        y
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +171,31 @@ mod tests {
                     (got - want).abs() < 1e-9 * (1.0 + want.abs()),
                     "{got} vs {want}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn the_vector_filter_gives_the_numbers_of_three_scalar_ones() {
+        let mut v = LowPass3::new(100.0, 6.0);
+        let mut f = [LowPass::new(100.0, 6.0); 3];
+        for i in 0..300 {
+            let x = Vector3::new(
+                (i as f64 * 0.1).sin(),
+                9.8 - i as f64 * 0.01,
+                (i % 7) as f64,
+            );
+            let y = v.step(&x);
+            for k in 0..3 {
+                assert_eq!(
+                    y[k].to_bits(),
+                    f[k].step(x[k]).to_bits(),
+                    "step {i} axis {k}"
+                );
+            }
+            if i == 150 {
+                v.reset();
+                f.iter_mut().for_each(LowPass::reset);
             }
         }
     }

@@ -15,7 +15,7 @@
 //!   direction into a signed elevation angle. Only angles between gravity
 //!   directions are used, so the result does not depend on how the strap sits.
 
-use crate::filter::LowPass;
+use crate::filter::LowPass3;
 use nalgebra::Vector3;
 
 /// Degrees per radian.
@@ -31,10 +31,10 @@ pub(crate) struct GravityTracker {
     /// Accelerometer correction time constant, s.
     tau: f64,
     /// Low-pass on the accelerometer for the no-gyroscope path.
-    acc_lp: [LowPass; 3],
+    acc_lp: LowPass3,
     /// Slow low-pass on the accelerometer: the reference stillness is
     /// judged against.
-    acc_slow: [LowPass; 3],
+    acc_slow: LowPass3,
     g: f64,
     /// [`sqrt_bound`] of [`STILL_RATE`].
     still_rate_sq: f64,
@@ -68,8 +68,8 @@ impl GravityTracker {
             bias: Vector3::zeros(),
             still_for: 0.0,
             tau,
-            acc_lp: std::array::from_fn(|_| LowPass::new(fs, NO_GYRO_CORNER_HZ)),
-            acc_slow: std::array::from_fn(|_| LowPass::new(fs, STILL_CORNER_HZ)),
+            acc_lp: LowPass3::new(fs, NO_GYRO_CORNER_HZ),
+            acc_slow: LowPass3::new(fs, STILL_CORNER_HZ),
             g: crate::STANDARD_GRAVITY,
             still_rate_sq: sqrt_bound(STILL_RATE),
         }
@@ -79,9 +79,8 @@ impl GravityTracker {
     pub(crate) fn reset(&mut self) {
         self.up = None;
         self.still_for = 0.0;
-        for lp in self.acc_lp.iter_mut().chain(self.acc_slow.iter_mut()) {
-            lp.reset();
-        }
+        self.acc_lp.reset();
+        self.acc_slow.reset();
     }
 
     /// Current gravity-up estimate, unit length.
@@ -94,13 +93,26 @@ impl GravityTracker {
         gyro - self.bias
     }
 
-    /// Updates with one uniformly spaced sample (`dt` seconds after the last).
-    pub(crate) fn update(&mut self, acc: &Vector3<f64>, gyro: Option<&Vector3<f64>>, dt: f64) {
-        let norm = acc.norm();
+    /// Updates with one uniformly spaced sample (`dt` seconds after the
+    /// last); `norm` is `acc.norm()`, which the caller needs too.
+    pub(crate) fn update(
+        &mut self,
+        acc: &Vector3<f64>,
+        norm: f64,
+        gyro: Option<&Vector3<f64>>,
+        dt: f64,
+    ) {
+        debug_assert_eq!(norm, acc.norm());
         match gyro {
             Some(w_raw) => {
                 // The accelerometer direction, computed only where it is used.
-                let acc_dir = || if norm > 1e-6 { Some(acc / norm) } else { None };
+                let acc_dir = || {
+                    if norm > 1e-6 {
+                        Some(acc * (1.0 / norm))
+                    } else {
+                        None
+                    }
+                };
                 let Some(mut up) = self.up else {
                     self.up = acc_dir();
                     return;
@@ -109,11 +121,7 @@ impl GravityTracker {
                 // means the specific force holds its direction and size (a
                 // slow part of a rep turns it by degrees per second) and the
                 // gyroscope reads little.
-                let slow = Vector3::new(
-                    self.acc_slow[0].step(acc.x),
-                    self.acc_slow[1].step(acc.y),
-                    self.acc_slow[2].step(acc.z),
-                );
+                let slow = self.acc_slow.step(acc);
                 // Within STILL_TILT of the recent mean: |a × s| < tan(tilt)·(a · s),
                 // without the cost of an inverse cosine.
                 let dot = acc.dot(&slow);
@@ -133,29 +141,25 @@ impl GravityTracker {
                 let w = w_raw - self.bias;
                 up = rotate_small(&up, &(-w), dt);
                 // Correct towards the accelerometer, trusted only near 1 g.
-                let dev = (norm - self.g) / TRUST_SCALE;
+                let dev = (norm - self.g) * (1.0 / TRUST_SCALE);
                 // Beyond 4 scales the trust is below 1e-7: skip the exp.
                 if dev.abs() < 4.0 {
                     if let Some(a) = acc_dir() {
                         let trust = (-dev * dev).exp();
-                        let k = (trust * dt / self.tau).min(1.0);
+                        let k = (trust * (dt / self.tau)).min(1.0);
                         up += (a - up) * k;
                     }
                 }
                 let n = up.norm();
                 if n > 1e-9 {
-                    self.up = Some(up / n);
+                    self.up = Some(up * (1.0 / n));
                 }
             }
             None => {
-                let f = Vector3::new(
-                    self.acc_lp[0].step(acc.x),
-                    self.acc_lp[1].step(acc.y),
-                    self.acc_lp[2].step(acc.z),
-                );
+                let f = self.acc_lp.step(acc);
                 let n = f.norm();
                 if n > 1e-6 {
-                    self.up = Some(f / n);
+                    self.up = Some(f * (1.0 / n));
                 }
             }
         }
@@ -179,26 +183,30 @@ fn sqrt_bound(c: f64) -> f64 {
 }
 
 /// Rotates `v` by the angle |ω|·dt about ω (Rodrigues). Per grid step the
-/// angle is small (< 0.4 rad even at 2000 °/s), so sine and cosine come from
-/// their Taylor series, exact to 1e-9 there.
+/// angle is small (< 0.4 rad even at 2000 °/s), so the rotation's
+/// coefficients come from Taylor series in θ² = |ω|²·dt², exact to 1e-9
+/// there, with no square root or division:
+///
+/// v·cos θ + (ω × v)·dt·(sin θ / θ) + ω·(ω · v)·dt²·((1 − cos θ) / θ²).
 pub(crate) fn rotate_small(v: &Vector3<f64>, w: &Vector3<f64>, dt: f64) -> Vector3<f64> {
     let n2 = w.norm_squared();
     if n2 < 1e-30 {
         return *v;
     }
-    let n = n2.sqrt();
-    let th = n * dt;
-    let (s, c) = if th < 0.4 {
-        let t2 = th * th;
+    let t2 = n2 * dt * dt;
+    // sin θ / θ and (1 − cos θ) / θ²
+    let (sinc, versc) = if t2 < 0.16 {
         (
-            th * (1.0 - t2 / 6.0 * (1.0 - t2 / 20.0 * (1.0 - t2 / 42.0))),
-            1.0 - t2 / 2.0 * (1.0 - t2 / 12.0 * (1.0 - t2 / 30.0 * (1.0 - t2 / 56.0))),
+            1.0 - t2 * (1.0 / 6.0) * (1.0 - t2 * (1.0 / 20.0) * (1.0 - t2 * (1.0 / 42.0))),
+            0.5 * (1.0 - t2 * (1.0 / 12.0) * (1.0 - t2 * (1.0 / 30.0) * (1.0 - t2 * (1.0 / 56.0)))),
         )
     } else {
-        th.sin_cos()
+        let th = t2.sqrt();
+        let (s, c) = th.sin_cos();
+        (s / th, (1.0 - c) / t2)
     };
-    let k = w / n;
-    v * c + k.cross(v) * s + k * (k.dot(v) * (1.0 - c))
+    let cos = 1.0 - t2 * versc;
+    v * cos + w.cross(v) * (dt * sinc) + w * (w.dot(v) * (dt * dt * versc))
 }
 
 /// Rest pose and rotation axis: turns "up" into a signed elevation.
@@ -276,7 +284,7 @@ impl ElevationFrame {
             let m = r + (up - r) * k.clamp(0.0, 1.0);
             let n = m.norm();
             if n > 1e-9 {
-                self.rest = Some(m / n);
+                self.rest = Some(m * (1.0 / n));
             }
         }
     }
@@ -314,9 +322,9 @@ impl ElevationFrame {
                 }
                 if learn && angle > AXIS_REFINE_DEG && s > 1e-9 {
                     // Slowly follow the actual axis (abduction variants tilt it).
-                    let d = c / s * along.signum();
+                    let d = c * (along.signum() / s);
                     let m = a + (d - a) * 0.002;
-                    self.axis = Some(m / m.norm());
+                    self.axis = Some(m * (1.0 / m.norm()));
                 }
                 // Out-of-plane motion counts with the sign of its in-plane part.
                 Some(angle * if along < 0.0 { -1.0 } else { 1.0 })
@@ -330,6 +338,10 @@ mod tests {
     use super::*;
     use approx::assert_abs_diff_eq;
     use nalgebra::{Unit, UnitQuaternion};
+
+    fn feed(gt: &mut GravityTracker, acc: Vector3<f64>, gyro: &Vector3<f64>) {
+        gt.update(&acc, acc.norm(), Some(gyro), 0.01);
+    }
 
     fn rotate(v: Vector3<f64>, axis: Vector3<f64>, deg: f64) -> Vector3<f64> {
         UnitQuaternion::from_axis_angle(&Unit::new_normalize(axis), deg / DEG) * v
@@ -378,10 +390,10 @@ mod tests {
         let fs = 100.0;
         let mut gt = GravityTracker::new(1.0, fs);
         let up0 = Vector3::new(0.0, 0.0, 1.0);
-        gt.update(&(up0 * 9.80665), Some(&Vector3::zeros()), 0.01);
+        feed(&mut gt, up0 * 9.80665, &Vector3::zeros());
         let w = Vector3::new(60.0 / DEG, 0.0, 0.0);
         for _ in 0..100 {
-            gt.update(&Vector3::new(0.0, 0.0, 30.0), Some(&w), 0.01);
+            feed(&mut gt, Vector3::new(0.0, 0.0, 30.0), &w);
         }
         let expected = rotate(up0, Vector3::x(), -60.0);
         let got = gt.up().unwrap();
@@ -393,9 +405,9 @@ mod tests {
         let mut gt = GravityTracker::new(1.0, 100.0);
         let truth = Vector3::new(0.3, -0.5, 0.8).normalize();
         let bias = Vector3::new(2.0, -3.0, 1.0) / DEG; // deg/s
-        gt.update(&(Vector3::new(1.0, 0.0, 0.0) * 9.80665), Some(&bias), 0.01);
+        feed(&mut gt, Vector3::new(1.0, 0.0, 0.0) * 9.80665, &bias);
         for _ in 0..3000 {
-            gt.update(&(truth * 9.80665), Some(&bias), 0.01);
+            feed(&mut gt, truth * 9.80665, &bias);
         }
         assert!(gt.up().unwrap().angle(&truth) * DEG < 0.2);
         assert!(

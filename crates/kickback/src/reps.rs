@@ -7,7 +7,7 @@
 
 use crate::event::Event;
 use crate::faults::{self, RangeReference, RepShape};
-use crate::filter::LowPass;
+use crate::filter::{LowPass, LowPass3};
 use crate::orientation::{ElevationFrame, GravityTracker, DEG};
 use crate::report::{Rep, SetSummary, StreamStats, Warning};
 use crate::sample::{Sample, STANDARD_GRAVITY};
@@ -38,6 +38,8 @@ const VELOCITY_CORNER_HZ: f64 = 6.0;
 /// standing leg sways at ~1 °/s (0.3–0.4° RMS, §3.4), and the gyroscope's
 /// bias is estimated and removed.
 const REST_STILL_DPS: f64 = 6.0;
+/// [`REST_STILL_DPS`] in rad/s, squared (compared with |ω|², no square root).
+const REST_STILL_RAD2: f64 = (REST_STILL_DPS / DEG) * (REST_STILL_DPS / DEG);
 /// Still for the rest pose: ‖f‖ within this of its recent mean, m/s² (0.05 g).
 const REST_STILL_ACC: f64 = 0.05 * STANDARD_GRAVITY;
 /// Corner of the low-pass giving that recent mean, Hz.
@@ -270,7 +272,7 @@ pub(crate) struct Pipeline {
     e_lp_prev: Option<f64>,
     w_lp: LowPass,
     w_lp_prev: Option<f64>,
-    lin_lp: [LowPass; 3],
+    lin_lp: LowPass3,
     norm_lp: LowPass,
     // --- reps ---
     phase: Phase,
@@ -325,7 +327,7 @@ impl Pipeline {
             e_lp_prev: None,
             w_lp: LowPass::new(GRID_HZ, VELOCITY_CORNER_HZ),
             w_lp_prev: None,
-            lin_lp: std::array::from_fn(|_| LowPass::new(GRID_HZ, VELOCITY_CORNER_HZ)),
+            lin_lp: LowPass3::new(GRID_HZ, VELOCITY_CORNER_HZ),
             norm_lp: LowPass::new(GRID_HZ, NORM_MEAN_CORNER_HZ),
             phase: Phase::Idle,
             cand: None,
@@ -493,9 +495,7 @@ impl Pipeline {
         self.e_lp_prev = None;
         self.w_lp.reset();
         self.w_lp_prev = None;
-        for f in &mut self.lin_lp {
-            f.reset();
-        }
+        self.lin_lp.reset();
         self.norm_lp.reset();
         self.phase = Phase::Idle;
         self.cand = None;
@@ -511,18 +511,18 @@ impl Pipeline {
         gyro: Option<&Vector3<f64>>,
         out: &mut VecDeque<Event>,
     ) {
-        self.gravity.update(acc, gyro, DT);
+        let norm = acc.norm();
+        self.gravity.update(acc, norm, gyro, DT);
         let Some(up) = self.gravity.up() else { return };
         let rate = gyro.map(|g| self.gravity.corrected_rate(g));
 
         // Stillness, for the rest pose.
         // The magnitude of the specific force must be steady (not equal to
         // 9.81: accelerometer bias and scale error can move it by 0.1 g).
-        let norm = acc.norm();
         let norm_lp = self.norm_lp.step(norm);
         let acc_ok = (norm - norm_lp).abs() < REST_STILL_ACC;
         let slow = match rate {
-            Some(w) => w.norm() * DEG < REST_STILL_DPS,
+            Some(w) => w.norm_squared() < REST_STILL_RAD2,
             None => self.e_lp_prev.is_none() || self.last_velocity_dps().abs() < REST_STILL_DPS,
         };
         self.still_for = if acc_ok && slow {
@@ -566,7 +566,7 @@ impl Pipeline {
             out.push_back(Event::Elevation { t_s: t, deg: e });
         }
         let e_f = self.e_lp.step(e);
-        let v = self.e_lp_prev.map_or(0.0, |p| (e_f - p) / DT);
+        let v = self.e_lp_prev.map_or(0.0, |p| (e_f - p) * GRID_HZ);
         self.e_lp_prev = Some(e_f);
         let w = match (rate, self.frame.axis()) {
             (Some(r), Some(a)) => {
@@ -580,11 +580,7 @@ impl Pipeline {
             _ => 0.0,
         };
         let raw_lin = acc - up * STANDARD_GRAVITY;
-        let lin = Vector3::new(
-            self.lin_lp[0].step(raw_lin.x),
-            self.lin_lp[1].step(raw_lin.y),
-            self.lin_lp[2].step(raw_lin.z),
-        );
+        let lin = self.lin_lp.step(&raw_lin);
         let p = Point {
             t,
             e,
