@@ -2,8 +2,9 @@
 # Runs every performance measurement of issue #6 and prints the figures:
 #   1. cargo bench -p kickback-ffi  (cost per pushed sample; 1-hour file MB/s and samples/s)
 #   2. peak memory of a 1-minute and a 10-hour live stream (examples/peak_memory.rs)
-#   3. kickback analyze vs the Python pipeline on a 1-hour 100 Hz CSV (bench/compare.py)
-# Usage: bench/run.sh [--no-criterion]     (needs python3 with pandas and scipy for step 3)
+#   3. the engine alone on the 1-hour file (examples/engine_speed.rs)
+#   4. kickback analyze vs the Python pipeline on a 1-hour 100 Hz CSV (bench/compare.py)
+# Usage: bench/run.sh [--no-criterion]     (needs python3 with pandas and scipy for step 4)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work="${BENCH_DIR:-target/bench-data}"
@@ -29,4 +30,6 @@ done
 echo "== kickback analyze vs the Python pipeline"
 csv="$work/one_hour_100hz.csv"
 [[ -f "$csv" ]] || target/release/examples/make_csv "$csv" 3600 1
+echo "engine alone on the same file (one core):"
+taskset -c 0 target/release/examples/engine_speed "$csv" 7
 python3 bench/compare.py "$csv" --kickback target/release/kickback --repeat 5
