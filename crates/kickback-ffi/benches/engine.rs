@@ -15,27 +15,12 @@
 mod long_stream;
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use kickback::{Analyzer, Event, Sample, Settings};
+use kickback::Sample;
 use kickback_ffi::*;
 use std::time::Duration;
 
-fn count_reps(a: &mut Analyzer) -> usize {
-    let mut n = 0;
-    while let Some(e) = a.poll() {
-        n += matches!(e, Event::RepCompleted(_)) as usize;
-    }
-    n
-}
-
 fn run_rust(samples: &[Sample]) -> usize {
-    let mut a = Analyzer::new(Settings::default()).unwrap();
-    let mut reps = 0;
-    for s in samples {
-        a.push(*s);
-        reps += count_reps(&mut a);
-    }
-    a.finish();
-    reps + count_reps(&mut a)
+    long_stream::live_rep_count(samples.iter().copied())
 }
 
 struct Columns {
@@ -113,15 +98,12 @@ fn push(c: &mut Criterion) {
 
 fn parse_and_analyze(path: &std::path::Path) -> (usize, usize) {
     let rec = kickback_formats::open(path, &kickback_formats::ReadOptions::default()).unwrap();
-    let mut a = Analyzer::new(Settings::default()).unwrap();
-    let (mut n, mut reps) = (0, 0);
-    for s in rec.samples() {
-        a.push(s.unwrap());
+    let mut n = 0;
+    let reps = long_stream::live_rep_count(rec.samples().map(|s| {
         n += 1;
-        reps += count_reps(&mut a);
-    }
-    a.finish();
-    (n, reps + count_reps(&mut a))
+        s.unwrap()
+    }));
+    (n, reps)
 }
 
 fn whole_file(c: &mut Criterion) {

@@ -3,7 +3,9 @@
 //!
 //! `cargo run --release -p kickback-ffi --example engine_speed -- FILE [RUNS]`
 
-use kickback::{Analyzer, Event, Settings};
+#[path = "../support/long_stream.rs"]
+mod long_stream;
+
 use kickback_formats::{open, ReadOptions};
 use std::time::Instant;
 
@@ -20,19 +22,7 @@ fn main() {
     let mut reps = 0;
     for _ in 0..runs {
         let t0 = Instant::now();
-        let mut a = Analyzer::new(Settings::default()).expect("settings");
-        reps = 0;
-        for s in &samples {
-            a.push(*s);
-            while let Some(e) = a.poll() {
-                reps += matches!(e, Event::RepCompleted(_)) as usize;
-            }
-        }
-        a.finish();
-        reps += a
-            .drain()
-            .filter(|e| matches!(e, Event::RepCompleted(_)))
-            .count();
+        reps = long_stream::live_rep_count(samples.iter().copied());
         best = best.min(t0.elapsed().as_secs_f64());
     }
     println!(

@@ -4,9 +4,32 @@
 //! up. Shared by the examples, the benchmarks and the tests (`#[path]`).
 #![allow(dead_code)]
 
-use kickback::Sample;
+use kickback::{Analyzer, Event, Sample, Settings};
 use kickback_sim::{generate_with, Scenario, SimOptions};
 use std::io::Write;
+
+/// Streams `samples` through an analyzer with default settings as an app
+/// would (polling after every push), finishes, and returns the number of
+/// reps reported.
+pub fn live_rep_count(samples: impl IntoIterator<Item = Sample>) -> usize {
+    let mut a = Analyzer::new(Settings::default()).expect("default settings");
+    let mut reps = 0;
+    for s in samples {
+        a.push(s);
+        reps += completed_reps(&mut a);
+    }
+    a.finish();
+    reps + completed_reps(&mut a)
+}
+
+/// Polls every queued event and counts the completed reps among them.
+pub fn completed_reps(a: &mut Analyzer) -> usize {
+    let mut n = 0;
+    while let Some(e) = a.poll() {
+        n += matches!(e, Event::RepCompleted(_)) as usize;
+    }
+    n
+}
 
 /// The recordings a long stream cycles through (seeds `seed..seed + count`).
 pub fn pool(seed: u64, count: usize) -> Vec<Vec<Sample>> {

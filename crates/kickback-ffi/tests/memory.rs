@@ -9,7 +9,6 @@
 #[path = "../support/long_stream.rs"]
 mod long_stream;
 
-use kickback::{Analyzer, Event, Settings};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
@@ -42,20 +41,7 @@ fn peak_while_streaming(pool: &[Vec<kickback::Sample>], seconds: f64) -> (usize,
     let stream = long_stream::LongStream::new(pool, seconds);
     let base = LIVE.load(Relaxed);
     PEAK.store(base, Relaxed);
-    let mut a = Analyzer::new(Settings::default()).unwrap();
-    let mut reps = 0;
-    for s in stream {
-        a.push(s);
-        while let Some(e) = a.poll() {
-            reps += matches!(e, Event::RepCompleted(_)) as usize;
-        }
-    }
-    a.finish();
-    reps += a
-        .drain()
-        .filter(|e| matches!(e, Event::RepCompleted(_)))
-        .count();
-    drop(a);
+    let reps = long_stream::live_rep_count(stream);
     (PEAK.load(Relaxed) - base, reps)
 }
 
