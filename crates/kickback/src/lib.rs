@@ -27,6 +27,7 @@ mod analyzer;
 mod event;
 mod faults;
 mod filter;
+mod leg;
 mod orientation;
 mod report;
 mod reps;

@@ -8,6 +8,7 @@
 use crate::event::Event;
 use crate::faults::{self, RangeReference, RepShape};
 use crate::filter::{LowPass, LowPass3};
+use crate::leg::LegFilter;
 use crate::orientation::{ElevationFrame, GravityTracker, DEG};
 use crate::report::{Rep, SetSummary, StreamStats, Warning};
 use crate::sample::{Sample, STANDARD_GRAVITY};
@@ -42,6 +43,9 @@ const REST_STILL_DPS: f64 = 6.0;
 const REST_STILL_RAD2: f64 = (REST_STILL_DPS / DEG) * (REST_STILL_DPS / DEG);
 /// Still for the rest pose: ‖f‖ within this of its recent mean, m/s² (0.05 g).
 const REST_STILL_ACC: f64 = 0.05 * STANDARD_GRAVITY;
+/// The leg model restarts when the rest pose or the axis moves by more than
+/// 2° between grid points (cosine): it was re-anchored or flipped.
+const LEG_BASIS_COS: f64 = 0.999_390_827;
 /// Corner of the low-pass giving that recent mean, Hz.
 const NORM_MEAN_CORNER_HZ: f64 = 0.5;
 /// Stillness that first fixes the rest pose, s.
@@ -121,6 +125,10 @@ const IMPACT_HALF_WINDOW: usize = 3;
 /// Per kind, warnings after this many are counted, not listed.
 const WARNINGS_PER_KIND: u32 = 5;
 
+/// The plane a [`LegFilter`] runs in: unit vectors from the strap towards
+/// the hip and along the ankle's path as the leg rises (sensor frame).
+type LegPlane = (Vector3<f64>, Vector3<f64>);
+
 /// One point of the grid, kept while a rep may be in progress.
 #[derive(Debug, Clone, Copy)]
 struct Point {
@@ -181,6 +189,18 @@ fn push_valley(valley: &mut VecDeque<(f64, f64)>, t: f64, e: f64) {
         .is_some_and(|&(tf, _)| t - tf > VALLEY_WINDOW_S)
     {
         valley.pop_front();
+    }
+}
+
+/// Unit "up" at angle `th` in the plane `(n, t)`, with the part along the
+/// axis taken from `lp_up` (a kick with abduction leaves the plane a little).
+fn leg_pose(th: f64, (n, t): LegPlane, axis: Vector3<f64>, lp_up: Vector3<f64>) -> Vector3<f64> {
+    let up = n * th.cos() + t * th.sin() + axis * lp_up.dot(&axis);
+    let m = up.norm();
+    if m > 1e-9 {
+        up * (1.0 / m)
+    } else {
+        lp_up
     }
 }
 
@@ -274,6 +294,14 @@ pub(crate) struct Pipeline {
     w_lp_prev: Option<f64>,
     lin_lp: LowPass3,
     norm_lp: LowPass,
+    /// Without a gyroscope: the leg model, and the (hip, motion) directions
+    /// it was run in.
+    leg: Option<(LegFilter, LegPlane)>,
+    /// |f| when the leg was last held still, m/s² (gravity as this
+    /// accelerometer reads it).
+    g_rest: f64,
+    /// Without a gyroscope: "up" at the last grid point.
+    prev_up: Option<Vector3<f64>>,
     // --- reps ---
     phase: Phase,
     cand: Option<Candidate>,
@@ -329,6 +357,9 @@ impl Pipeline {
             w_lp_prev: None,
             lin_lp: LowPass3::new(GRID_HZ, VELOCITY_CORNER_HZ),
             norm_lp: LowPass::new(GRID_HZ, NORM_MEAN_CORNER_HZ),
+            leg: None,
+            g_rest: STANDARD_GRAVITY,
+            prev_up: None,
             phase: Phase::Idle,
             cand: None,
             history: VecDeque::with_capacity(history_cap.min(4096)),
@@ -490,6 +521,8 @@ impl Pipeline {
     /// progress start over; the rest pose, axis and sets carry on.
     fn restart_after_gap(&mut self, _out: &mut VecDeque<Event>) {
         self.gravity.reset();
+        self.leg = None;
+        self.prev_up = None;
         self.still_for = 0.0;
         self.e_lp.reset();
         self.e_lp_prev = None;
@@ -521,9 +554,25 @@ impl Pipeline {
         // 9.81: accelerometer bias and scale error can move it by 0.1 g).
         let norm_lp = self.norm_lp.step(norm);
         let acc_ok = (norm - norm_lp).abs() < REST_STILL_ACC;
+        // Without a gyroscope, the leg's angle comes from a model of the
+        // swinging leg once the plane of the kick is known.
+        let up = if rate.is_none() {
+            self.leg_up(acc, up)
+        } else {
+            up
+        };
         let slow = match rate {
             Some(w) => w.norm_squared() < REST_STILL_RAD2,
-            None => self.e_lp_prev.is_none() || self.last_velocity_dps().abs() < REST_STILL_DPS,
+            // The turn rate of "up" itself, not of the elevation: the rest
+            // pose follows a still leg, so the elevation's rate would stay
+            // small while the leg starts to rise.
+            None => {
+                let turn = self
+                    .prev_up
+                    .map_or(0.0, |p| p.cross(&up).norm() * (DEG / DT));
+                self.prev_up = Some(up);
+                turn < REST_STILL_DPS
+            }
         };
         self.still_for = if acc_ok && slow {
             self.still_for + DT
@@ -536,6 +585,7 @@ impl Pipeline {
 
         if self.still_for >= REST_HELD_S {
             self.held = Some((t, up));
+            self.g_rest = norm_lp;
         }
         self.update_rest(t, &up);
         // The axis is learnt only from a confirmed rest pose: excursions from
@@ -598,6 +648,9 @@ impl Pipeline {
             if !self.axis_known {
                 // The axis was just found: re-read the rise so far with signs.
                 self.axis_known = true;
+                if self.has_gyro == Some(false) {
+                    self.replay_leg();
+                }
                 self.reread_history();
             }
             let p = *self.history.back().expect("pushed above");
@@ -609,6 +662,75 @@ impl Pipeline {
         }
         self.review_pending(t, out);
         self.check_set_rest(t, out);
+    }
+
+    /// The plane of the kick for [`LegFilter`], once the rest pose and the
+    /// kick's axis are known: n towards the hip (the rest "up", made square
+    /// to the axis), t where the ankle goes as the leg rises.
+    fn leg_plane(&self) -> Option<(LegPlane, Vector3<f64>)> {
+        let (rest, axis) = (self.frame.rest()?, self.frame.axis()?);
+        let n = rest - axis * rest.dot(&axis);
+        let nn = n.norm();
+        if nn < 1e-6 {
+            return None;
+        }
+        let n = n * (1.0 / nn);
+        Some(((n, axis.cross(&n)), axis))
+    }
+
+    /// Gravity-up from [`LegFilter`] (no gyroscope): in the plane of the
+    /// kick, the angle the model fits to the accelerometer; across it, the
+    /// low-passed accelerometer's direction `lp_up`. Until the rest pose and
+    /// the kick's axis are known, `lp_up` itself.
+    fn leg_up(&mut self, acc: &Vector3<f64>, lp_up: Vector3<f64>) -> Vector3<f64> {
+        let Some(((n, t), axis)) = self.leg_plane() else {
+            self.leg = None;
+            return lp_up;
+        };
+        // A new rest pose or axis (re-anchored, flipped): start again there.
+        let jumped = |(n0, t0): LegPlane| n0.dot(&n) < LEG_BASIS_COS || t0.dot(&t) < LEG_BASIS_COS;
+        match &mut self.leg {
+            Some((f, plane)) if !jumped(*plane) => {
+                *plane = (n, t);
+                f.update(acc.dot(&n), acc.dot(&t));
+            }
+            _ => {
+                let f = LegFilter::new(lp_up.dot(&t).atan2(lp_up.dot(&n)), self.g_rest, DT);
+                self.leg = Some((f, (n, t)));
+            }
+        }
+        let th = self.leg.as_ref().map_or(0.0, |(f, _)| f.theta());
+        leg_pose(th, (n, t), axis, lp_up)
+    }
+
+    /// The kick's axis was just found (no gyroscope): the leg model is run
+    /// over the kept points from the oldest, so that the rise that showed the
+    /// axis (and the pose before it) is read with the model too, and starts
+    /// with its motion under way rather than from rest mid-swing.
+    fn replay_leg(&mut self) {
+        let Some(((n, t), axis)) = self.leg_plane() else {
+            return;
+        };
+        let mut filter: Option<LegFilter> = None;
+        for q in &mut self.history {
+            // The points keep "up" (here the accelerometer's direction) and
+            // the specific force less gravity along it: together, the force.
+            let acc = q.raw_lin + q.up * STANDARD_GRAVITY;
+            let f = match &mut filter {
+                Some(f) => {
+                    f.update(acc.dot(&n), acc.dot(&t));
+                    f
+                }
+                None => filter.insert(LegFilter::new(
+                    q.up.dot(&t).atan2(q.up.dot(&n)),
+                    self.g_rest,
+                    DT,
+                )),
+            };
+            q.up = leg_pose(f.theta(), (n, t), axis, q.up);
+            q.raw_lin = acc - q.up * STANDARD_GRAVITY;
+        }
+        self.leg = filter.map(|f| (f, (n, t)));
     }
 
     /// The kick's sign flipped (before any rep was reported): what was kept
@@ -626,10 +748,6 @@ impl Pipeline {
         self.phase = Phase::Idle;
         self.cand = None;
         self.rebuild_valley(f64::NEG_INFINITY);
-    }
-
-    fn last_velocity_dps(&self) -> f64 {
-        self.history.back().map_or(0.0, |p| p.v)
     }
 
     fn update_rest(&mut self, t: f64, up: &Vector3<f64>) {
@@ -944,8 +1062,11 @@ impl Pipeline {
         // pose is the first step of a walk (the stance leg rolling over its
         // foot, then its swing to heel strike), strike or not: a kick from
         // still comes back to rest (a thrown rep starts from a wind-up and
-        // overshoots after a fast drop, §2.3).
-        let first_step = from_still
+        // overshoots after a fast drop, §2.3). Not without a gyroscope: the
+        // accelerometer alone reads a thrown rep's forward overshoot far too
+        // deep (a whole set of swings would go as one walk); strikes remain.
+        let first_step = !no_gyro
+            && from_still
             && eccentric < FIRST_STEP_RETURN_S
             && c.low_e <= -self.settings.reps.gait_forward_deg;
         if planted || after_step || first_step || strike {
