@@ -98,7 +98,7 @@ fn harder_inputs_are_reported() {
     for (scenario, floor) in [
         (Scenario::NoGyro, 0.70),
         (Scenario::LowRate, 0.60),
-        (Scenario::Variations, 0.50),
+        (Scenario::Variations, 0.85),
     ] {
         println!("== {}", scenario.name());
         let report = run(scenario, 20, 4000);

@@ -266,6 +266,14 @@ impl ElevationFrame {
         }
     }
 
+    /// Counts an excursion of `deg` on the kick's side as seen, until the
+    /// sign is frozen (after a new rest pose, a kick just seen from it).
+    pub(crate) fn seed_excursion(&mut self, deg: f64) {
+        if !self.sign_frozen {
+            self.extremes.0 = self.extremes.0.max(deg);
+        }
+    }
+
     /// Signed elevation of `up` with the current rest pose and axis, learning
     /// nothing (for re-reading the recent past after the rest pose moved).
     pub(crate) fn elevation_now(&self, up: &Vector3<f64>) -> Option<f64> {

@@ -67,6 +67,18 @@ const REST_SETTLE_TAU_S: f64 = 0.3;
 /// Stillness during a "rise" after which it is a new pose, not a rep, s.
 /// Longer than any squeeze at the top (0.5–1.5 s, §5.1).
 const REST_REANCHOR_S: f64 = 3.0;
+/// Stillness at a pose a rise came to, s, after which going up from it by a
+/// rep's worth and back makes it the rest pose (the pause before a set,
+/// longer than a pause on the way up a rep).
+const POSE_HELD_S: f64 = 1.0;
+/// Back at such a pose: within this fraction of the rise above it (a rep
+/// comes back by 70%, `reps.return_fraction`) and not more than
+/// POSE_BELOW_DEG below it, deg (a rep that paused on its way up comes back
+/// past the pause by its whole rise, at least `reps.min_rise_deg`); turning
+/// round for the next rep: up again by POSE_TURN_DEG.
+const POSE_RETURN_FRACTION: f64 = 0.3;
+const POSE_BELOW_DEG: f64 = 6.0;
+const POSE_TURN_DEG: f64 = 3.0;
 /// The valley a rep rises from is the lowest point of this trailing window, s
 /// (a wind-up plus the slowest concentric, 2 s, fit in it).
 const VALLEY_WINDOW_S: f64 = 4.0;
@@ -282,10 +294,24 @@ pub(crate) struct Pipeline {
     /// Whether the leg's axis was known at the last grid point.
     axis_known: bool,
     still_for: f64,
+    /// Whether the leg is still at this grid point (for the rest pose's
+    /// stillness, without the time it has lasted).
+    still_now: bool,
     /// Seconds of stillness, in total, since the rise in progress last
     /// climbed by RISE_PROGRESS_DEG; and the elevation it climbed to.
     rise_still: f64,
     rise_ref_e: f64,
+    /// The elevation at which the rise in progress was first still, and the
+    /// seconds it has been still within RISE_PROGRESS_DEG of it, in total.
+    rise_pose_e: Option<f64>,
+    pose_still: f64,
+    /// When the rise first came to rest there, and "up" there.
+    rise_pose_t: f64,
+    rise_pose_up: Vector3<f64>,
+    /// How far the rise has gone above that pose since, deg.
+    rise_above_pose: f64,
+    /// The lowest point since then, (t, deg): where the leg came back to.
+    rise_trough: Option<(f64, f64)>,
     /// The last pose held still (for [`REST_HELD_S`]), and when.
     held: Option<(f64, Vector3<f64>)>,
     e_lp: LowPass,
@@ -348,8 +374,15 @@ impl Pipeline {
             rest_provisional: false,
             axis_known: false,
             still_for: 0.0,
+            still_now: false,
             rise_still: 0.0,
             rise_ref_e: 0.0,
+            rise_pose_e: None,
+            pose_still: 0.0,
+            rise_pose_t: 0.0,
+            rise_pose_up: Vector3::zeros(),
+            rise_above_pose: 0.0,
+            rise_trough: None,
             held: None,
             e_lp: LowPass::new(GRID_HZ, VELOCITY_CORNER_HZ),
             e_lp_prev: None,
@@ -579,7 +612,8 @@ impl Pipeline {
         } else {
             0.0
         };
-        if acc_ok && slow {
+        self.still_now = acc_ok && slow;
+        if self.still_now {
             self.rise_still += DT;
         }
 
@@ -829,6 +863,10 @@ impl Pipeline {
                     );
                     self.rise_still = 0.0;
                     self.rise_ref_e = p.e;
+                    self.rise_pose_e = None;
+                    self.pose_still = 0.0;
+                    self.rise_above_pose = 0.0;
+                    self.rise_trough = None;
                     out.push_back(Event::RepStarted { t_s: vt });
                 }
             }
@@ -841,6 +879,62 @@ impl Pipeline {
                 if p.e > self.rise_ref_e + RISE_PROGRESS_DEG {
                     self.rise_ref_e = p.e;
                     self.rise_still = 0.0;
+                }
+                // Where the rise first came to rest, and how long it has been
+                // still there, in total (sway and fidgets stay within
+                // RISE_PROGRESS_DEG).
+                if self.still_now {
+                    if self.rise_pose_e.is_none() {
+                        self.rise_pose_t = p.t;
+                        self.rise_pose_up = p.up;
+                    }
+                    let pose = *self.rise_pose_e.get_or_insert(p.e);
+                    if (p.e - pose).abs() < RISE_PROGRESS_DEG {
+                        self.pose_still += DT;
+                    }
+                }
+                // A rise that came to rest at a pose for a while, then went
+                // up from it by a rep's worth and came back there (to rest,
+                // or turning round for the next one): the leg is doing reps
+                // from a new pose (lying down, on all fours), which is the
+                // rest pose. A rep that pauses on its way up comes back down
+                // past the pause to where it started.
+                if let Some(pose) = self.rise_pose_e {
+                    if p.e - pose > self.rise_above_pose {
+                        self.rise_above_pose = p.e - pose;
+                        self.rise_trough = None;
+                    } else if !self.rise_trough.is_some_and(|(_, e)| p.e >= e) {
+                        self.rise_trough = Some((p.t, p.e));
+                    }
+                    let back = self.rise_trough.is_some_and(|(_, e)| {
+                        e - pose <= POSE_RETURN_FRACTION * self.rise_above_pose
+                            && e - pose >= -POSE_BELOW_DEG
+                    });
+                    let settled = (self.still_now && (p.e - pose).abs() < RISE_PROGRESS_DEG)
+                        || self
+                            .rise_trough
+                            .is_some_and(|(_, e)| p.e >= e + POSE_TURN_DEG);
+                    if back
+                        && settled
+                        && self.rise_above_pose >= min_rise
+                        && self.pose_still >= POSE_HELD_S
+                    {
+                        debug_log!("DBG reps from a new pose at {:.2}", p.t);
+                        let kick = self.rise_above_pose;
+                        let since = self.rise_pose_t;
+                        let until = self.rise_trough.map_or(p.t, |(t, _)| t);
+                        self.reanchor(self.rise_pose_up);
+                        // The excursion just seen was a kick: it shows the
+                        // sign, however the pose was reached...
+                        self.frame.seed_excursion(kick);
+                        // ... and it is the set's first rep, measured against
+                        // the new rest pose.
+                        if let Some(c) = self.excursion_between(since, until) {
+                            self.complete(c, out);
+                            self.rebuild_valley(c.low_t);
+                        }
+                        return;
+                    }
                 }
                 // A rise straight after a rep starts from that rep's forward
                 // swing past rest; it has come back once it is back at rest,
@@ -945,6 +1039,33 @@ impl Pipeline {
             }
         }
         self.rebuild_valley(f64::NEG_INFINITY);
+    }
+
+    /// The rise and return in the kept points from `since` to `until`
+    /// (after the rest pose moved to where they began), as a finished
+    /// candidate.
+    fn excursion_between(&self, since: f64, until: f64) -> Option<Candidate> {
+        let pts = self.history.iter().filter(|q| q.t >= since && q.t <= until);
+        let peak = pts.clone().max_by(|a, b| a.e.total_cmp(&b.e))?;
+        let start = pts
+            .clone()
+            .filter(|q| q.t <= peak.t)
+            .min_by(|a, b| a.e.total_cmp(&b.e))?;
+        let low = pts
+            .filter(|q| q.t >= peak.t)
+            .min_by(|a, b| a.e.total_cmp(&b.e))?;
+        Some(Candidate {
+            start_t: start.t,
+            start_e: start.e,
+            peak_t: peak.t,
+            peak_e: peak.e,
+            low_t: low.t,
+            low_e: low.e,
+            low_mark: low.e,
+            cross_speed: None,
+            bottom_t: None,
+            near: None,
+        })
     }
 
     /// Drops the candidate; the detector starts again from here.
