@@ -120,8 +120,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Evaluate(args) => {
             let base = args.settings.resolve()?;
-            let text = sim_cmds::evaluate(&args, &base)?;
-            std::io::stdout().lock().write_all(text.as_bytes())?;
+            let ev = sim_cmds::evaluate(&args, &base)?;
+            std::io::stdout().lock().write_all(ev.text.as_bytes())?;
+            if ev.failures > 0 {
+                eprintln!(
+                    "kickback: {} recording{} could not be read or analysed (listed above)",
+                    ev.failures,
+                    if ev.failures == 1 { "" } else { "s" }
+                );
+                return Ok(ExitCode::from(2));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Formats => {

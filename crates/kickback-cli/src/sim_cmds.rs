@@ -108,9 +108,18 @@ fn settings_for(base: &Settings, truth: &Truth) -> Settings {
     s
 }
 
-pub fn evaluate(args: &EvaluateArgs, base: &Settings) -> Result<String> {
+/// What `kickback evaluate` prints, and whether every recording could be
+/// read and analysed.
+pub struct Evaluation {
+    /// The report, as text or JSON.
+    pub text: String,
+    /// Recordings that failed to load or analyse.
+    pub failures: usize,
+}
+
+pub fn evaluate(args: &EvaluateArgs, base: &Settings) -> Result<Evaluation> {
     let opts = args.input.read_options()?;
-    let report = eval::evaluate_dir(&args.dir, |path: &Path, truth: &Truth| {
+    let sim = eval::evaluate_dir(&args.dir, |path: &Path, truth: &Truth| {
         let mut o = opts.clone();
         if o.rate_hz.is_none() {
             o.rate_hz = Some(truth.sample_rate_hz);
@@ -119,12 +128,44 @@ pub fn evaluate(args: &EvaluateArgs, base: &Settings) -> Result<String> {
             .map(|r| r.analysis.reps)
             .map_err(|e| format!("{e:#}"))
     })?;
-    if report.recordings.is_empty() && report.failures.is_empty() {
-        bail!("no `*.truth.json` files in {}", args.dir.display());
+    let labelled = eval::evaluate_labelled_dir(&args.dir, |path: &Path| {
+        input::analyze_path(path, &opts, base)
+            .map(|r| r.analysis.reps)
+            .map_err(|e| format!("{e:#}"))
+    })?;
+    let has_sim = !(sim.recordings.is_empty() && sim.failures.is_empty());
+    let has_labelled = !(labelled.recordings.is_empty() && labelled.failures.is_empty());
+    if !has_sim && !has_labelled {
+        bail!(
+            "no `*.truth.json` files in {} or its subfolders; each recording needs one beside it \
+             (at least {{\"rep_count\": N}}, see the README, 'Evaluate on your own recordings')",
+            args.dir.display()
+        );
     }
-    Ok(if args.json {
-        serde_json::to_string_pretty(&report)? + "\n"
+    let failures = sim.failures.len() + labelled.failures.len();
+    let text = if args.json {
+        // The simulated corpus's figures at the top level (as before labelled
+        // recordings were read), the labelled ones under "labelled".
+        let mut v = match serde_json::to_value(&sim)? {
+            serde_json::Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        if has_labelled {
+            v.insert("labelled".into(), serde_json::to_value(&labelled)?);
+        }
+        serde_json::to_string_pretty(&v)? + "\n"
     } else {
-        report.to_string()
-    })
+        let mut t = String::new();
+        if has_sim {
+            t += &sim.to_string();
+        }
+        if has_labelled {
+            if has_sim {
+                t += "\n";
+            }
+            t += &labelled.to_string();
+        }
+        t
+    };
+    Ok(Evaluation { text, failures })
 }

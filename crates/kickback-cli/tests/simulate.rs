@@ -76,3 +76,69 @@ fn evaluate_says_when_there_is_nothing_to_score() {
     let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(err.contains("truth.json"), "{err}");
 }
+
+/// Real recordings' labels (`rep_count`, optional `reps[]`, `segments[]`):
+/// negatives give false reps per hour, positives exact counts, and a
+/// recording that cannot be read makes the exit code 2.
+#[test]
+fn evaluate_reads_the_labelled_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::copy(
+        root.join("testdata/sample.csv"),
+        dir.path().join("sub/set.csv"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("sub/set.truth.json"),
+        r#"{"rep_count": 20, "exercise": "kickback", "execution_type": "mixed"}"#,
+    )
+    .unwrap();
+    std::fs::copy(
+        root.join("testdata/clean_0000.csv"),
+        dir.path().join("walk.csv"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("walk.truth.json"),
+        r#"{"rep_count": 0, "segments": [{"start_s": 0, "end_s": 3600, "activity": "walking"}]}"#,
+    )
+    .unwrap();
+    let out = Command::cargo_bin("kickback")
+        .unwrap()
+        .arg("evaluate")
+        .arg(dir.path())
+        .arg("--json")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let l = &report["labelled"];
+    assert_eq!(l["recordings"].as_array().unwrap().len(), 2, "{report:#}");
+    assert_eq!(
+        l["summary"]["exact_by_group"]["kickback / mixed"],
+        serde_json::json!([1, 1, 1]),
+        "{report:#}"
+    );
+    // A kickback recording labelled as an hour of walking: its reps are
+    // false reps in that hour.
+    let walk = &l["summary"]["false_reps_by_activity"]["walking"];
+    assert!(
+        walk[0].as_u64().unwrap() > 0 && walk[1] == 1.0,
+        "{report:#}"
+    );
+
+    std::fs::write(dir.path().join("broken.csv"), "time,ax\n1,2\n").unwrap();
+    std::fs::write(dir.path().join("broken.truth.json"), r#"{"rep_count": 1}"#).unwrap();
+    let assert = Command::cargo_bin("kickback")
+        .unwrap()
+        .arg("evaluate")
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    let out = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(out.contains("broken"), "{out}");
+}

@@ -18,6 +18,7 @@
 //! println!("{report}");
 //! ```
 
+use crate::labels::{LabelledScore, LabelledSummary, Labels};
 use crate::{SimError, Truth};
 use kickback::{Fault, Rep};
 use rayon::prelude::*;
@@ -385,34 +386,200 @@ pub fn evaluate_dir(
         })
         .collect();
     truths.sort();
-    let results: Vec<Result<RecordingScore, Failure>> = truths
+    let results: Vec<Option<Result<RecordingScore, Failure>>> = truths
         .par_iter()
         .map(|(name, path)| {
             let fail = |error: String| Failure {
                 name: name.clone(),
                 error,
             };
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| fail(format!("cannot read truth: {e}")))?;
-            let truth: Truth =
-                serde_json::from_str(&text).map_err(|e| fail(format!("invalid truth: {e}")))?;
-            let rec = find_recording(dir, name, &entries)
-                .ok_or_else(|| fail("no recording beside the truth file".into()))?;
-            let reps = analyze(&rec, &truth).map_err(fail)?;
-            let mut s = score(&truth, &reps);
-            s.name = name.clone();
-            Ok(s)
+            let text = match std::fs::read_to_string(path) {
+                Ok(t) => t,
+                Err(e) => return Some(Err(fail(format!("cannot read truth: {e}")))),
+            };
+            let truth: Truth = match serde_json::from_str(&text) {
+                Ok(t) => t,
+                // Labels of a real recording: scored by evaluate_labelled_dir.
+                Err(_) if Labels::from_json(&text).is_ok() => return None,
+                Err(e) => return Some(Err(fail(format!("invalid truth: {e}")))),
+            };
+            Some((|| {
+                let rec = find_recording(dir, name, &entries)
+                    .ok_or_else(|| fail("no recording beside the truth file".into()))?;
+                let reps = analyze(&rec, &truth).map_err(fail)?;
+                let mut s = score(&truth, &reps);
+                s.name = name.clone();
+                Ok(s)
+            })())
         })
         .collect();
     let mut scores = Vec::new();
     let mut failures = Vec::new();
-    for r in results {
+    for r in results.into_iter().flatten() {
         match r {
             Ok(s) => scores.push(s),
             Err(f) => failures.push(f),
         }
     }
     Ok(EvalReport::from_scores(scores, failures))
+}
+
+/// The evaluation of recordings labelled in the general layout
+/// ([`crate::labels`]): real recordings, or anyone's own.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct LabelledReport {
+    /// Per recording, in path order.
+    pub recordings: Vec<LabelledScore>,
+    /// Figures by group and activity.
+    pub summary: LabelledSummary,
+    /// Recordings that could not be read or analysed.
+    pub failures: Vec<Failure>,
+}
+
+impl std::fmt::Display for LabelledReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.summary)?;
+        let off: Vec<&LabelledScore> = self
+            .recordings
+            .iter()
+            .filter(|r| r.count_error != 0)
+            .collect();
+        if !off.is_empty() {
+            writeln!(
+                f,
+                "\ncounts off ({} of {}):",
+                off.len(),
+                self.recordings.len()
+            )?;
+            for r in off {
+                writeln!(
+                    f,
+                    "  {:<44} labelled {:>3}  found {:>3}",
+                    r.name, r.true_reps, r.detected_reps
+                )?;
+            }
+        }
+        if !self.failures.is_empty() {
+            writeln!(f, "\n{} recording(s) failed:", self.failures.len())?;
+            for x in &self.failures {
+                writeln!(f, "  {}: {}", x.name, x.error)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every `*.truth.json` under `dir` (its subfolders too, symlinks not
+/// followed, at most 8 levels) with its recording, as (name relative to
+/// `dir`, truth path, recording or `None`).
+fn truth_files(dir: &Path) -> Result<Vec<(String, PathBuf, Option<PathBuf>)>, SimError> {
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), 0usize)];
+    while let Some((d, depth)) = stack.pop() {
+        let entries: Vec<PathBuf> = match std::fs::read_dir(&d) {
+            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(e) if depth == 0 => {
+                return Err(SimError::Io {
+                    path: d.clone(),
+                    source: e,
+                })
+            }
+            Err(_) => continue,
+        };
+        for p in &entries {
+            let Some(f) = p.file_name().map(|f| f.to_string_lossy().into_owned()) else {
+                continue;
+            };
+            if f.starts_with('.') {
+                continue;
+            }
+            if let Some(name) = f.strip_suffix(".truth.json") {
+                if name.is_empty() {
+                    continue;
+                }
+                let rel = p
+                    .parent()
+                    .and_then(|q| q.strip_prefix(dir).ok())
+                    .map(|q| q.join(name))
+                    .unwrap_or_else(|| PathBuf::from(name));
+                out.push((
+                    rel.to_string_lossy().into_owned(),
+                    p.clone(),
+                    find_recording(&d, name, &entries),
+                ));
+            } else if depth < 8
+                && std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())
+                && !name_is_recording_folder(&f, &entries)
+            {
+                stack.push((p.clone(), depth + 1));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// A folder `<name>/` beside `<name>.truth.json` is a recording (an app's
+/// export), not a folder of recordings.
+fn name_is_recording_folder(folder: &str, entries: &[PathBuf]) -> bool {
+    let truth = format!("{folder}.truth.json");
+    entries
+        .iter()
+        .any(|p| p.file_name().is_some_and(|f| f.to_string_lossy() == truth))
+}
+
+/// Scores every recording under `dir` (subfolders included) whose truth
+/// file is in the labelled layout ([`crate::labels`]), running `analyze` on
+/// each (in parallel). Simulated truth files (with `scenario`) are scored
+/// by [`evaluate_dir`] instead and skipped here. Fails only if `dir`
+/// cannot be listed.
+pub fn evaluate_labelled_dir(
+    dir: &Path,
+    analyze: impl Fn(&Path) -> Result<Vec<Rep>, String> + Sync,
+) -> Result<LabelledReport, SimError> {
+    let files = truth_files(dir)?;
+    let results: Vec<Option<Result<LabelledScore, Failure>>> = files
+        .par_iter()
+        .map(|(name, truth, rec)| {
+            let fail = |error: String| Failure {
+                name: name.clone(),
+                error,
+            };
+            let text = match std::fs::read_to_string(truth) {
+                Ok(t) => t,
+                Err(e) => return Some(Err(fail(format!("cannot read truth: {e}")))),
+            };
+            if serde_json::from_str::<Truth>(&text).is_ok() {
+                return None;
+            }
+            let labels = match Labels::from_json(&text) {
+                Ok(l) => l,
+                Err(e) => return Some(Err(fail(format!("invalid truth: {e}")))),
+            };
+            let Some(rec) = rec else {
+                return Some(Err(fail("no recording beside the truth file".into())));
+            };
+            Some(
+                analyze(rec)
+                    .map(|reps| labels.score(name, &reps))
+                    .map_err(fail),
+            )
+        })
+        .collect();
+    let mut recordings = Vec::new();
+    let mut failures = Vec::new();
+    for r in results.into_iter().flatten() {
+        match r {
+            Ok(s) => recordings.push(s),
+            Err(f) => failures.push(f),
+        }
+    }
+    Ok(LabelledReport {
+        summary: LabelledSummary::of(&recordings),
+        recordings,
+        failures,
+    })
 }
 
 #[cfg(test)]

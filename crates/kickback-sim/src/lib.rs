@@ -44,6 +44,7 @@ mod sensor;
 mod truth;
 
 pub mod eval;
+pub mod labels;
 
 pub use eval::{evaluate_dir, score, EvalReport};
 pub use motion::min_jerk;

@@ -1,0 +1,189 @@
+//! Real recordings are the judge: the engine on `../shared/realdata` (real
+//! lower-leg IMU recordings with labels), read in place.
+//!
+//! Prints false reps per hour by activity (walking, stairs, cycling: all
+//! must give 0 reps), exact counts by exercise and execution type (physio
+//! leg exercises), and the same negatives with 5 s of stillness put in front
+//! of each file (a still start must not unlock counting strides).
+//!
+//! Skips with a note when the folder is absent; fails then when
+//! `KICKBACK_REQUIRE_REALDATA=1` (set by `.ci/run`).
+//!
+//! The asserted figures are floors: what the engine measured when the test
+//! was written, so that no change makes real legs worse. The targets
+//! are printed beside them (see the README, "Accuracy on real recordings").
+
+use kickback::{analyze, Rep, Sample, Settings};
+use kickback_cli::input;
+use kickback_formats::ReadOptions;
+use kickback_sim::eval::{evaluate_labelled_dir, LabelledReport};
+use std::path::{Path, PathBuf};
+
+fn realdata() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/realdata");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("KICKBACK_REQUIRE_REALDATA").as_deref() == Ok("1") {
+        panic!(
+            "KICKBACK_REQUIRE_REALDATA=1 but {} is absent: lay the shared folder beside the repository",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "note: {} is absent; the real-recording evaluation was skipped",
+        dir.display()
+    );
+    None
+}
+
+/// The recording's samples with `secs` of stillness put in front: the first
+/// sample's acceleration held, no rotation, at the file's own rate.
+fn with_still_start(samples: Vec<Sample>, secs: f64) -> Vec<Sample> {
+    let Some(first) = samples.first().copied() else {
+        return samples;
+    };
+    let dt = samples
+        .windows(2)
+        .map(|w| w[1].t - w[0].t)
+        .find(|d| *d > 0.0)
+        .unwrap_or(0.01);
+    let n = (secs / dt).round() as usize;
+    let mut out: Vec<Sample> = (0..n)
+        .map(|i| {
+            Sample::new(
+                first.t - (n - i) as f64 * dt,
+                first.acc.into(),
+                first.gyro.map(|_| [0.0; 3]),
+            )
+        })
+        .collect();
+    out.extend(samples);
+    out
+}
+
+fn evaluate(dir: &Path, still_start_s: Option<f64>) -> LabelledReport {
+    let settings = Settings::default();
+    let opts = ReadOptions::default();
+    evaluate_labelled_dir(dir, |path: &Path| -> Result<Vec<Rep>, String> {
+        match still_start_s {
+            // The same path as `kickback analyze` / `kickback evaluate`.
+            None => input::analyze_path(path, &opts, &settings)
+                .map(|r| r.analysis.reps)
+                .map_err(|e| format!("{e:#}")),
+            Some(s) => {
+                let rec = kickback_formats::open(path, &opts).map_err(|e| e.to_string())?;
+                let (samples, _) = rec.read_all().map_err(|e| e.to_string())?;
+                analyze(with_still_start(samples, s), &settings)
+                    .map(|a| a.reps)
+                    .map_err(|e| e.to_string())
+            }
+        }
+    })
+    .expect("the folder can be listed")
+}
+
+/// Positives with the exact count among `groups` (group name prefixes).
+fn exact_in(report: &LabelledReport, pred: impl Fn(&str) -> bool) -> (usize, usize) {
+    report
+        .recordings
+        .iter()
+        .filter(|r| !r.negative && pred(&r.name))
+        .fold((0, 0), |(e, n), r| {
+            (e + (r.count_error == 0) as usize, n + 1)
+        })
+}
+
+fn is_leg_set(name: &str) -> bool {
+    ["_test_correct", "_test_fast", "_test_lowamp"]
+        .iter()
+        .any(|k| name.ends_with(k))
+}
+
+#[test]
+fn real_recordings() {
+    let Some(root) = realdata() else { return };
+    let all = evaluate(&root, None);
+    println!("== ../shared/realdata, as recorded\n{all}");
+    assert!(
+        all.failures.is_empty(),
+        "recordings failed: {:?}",
+        all.failures
+    );
+
+    let walking = evaluate(&root.join("walking"), None);
+    let walking_still = evaluate(&root.join("walking"), Some(5.0));
+    println!(
+        "== walking, stairs, cycling with 5 s of stillness in front\n{}",
+        walking_still.summary
+    );
+    let fph = walking.summary.false_reps_per_hour().unwrap_or(0.0);
+    let fph_still = walking_still.summary.false_reps_per_hour().unwrap_or(0.0);
+
+    let sets = exact_in(&all, |n| n.starts_with("pt/") && is_leg_set(n));
+    let e5 = exact_in(&all, |n| {
+        n.starts_with("pt/") && n.contains("_e5_") && is_leg_set(n)
+    });
+    let full: Vec<(String, i64)> = all
+        .recordings
+        .iter()
+        .filter(|r| r.name.ends_with("_test_full") && !r.negative)
+        .map(|r| (r.name.clone(), r.count_error))
+        .collect();
+    let full_ok = full.iter().filter(|(_, e)| e.abs() <= 1).count();
+    let e2_reps: usize = all
+        .recordings
+        .iter()
+        .filter(|r| r.name.starts_with("pt/") && r.negative)
+        .map(|r| r.detected_reps)
+        .sum();
+
+    println!("figure                                   measured   floor   target");
+    let rows = [
+        (
+            "walking: false reps per hour",
+            format!("{fph:.1}"),
+            "≤ 82",
+            "≤ 1",
+        ),
+        (
+            "walking + 5 s still: false reps/hour",
+            format!("{fph_still:.1}"),
+            "≤ 514",
+            "≤ 1",
+        ),
+        ("pt e2 (still legs): reps", e2_reps.to_string(), "0", "0"),
+        (
+            "pt leg sets exact",
+            format!("{}/{}", sets.0, sets.1),
+            "≥ 20",
+            "≥ 34/36",
+        ),
+        (
+            "pt e5 sets exact",
+            format!("{}/{}", e5.0, e5.1),
+            "≥ 3",
+            "9/9",
+        ),
+        (
+            "pt full sessions within ±1",
+            format!("{full_ok}/{}", full.len()),
+            "≥ 5",
+            "all",
+        ),
+    ];
+    for (what, got, floor, target) in rows {
+        println!("{what:<40} {got:>9} {floor:>7} {target:>8}");
+    }
+    // Floors: measured on the engine when this test was written; raise them
+    // as the engine improves, never lower them.
+    assert!(fph <= 82.0, "walking false reps per hour {fph:.1}");
+    assert!(
+        fph_still <= 514.0,
+        "walking (still start) false reps per hour {fph_still:.1}"
+    );
+    assert_eq!(e2_reps, 0, "still legs gave reps");
+    assert!(sets.0 >= 20, "pt leg sets exact: {sets:?}");
+    assert!(e5.0 >= 3, "pt e5 sets exact: {e5:?}");
+    assert!(full_ok >= 5, "pt full sessions within ±1: {full:?}");
+}
