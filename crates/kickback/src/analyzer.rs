@@ -34,7 +34,7 @@ pub enum Error {
 /// ```
 #[derive(Debug)]
 pub struct Analyzer {
-    pipeline: crate::reps::Pipeline,
+    pipeline: crate::pipeline::Pipeline,
     events: VecDeque<Event>,
 }
 
@@ -43,7 +43,7 @@ impl Analyzer {
     pub fn new(settings: Settings) -> Result<Analyzer, Error> {
         settings.validate()?;
         Ok(Analyzer {
-            pipeline: crate::reps::Pipeline::new(settings),
+            pipeline: crate::pipeline::Pipeline::new(settings),
             events: VecDeque::new(),
         })
     }

@@ -23,16 +23,26 @@
 //! The engine does no I/O, prints nothing and never panics on data: bad
 //! samples (NaN, time going backwards) become [`Warning`]s.
 
+/// Tuning traces on stderr, compiled in only with the `debug-log` feature
+/// (never in normal builds: the engine prints nothing).
+macro_rules! debug_log {
+    ($($arg:tt)*) => {
+        #[cfg(feature = "debug-log")]
+        eprintln!($($arg)*);
+    };
+}
+
 mod analyzer;
 mod event;
 mod faults;
 mod filter;
 mod leg;
 mod orientation;
+mod pipeline;
 mod report;
-mod reps;
 mod sample;
 mod settings;
+mod stages;
 
 pub use analyzer::{analyze, Analyzer, Error};
 pub use event::Event;

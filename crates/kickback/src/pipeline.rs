@@ -1,0 +1,347 @@
+//! The pipeline behind [`crate::Analyzer`]: the [`stages`](crate::stages)
+//! run in order at each grid point, and the few decisions that reach
+//! across stages (a gap restarts them; a new rest pose or a flipped sign
+//! re-reads the past; a finished rise is measured, gated and reported).
+//!
+//! Every stage is online and keeps bounded state: the longest buffer is the
+//! history of the rep in progress (at most `reps.max_duration_s` plus the
+//! valley window and a second, on a 100 Hz grid).
+
+use crate::event::Event;
+use crate::report::{Rep, StreamStats};
+use crate::sample::Sample;
+use crate::settings::Settings;
+use crate::stages::attitude::Attitude;
+use crate::stages::gait::{GaitGate, Leg, Review, Verdict};
+use crate::stages::grid::{Grid, GridPoint};
+use crate::stages::history::History;
+use crate::stages::input::{Accepted, Input};
+use crate::stages::kinematics::{Kinematics, Point};
+use crate::stages::measure;
+use crate::stages::rest_pose::{Axis, RestPose, RestUpdate};
+use crate::stages::rise::{Candidate, RiseDetector, RiseStep, Settle, VALLEY_WINDOW_S};
+use crate::stages::sets::SetTracker;
+use crate::stages::stillness::Stillness;
+use crate::stages::warnings::{WarningKind, Warnings};
+use nalgebra::Vector3;
+use std::collections::VecDeque;
+
+/// When the kick's sign flips, a pose held still this recently is taken as
+/// the rest pose the kick started from, s.
+const FLIP_HELD_WITHIN_S: f64 = 5.0;
+
+#[derive(Debug)]
+pub(crate) struct Pipeline {
+    settings: Settings,
+    trace: bool,
+    warnings: Warnings,
+    input: Input,
+    grid: Grid,
+    attitude: Attitude,
+    stillness: Stillness,
+    rest: RestPose,
+    kinematics: Kinematics,
+    history: History,
+    rise: RiseDetector,
+    gait: GaitGate,
+    sets: SetTracker,
+}
+
+impl Pipeline {
+    pub(crate) fn new(settings: Settings) -> Self {
+        Pipeline {
+            trace: false,
+            warnings: Warnings::default(),
+            input: Input::new(settings.input.clone()),
+            grid: Grid::default(),
+            attitude: Attitude::new(settings.input.fusion_time_constant_s),
+            stillness: Stillness::new(),
+            rest: RestPose::default(),
+            kinematics: Kinematics::new(),
+            history: History::new(settings.reps.max_duration_s + VALLEY_WINDOW_S + 1.0),
+            rise: RiseDetector::new(settings.reps.clone()),
+            gait: GaitGate::default(),
+            sets: SetTracker::default(),
+            settings,
+        }
+    }
+
+    pub(crate) fn set_trace(&mut self, on: bool) {
+        self.trace = on;
+    }
+
+    pub(crate) fn push(&mut self, s: Sample, out: &mut VecDeque<Event>) {
+        match self.input.accept(s, &mut self.warnings, out) {
+            Accepted::Skipped => {}
+            Accepted::Start { gap, rel, sample } => {
+                if gap {
+                    self.restart_after_gap();
+                }
+                let g = self.grid.start(rel, &sample);
+                self.process(&g, out);
+            }
+            Accepted::Next {
+                prev,
+                prev_rel,
+                sample,
+                rel,
+                dt,
+            } => {
+                let mut span = self.grid.span(&prev, prev_rel, &sample, rel, dt);
+                for g in span.by_ref() {
+                    self.process(&g, out);
+                }
+                self.grid.advance(&span);
+            }
+        }
+    }
+
+    /// After a long gap: orientation, stillness, filters and any rep in
+    /// progress start over; the rest pose, axis, held rep and sets carry on.
+    fn restart_after_gap(&mut self) {
+        self.attitude.reset();
+        self.stillness.reset();
+        self.kinematics.reset();
+        self.rise.reset();
+        self.history.clear();
+    }
+
+    /// One grid point through every stage.
+    fn process(&mut self, g: &GridPoint, out: &mut VecDeque<Event>) {
+        let t = g.t;
+        let Some(pose) = self
+            .attitude
+            .step(g, self.rest.frame(), self.stillness.gravity())
+        else {
+            return;
+        };
+        let up = pose.up;
+        let still = self.stillness.step(t, pose.norm, &up, pose.rate.as_ref());
+        self.rise.observe_still(still.now);
+
+        if self.rest.check(t, &up, still.for_s) == RestUpdate::Settling {
+            match self.rise.settle(still.for_s) {
+                Settle::Busy => {}
+                Settle::Free | Settle::Dropped(_) => {
+                    self.rest.settle(&up, still.for_s);
+                    self.rise.clear_valley();
+                }
+            }
+        }
+        let Some(reading) = self.rest.read(&up) else {
+            return;
+        };
+        let e = if reading.flipped {
+            debug_log!("DBG flip at {t:.2}");
+            match self.stillness.held().copied() {
+                // The leg was just held still somewhere (the hanging pose it
+                // stepped into): that is the rest pose the kick started from.
+                Some(h) if t - h.t < FLIP_HELD_WITHIN_S => {
+                    self.reanchor(h.up);
+                    self.rest.elevation_now(&up).unwrap_or(-reading.e)
+                }
+                _ => {
+                    self.negate_past();
+                    reading.e
+                }
+            }
+        } else {
+            reading.e
+        };
+
+        if self.trace {
+            out.push_back(Event::Elevation { t_s: t, deg: e });
+        }
+        let p = self
+            .kinematics
+            .step(t, e, &g.acc, up, pose.rate, self.rest.frame().axis());
+        self.history.push(p);
+        match reading.axis {
+            // Until the leg's axis is known there is no telling a rise from
+            // a drop (stepping into the hanging pose moves the leg too).
+            Axis::Unknown => self.rise.clear_valley(),
+            Axis::Found | Axis::Known => {
+                if reading.axis == Axis::Found {
+                    // The axis was just found: re-read the rise so far with signs.
+                    if self.input.has_gyro() == Some(false) {
+                        self.attitude.replay(
+                            &mut self.history,
+                            self.rest.frame(),
+                            self.stillness.gravity(),
+                        );
+                    }
+                    self.reread_history();
+                }
+                let p = *self.history.back().expect("pushed above");
+                self.detect(&p, still.now, out);
+            }
+        }
+        self.review_pending(t, out);
+        // The set closes once the rest after its last rep is long enough.
+        let rest_s = self.settings.sets.rest_s;
+        if self.sets.rest_is_over(t, rest_s) {
+            let starts = [
+                self.rise.candidate().map(|c| c.start_t),
+                self.gait.pending_start(),
+            ];
+            self.sets.close_unless_pending(starts, rest_s, out);
+        }
+    }
+
+    /// The rise detector's step, and what it asks of the other stages.
+    fn detect(&mut self, p: &Point, still_now: bool, out: &mut VecDeque<Event>) {
+        let step = self.rise.step(
+            p,
+            still_now,
+            self.stillness.held(),
+            self.sets.last_rep_end(),
+        );
+        match step {
+            RiseStep::Nothing | RiseStep::TooLong(_) => {}
+            RiseStep::Started { t_s } => out.push_back(Event::RepStarted { t_s }),
+            RiseStep::NewPose {
+                up,
+                kick,
+                since,
+                until,
+                ..
+            } => {
+                self.reanchor(up);
+                // The excursion just seen was a kick: it shows the sign,
+                // however the pose was reached...
+                self.rest.seed_excursion(kick);
+                // ... and it is the set's first rep, measured against the
+                // new rest pose.
+                if let Some(c) = Candidate::between(&self.history, since, until) {
+                    self.complete(&c, out);
+                    self.rise.rebuild_valley(&self.history, c.low_t);
+                }
+            }
+            RiseStep::PoseChange { up, .. } => self.reanchor(up),
+            RiseStep::Finished(c) => {
+                self.complete(&c, out);
+                // The bottom of this rep is where the next one may start.
+                self.rise.rebuild_valley(&self.history, c.low_t);
+            }
+        }
+    }
+
+    /// Makes `up` the rest pose, drops any rise, and re-reads the elevations
+    /// of the recent past against the new rest pose.
+    fn reanchor(&mut self, up: Vector3<f64>) {
+        debug_log!("DBG reanchor");
+        self.rest.set_rest(up);
+        self.reread_history();
+        // The elevation jumps with the rest pose: restart its low-pass so the
+        // jump is not read as a velocity.
+        self.kinematics.restart_elevation();
+    }
+
+    /// Recomputes the kept elevations with the current rest pose and axis,
+    /// drops any rise, and rebuilds the valley from them.
+    fn reread_history(&mut self) {
+        self.rise.reset();
+        self.history.reread(self.rest.frame());
+        self.rise.rebuild_valley(&self.history, f64::NEG_INFINITY);
+    }
+
+    /// The kick's sign flipped (before any rep was reported): what was kept
+    /// in the old sign is negated, and a rise in progress starts over.
+    fn negate_past(&mut self) {
+        self.history.negate();
+        self.kinematics.negate();
+        self.rise.reset();
+        self.rise.rebuild_valley(&self.history, f64::NEG_INFINITY);
+    }
+
+    /// Measures a finished rise, passes it through the gait gate, and holds
+    /// the rep back (reporting the one held before).
+    fn complete(&mut self, c: &Candidate, out: &mut VecDeque<Event>) {
+        let Ok(m) = measure::measure(c, &self.history, &self.settings, self.sets.last_rep_end())
+        else {
+            return;
+        };
+        let leg = Leg {
+            frame: self.rest.frame(),
+            gyro: self.input.has_gyro() == Some(true),
+        };
+        if self.gait.judge(&m, c, leg, &self.settings) == Verdict::Step {
+            return;
+        }
+        debug_log!(
+            "DBG measured rep {:.2}-{:.2} low_t {:.2} now {:.2}",
+            m.rep.start_s,
+            m.rep.end_s,
+            c.low_t,
+            self.history.back().map_or(0.0, |q| q.t)
+        );
+        // The sign of the kick is settled once a rep is found.
+        self.rest.freeze_sign();
+        if let Some(before) = self.gait.hold(m.rep) {
+            self.report(before, out);
+        }
+    }
+
+    fn report(&mut self, rep: Rep, out: &mut VecDeque<Event>) {
+        self.sets.commit(rep, &self.settings, out);
+    }
+
+    /// The rep held back: reported once due, dropped if a step follows.
+    fn review_pending(&mut self, t: f64, out: &mut VecDeque<Event>) {
+        let leg = Leg {
+            frame: self.rest.frame(),
+            gyro: self.input.has_gyro() == Some(true),
+        };
+        let review = self.gait.review(
+            t,
+            self.rise.rising(),
+            &self.history,
+            leg,
+            self.input.mean_dt(),
+            &self.settings,
+        );
+        match review {
+            Review::Waiting | Review::Dropped(_) => {}
+            Review::Due(rep) => self.report(rep, out),
+        }
+    }
+
+    pub(crate) fn finish(&mut self, out: &mut VecDeque<Event>) {
+        if let Some(c) = self.rise.falling() {
+            self.complete(&c, out);
+        }
+        if let Some(rep) = self.gait.take_pending() {
+            self.report(rep, out);
+        }
+        self.sets.close(out);
+        let duration = self.input.last_rel();
+        let samples = self.input.samples();
+        if samples > 0 && duration < 2.0 {
+            self.warnings.warn(
+                out,
+                WarningKind::ShortRecording,
+                None,
+                format!("the recording is only {duration:.2} s long; a rep needs a few seconds"),
+            );
+        }
+        if samples > 0 && self.rest.is_guess() {
+            self.warnings.warn(
+                out,
+                WarningKind::NoRest,
+                None,
+                "the leg was never still, so the rest pose is a guess; elevations may be offset"
+                    .into(),
+            );
+        }
+        self.warnings.finish(out);
+        out.push_back(Event::Finished(StreamStats {
+            sample_rate_hz: self.input.sample_rate_hz(),
+            duration_s: duration,
+            samples,
+            gyroscope: self.input.has_gyro() == Some(true),
+        }));
+        let trace = self.trace;
+        *self = Pipeline::new(self.settings.clone());
+        self.trace = trace;
+    }
+}

@@ -1,0 +1,541 @@
+//! The gait gate: tells steps of walking from reps, and holds a measured rep
+//! back for a moment in case the leg goes straight on into a step.
+
+use super::grid::DT;
+use super::history::History;
+use super::kinematics::Point;
+use super::measure::Measured;
+use super::rise::Candidate;
+use crate::orientation::ElevationFrame;
+use crate::report::Rep;
+use crate::sample::STANDARD_GRAVITY;
+use crate::settings::Settings;
+use nalgebra::Vector3;
+
+/// A finished rep is held back until this long after its end, s, in case
+/// the leg goes straight on into a step; with up to 80 ms between samples
+/// (12.5 Hz) a rep is still reported within 0.5 s of its end (the
+/// product's latency promise).
+const PENDING_S: f64 = 0.45;
+/// A rep is reported at most this long after it ends, s.
+const REPORT_WITHIN_S: f64 = 0.5;
+/// A return (end of hold to end) shorter than this is an active forward
+/// swing, as in gait, rather than a drop, s.
+const SWING_RETURN_S: f64 = 0.25;
+/// A return from a kick from still to well in front of rest within this is
+/// a swing of gait, s: a passive fall from the top to rest takes ~0.3 s
+/// (a quarter pendulum period, §2.3), and the leg then has to swing on.
+const FIRST_STEP_RETURN_S: f64 = 0.4;
+/// A rise that starts this soon after a step ended is a step too, s.
+const STEP_CONTEXT_S: f64 = 0.3;
+/// The rise after a held-back rep is judged once it has risen this far, deg.
+const PENDING_MIN_RISE_DEG: f64 = 10.0;
+/// The pivot fit skips this long after a rise starts, s: a heel strike
+/// rings through the (6 Hz low-passed) acceleration for about that long.
+const IMPACT_SETTLE_S: f64 = 0.1;
+/// A heel strike is looked for this close to the start of a rise, s.
+const HEEL_STRIKE_WINDOW_S: f64 = 0.15;
+/// Half-width of the centred mean an impact stands out from, grid points
+/// (3 → a 70 ms window).
+const IMPACT_HALF_WINDOW: usize = 3;
+
+/// What the gate made of a measured rise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// A rep.
+    Rep,
+    /// A step of walking: the foot planted (`planted`), a rise straight
+    /// after a step, the first step from standing, or a heel strike.
+    Step,
+}
+
+/// What became of the rep held back.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Review {
+    /// Nothing held, or not yet due.
+    Waiting,
+    /// Its time is up: report it.
+    Due(Rep),
+    /// The leg went straight on into a step: it was a step too.
+    Dropped(Rep),
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct GaitGate {
+    /// End of the last rise rejected as a walking step.
+    last_step_end: Option<f64>,
+    /// A measured rep held back for at most [`PENDING_S`] after its end.
+    pending: Option<Rep>,
+}
+
+/// What the gate needs to know of the leg: the frame (rest pose and kick
+/// axis) and whether there is a gyroscope.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Leg<'a> {
+    pub(crate) frame: &'a ElevationFrame,
+    pub(crate) gyro: bool,
+}
+
+impl GaitGate {
+    /// Start of the rep held back, if any.
+    #[inline]
+    pub(crate) fn pending_start(&self) -> Option<f64> {
+        self.pending.as_ref().map(|r| r.start_s)
+    }
+
+    /// Takes the rep held back (at the end of the stream).
+    pub(crate) fn take_pending(&mut self) -> Option<Rep> {
+        self.pending.take()
+    }
+
+    /// Holds `rep` back; returns the rep held before, to be reported now.
+    pub(crate) fn hold(&mut self, rep: Rep) -> Option<Rep> {
+        self.pending.replace(rep)
+    }
+
+    /// Judges the measured rise `c`: a rep, or a step of walking.
+    pub(crate) fn judge(
+        &mut self,
+        m: &Measured,
+        c: &Candidate,
+        leg: Leg<'_>,
+        settings: &Settings,
+    ) -> Verdict {
+        let rs = &settings.reps;
+        let (start, end) = (m.rep.start_s, m.rep.end_s);
+        let after_step = self
+            .last_step_end
+            .is_some_and(|g| start - g < STEP_CONTEXT_S);
+        let planted = is_gait_step(m.body(c), c.peak_t, c.peak_e, c, leg, rs.min_pivot_radius_m);
+        // A swing from standing still (no wind-up) that lands with a strike
+        // is a first step; without a gyroscope strikes are all there is.
+        let from_still = m.rep.windup_deg < settings.momentum.windup_deg;
+        // A return faster than a dropped leg falls (a passive fall from the
+        // top takes a quarter pendulum period, ~0.3 s even with the stack
+        // pulling, §2.3) that lands with a strike is a swing phase of gait.
+        let swung_back = m.rep.eccentric_s < SWING_RETURN_S;
+        let no_gyro = !leg.gyro;
+        let strike = (no_gyro || from_still || swung_back)
+            && is_heel_strike(&m.pts, c, no_gyro, leg.frame, settings);
+        // A swing from standing still that comes back within about a
+        // dropped leg's fall time and carries on well in front of the rest
+        // pose is the first step of a walk (the stance leg rolling over its
+        // foot, then its swing to heel strike), strike or not: a kick from
+        // still comes back to rest (a thrown rep starts from a wind-up and
+        // overshoots after a fast drop, §2.3). Not without a gyroscope: the
+        // accelerometer alone reads a thrown rep's forward overshoot far too
+        // deep (a whole set of swings would go as one walk); strikes remain.
+        let first_step = !no_gyro
+            && from_still
+            && m.rep.eccentric_s < FIRST_STEP_RETURN_S
+            && c.low_e <= -rs.gait_forward_deg;
+        if planted || after_step || first_step || strike {
+            // Walking goes on: a rise right after this one is a step too.
+            self.last_step_end = Some(end);
+            debug_log!(
+                "DBG reject gait {:.2}-{:.2} peak {:.1} planted {planted} after_step {after_step} strike {strike} first_step {first_step} last_step_end {:?}",
+                start,
+                end,
+                c.peak_e,
+                self.last_step_end
+            );
+            return Verdict::Step;
+        }
+        Verdict::Rep
+    }
+
+    /// While a rep is held back: report it once its time is up, or drop it
+    /// if the leg has gone straight on into the stance phase of a step (so
+    /// the "rep" was a step too). `rising` is the rise under way, if any;
+    /// `mean_dt` the mean step between samples.
+    #[inline]
+    pub(crate) fn review(
+        &mut self,
+        t: f64,
+        rising: Option<&Candidate>,
+        history: &History,
+        leg: Leg<'_>,
+        mean_dt: Option<f64>,
+        settings: &Settings,
+    ) -> Review {
+        let Some(end) = self.pending.as_ref().map(|r| r.end_s) else {
+            return Review::Waiting;
+        };
+        if let Some(c) = rising {
+            debug_log!(
+                "DBG review t {t:.2} end {end:.2} cand start {:.2} rise {:.1}",
+                c.start_t,
+                c.peak_e - c.start_e
+            );
+            if c.start_t >= end - STEP_CONTEXT_S && c.peak_e - c.start_e >= PENDING_MIN_RISE_DEG {
+                // The rise so far: the newest points of the history.
+                let rise = history.iter().rev().take_while(|q| q.t >= c.start_t);
+                if is_gait_step(
+                    rise,
+                    c.peak_t,
+                    c.peak_e,
+                    c,
+                    leg,
+                    settings.reps.min_pivot_radius_m,
+                ) {
+                    debug_log!("DBG drop pending rep ending {end:.2}: a step follows");
+                    return match self.pending.take() {
+                        Some(rep) => Review::Dropped(rep),
+                        None => Review::Waiting,
+                    };
+                }
+            }
+        }
+        // Samples arrive every mean_dt (runs of up to 3 go missing), and
+        // events can only come out with a sample: keep the hold short enough
+        // that a rep still comes out within REPORT_WITHIN_S of its end.
+        let mean_dt = mean_dt.unwrap_or(DT);
+        let hold = PENDING_S.min(REPORT_WITHIN_S - 4.5 * mean_dt).max(0.0);
+        if t - end >= hold {
+            if let Some(rep) = self.pending.take() {
+                return Review::Due(rep);
+            }
+        }
+        Review::Waiting
+    }
+}
+
+/// A step of walking, not a rep: while the leg rose, the shank turned
+/// about a point close to the sensor (the planted foot) rather than about
+/// the hip. For a shank turning about a fixed pivot p (sensor frame, ⊥ the
+/// axis), the linear acceleration is ω²·p − α·(axis × p). Over the middle
+/// of a rise the tangential part cancels (α changes sign around the peak
+/// velocity, ω² is symmetric), so p ≈ Σ ω²·lin / Σ ω⁴. Leaving α out also
+/// keeps soft-tissue wobble (fast rotation about the strap itself) from
+/// pulling the estimate to zero. Needs a gyroscope and a brisk rise.
+fn is_gait_step<'a>(
+    body: impl IntoIterator<Item = &'a Point>,
+    peak_t: f64,
+    peak_e: f64,
+    c: &Candidate,
+    leg: Leg<'_>,
+    min_pivot_radius_m: f64,
+) -> bool {
+    let Some(axis) = leg.frame.axis() else {
+        return false;
+    };
+    if !leg.gyro {
+        return false;
+    }
+    let range = peak_e - c.start_e;
+    // The first part of the rise: in a step, the stance phase, when the
+    // foot is planted (later the heel lifts and the knee swings).
+    let lo = c.start_e + 0.1 * range;
+    let hi = c.start_e + 0.6 * range;
+    let mut num = Vector3::zeros();
+    let mut den = 0.0;
+    let mut n = 0usize;
+    for q in body
+        .into_iter()
+        .filter(|q| q.t >= c.start_t + IMPACT_SETTLE_S && q.t <= peak_t && q.e >= lo && q.e <= hi)
+    {
+        let b = q.lin - axis * q.lin.dot(&axis);
+        let w2 = q.w * q.w;
+        num += b * w2;
+        den += w2 * w2;
+        n += 1;
+    }
+    // Decisive only if the rotation was brisk: mean ω⁴ of (1.5 rad/s)⁴
+    // (≈ 86 °/s), where 0.3 m/s² of error moves the pivot by < 0.06 m.
+    if n < 5 || den / (n as f64) < 1.5f64.powi(4) {
+        return false;
+    }
+    let pivot = num / den;
+    debug_log!(
+        "DBG pivot {:.3} at {:.2} n {} den {:.1}",
+        pivot.norm(),
+        c.peak_t,
+        n,
+        den / n as f64
+    );
+    pivot.norm() < min_pivot_radius_m
+}
+
+/// A step of walking, not a rep: the rise began or ended with the heel
+/// striking the floor in front of the rest pose. A strike is a jolt of
+/// 2–4 g lasting some 10 ms; it is found as the part of the acceleration
+/// that a centred 70 ms mean does not explain. A kick's own acceleration,
+/// even the 5–7 g of a 0.3 s swing, is smooth and leaves well under 1 g
+/// there; the weight stack touching down gives 0.3–1 g (§5.1). Works
+/// with or without a gyroscope.
+///
+/// With a gyroscope only the end is checked (a swing that lands, as the
+/// first step of a walk does; later steps fail the pivot test): the start
+/// of a hard kick turns round so sharply that its acceleration is not
+/// smooth enough to tell from a strike there.
+fn is_heel_strike(
+    pts: &[Point],
+    c: &Candidate,
+    check_start: bool,
+    frame: &ElevationFrame,
+    settings: &Settings,
+) -> bool {
+    let rs = &settings.reps;
+    let half = IMPACT_HALF_WINDOW;
+    // A strike jolts the shank along its length; the turn-round of a
+    // swing jolts it across (tangentially, in the plane of the kick).
+    // The part across is left out: the shank's length is close to the
+    // rest "up", the plane's normal is the kick's axis.
+    let across = match (frame.axis(), frame.rest()) {
+        (Some(a), Some(r)) => {
+            let t = a.cross(&r);
+            let n = t.norm();
+            (n > 1e-6).then(|| t / n)
+        }
+        _ => None,
+    };
+    let impact_near = |t0: f64| {
+        let mut peak: f64 = 0.0;
+        for i in half..pts.len().saturating_sub(half) {
+            if (pts[i].t - t0).abs() > HEEL_STRIKE_WINDOW_S {
+                continue;
+            }
+            let mean = pts[i - half..=i + half]
+                .iter()
+                .map(|q| q.raw_lin)
+                .sum::<Vector3<f64>>()
+                / (2 * half + 1) as f64;
+            let mut r = pts[i].raw_lin - mean;
+            if let Some(t) = across {
+                r -= t * r.dot(&t);
+            }
+            peak = peak.max(r.norm());
+        }
+        peak
+    };
+    let limit = rs.gait_impact_g * STANDARD_GRAVITY;
+    let at_start =
+        check_start && c.start_e <= -rs.gait_forward_deg && impact_near(c.start_t) > limit;
+    let at_end = c.low_e <= -rs.gait_forward_deg && impact_near(c.low_t) > limit;
+    debug_log!(
+        "DBG impact start {:.2} g ({:.1}°) end {:.2} g ({:.1}°) at {:.2}",
+        impact_near(c.start_t) / STANDARD_GRAVITY,
+        c.start_e,
+        impact_near(c.low_t) / STANDARD_GRAVITY,
+        c.low_e,
+        c.start_t
+    );
+    at_start || at_end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::measure::measure;
+    use super::super::testing::{go, history, profile, stay, Seg};
+    use super::*;
+
+    fn frame() -> ElevationFrame {
+        let mut f = ElevationFrame::default();
+        f.set_rest(Vector3::z());
+        let a = 20f64.to_radians();
+        let _ = f.elevation(&Vector3::new(0.0, a.sin(), a.cos()), true);
+        assert!(f.axis().is_some());
+        f
+    }
+
+    /// A rise measured from a profile, with its points changed by `touch`
+    /// (turn rates, accelerations) first.
+    fn measured(segs: &[Seg], touch: impl Fn(&mut Point)) -> (Measured, Candidate) {
+        let mut pts: Vec<Point> = profile(segs).into_iter().map(|(p, _)| p).collect();
+        pts.iter_mut().for_each(touch);
+        let h = history(pts);
+        let end = h.back().expect("points").t;
+        let c = Candidate::between(&h, 0.9, end).expect("a rise");
+        let m = measure(&c, &h, &Settings::default(), None).expect("a rep");
+        (m, c)
+    }
+
+    /// A kick: 1 s up 40°, a short hold, 1 s back to `back_to` degrees.
+    fn kick(back_to: f64, down_s: f64) -> Vec<Seg> {
+        vec![
+            stay(0.0, 1.0),
+            go(40.0, 1.0),
+            stay(40.0, 0.2),
+            go(back_to, down_s),
+            stay(back_to, 0.5),
+        ]
+    }
+
+    #[test]
+    fn steps_are_told_from_reps() {
+        let s = Settings::default();
+        let f = frame();
+        // Turning at 2 rad/s about a pivot `r` m from the sensor (towards
+        // the hip), during the rise.
+        let pivot = |r: f64| {
+            move |q: &mut Point| {
+                if q.t > 1.0 && q.t < 2.0 {
+                    q.w = 2.0;
+                    q.lin = Vector3::new(0.0, 0.0, 4.0 * r);
+                }
+            }
+        };
+        // A 3 g jolt along the shank on arriving at the bottom (the
+        // centred mean needs a few points after it).
+        let strike = |at: f64| {
+            move |q: &mut Point| {
+                if (q.t - at).abs() < 0.005 {
+                    q.raw_lin = Vector3::new(0.0, 0.0, 3.0 * STANDARD_GRAVITY);
+                }
+            }
+        };
+        // (case, profile, gyroscope, pivot or strike, a step before ending
+        // at, verdict)
+        type Touch = Box<dyn Fn(&mut Point)>;
+        type Case = (&'static str, Vec<Seg>, bool, Touch, Option<f64>, Verdict);
+        let cases: Vec<Case> = vec![
+            (
+                "a kick",
+                kick(0.0, 1.0),
+                true,
+                Box::new(|_| {}),
+                None,
+                Verdict::Rep,
+            ),
+            (
+                "about the hip",
+                kick(0.0, 1.0),
+                true,
+                Box::new(pivot(0.8)),
+                None,
+                Verdict::Rep,
+            ),
+            (
+                "about the foot",
+                kick(0.0, 1.0),
+                true,
+                Box::new(pivot(0.1)),
+                None,
+                Verdict::Step,
+            ),
+            (
+                "the foot, no gyroscope",
+                kick(0.0, 1.0),
+                false,
+                Box::new(pivot(0.1)),
+                None,
+                Verdict::Rep,
+            ),
+            (
+                "right after a step",
+                kick(0.0, 1.0),
+                true,
+                Box::new(|_| {}),
+                Some(0.9),
+                Verdict::Step,
+            ),
+            (
+                "long after a step",
+                kick(0.0, 1.0),
+                true,
+                Box::new(|_| {}),
+                Some(0.1),
+                Verdict::Rep,
+            ),
+            (
+                "landing in front with a strike",
+                kick(-20.0, 1.0),
+                false,
+                Box::new(strike(3.15)),
+                None,
+                Verdict::Step,
+            ),
+            (
+                "landing at rest with a strike",
+                kick(0.0, 1.0),
+                false,
+                Box::new(strike(3.15)),
+                None,
+                Verdict::Rep,
+            ),
+            (
+                "a quick swing from still well in front",
+                kick(-20.0, 0.3),
+                true,
+                Box::new(|_| {}),
+                None,
+                Verdict::Step,
+            ),
+            (
+                "a slow return well in front",
+                kick(-20.0, 1.0),
+                true,
+                Box::new(|_| {}),
+                None,
+                Verdict::Rep,
+            ),
+        ];
+        for (name, segs, gyro, touch, step_before, want) in cases {
+            let (m, c) = measured(&segs, touch);
+            let mut gate = GaitGate::default();
+            if let Some(end) = step_before {
+                gate.last_step_end = Some(end);
+            }
+            let leg = Leg { frame: &f, gyro };
+            assert_eq!(gate.judge(&m, &c, leg, &s), want, "{name}");
+            assert_eq!(
+                gate.last_step_end.is_some_and(|e| e == m.rep.end_s),
+                want == Verdict::Step
+            );
+        }
+    }
+
+    #[test]
+    fn a_held_rep_is_reported_in_time_or_dropped_for_a_step() {
+        let s = Settings::default();
+        let f = frame();
+        let (m, _) = measured(&kick(0.0, 1.0), |_| {});
+        let end = m.rep.end_s;
+        // A step starting right at the rep's end: a brisk rise about the foot.
+        let step: Vec<Point> = profile(&[go(30.0, 0.5)])
+            .into_iter()
+            .map(|(mut p, _)| {
+                p.t += end;
+                p.w = 2.0;
+                p.lin = Vector3::new(0.0, 0.0, 0.4);
+                p
+            })
+            .collect();
+        let h = history(step.clone());
+        let mut rising = Candidate::between(&h, end, end + 1.0).expect("points");
+        rising.peak_e = 30.0;
+        // (seconds after the end, mean step between samples, rise under way, outcome)
+        let cases: &[(f64, Option<f64>, bool, &str)] = &[
+            (0.2, None, false, "waiting"),
+            (0.46, None, false, "due"),
+            (0.46, Some(0.01), false, "due"),
+            // At 12.5 Hz the hold is shorter so that the report is in time.
+            (0.2, Some(0.08), false, "due"),
+            (0.2, None, true, "dropped"),
+        ];
+        for &(after, mean_dt, with_rise, want) in cases {
+            let mut gate = GaitGate::default();
+            assert!(gate.hold(m.rep.clone()).is_none());
+            assert_eq!(gate.pending_start(), Some(m.rep.start_s));
+            let leg = Leg {
+                frame: &f,
+                gyro: true,
+            };
+            let r = gate.review(
+                end + after,
+                with_rise.then_some(&rising),
+                &h,
+                leg,
+                mean_dt,
+                &s,
+            );
+            let got = match r {
+                Review::Waiting => "waiting",
+                Review::Due(_) => "due",
+                Review::Dropped(_) => "dropped",
+            };
+            assert_eq!(got, want, "{after} {mean_dt:?} {with_rise}");
+            assert_eq!(gate.pending_start().is_some(), want == "waiting");
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! The set tracker: reps numbered, judged for faults against the set's
+//! ranges, rounded for the report, and grouped into sets split by rests.
+
+use crate::event::Event;
+use crate::faults::{self, RangeReference};
+use crate::report::{Rep, SetSummary};
+use crate::settings::Settings;
+use std::collections::VecDeque;
+
+/// Rounds a rep's figures to what they can mean: times to 1 ms, angles to
+/// 0.01°, velocities to 0.01 °/s (the grid is 10 ms; sensors are not better
+/// than a tenth of a degree). Keeps reports short and stable.
+fn round_for_report(rep: &mut Rep) {
+    // Multiply, round, divide by a power of ten: the nearest double to the
+    // rounded decimal, so 12.29 prints as 12.29.
+    let r = |x: &mut f64, per_unit: f64| *x = (*x * per_unit).round() / per_unit;
+    for t in [
+        &mut rep.start_s,
+        &mut rep.peak_s,
+        &mut rep.end_s,
+        &mut rep.concentric_s,
+        &mut rep.hold_s,
+        &mut rep.eccentric_s,
+    ] {
+        r(t, 1e3);
+    }
+    for a in [
+        &mut rep.range_deg,
+        &mut rep.peak_elevation_deg,
+        &mut rep.peak_velocity_dps,
+        &mut rep.peak_eccentric_velocity_dps,
+        &mut rep.windup_deg,
+    ] {
+        r(a, 1e2);
+    }
+    r(&mut rep.momentum.score, 1e6);
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SetTracker {
+    /// Reps reported so far.
+    reps: usize,
+    ranges: RangeReference,
+    /// End of the last rep reported, s (times from the first sample).
+    last_rep_end: Option<f64>,
+    set_index: usize,
+    set_open: bool,
+    set_start: f64,
+    set_end: f64,
+    set_reps: usize,
+}
+
+impl SetTracker {
+    /// End of the last rep reported, s.
+    #[inline]
+    pub(crate) fn last_rep_end(&self) -> Option<f64> {
+        self.last_rep_end
+    }
+
+    /// Reports a rep: its set, number and faults are decided now, in order.
+    pub(crate) fn commit(&mut self, mut rep: Rep, settings: &Settings, out: &mut VecDeque<Event>) {
+        self.last_rep_end = Some(rep.end_s);
+        // Sets: a long pause since the last rep closes the set.
+        if self.set_open && rep.start_s - self.set_end > settings.sets.rest_s {
+            self.close(out);
+        }
+        if !self.set_open {
+            self.set_open = true;
+            self.set_index += 1;
+            self.set_start = rep.start_s;
+            self.set_reps = 0;
+            self.ranges.new_set();
+        }
+        let reference = self.ranges.reference(settings.partial.min_reference_reps);
+        rep.faults = faults::faults(
+            settings,
+            &rep.momentum,
+            rep.peak_elevation_deg,
+            rep.range_deg,
+            reference,
+        );
+        self.ranges.add(rep.range_deg);
+        self.set_reps += 1;
+        self.set_end = rep.end_s;
+        self.reps += 1;
+        rep.index = self.reps;
+        round_for_report(&mut rep);
+        rep.set = self.set_index;
+        out.push_back(Event::RepCompleted(rep));
+    }
+
+    /// Closes the set in progress, if any.
+    pub(crate) fn close(&mut self, out: &mut VecDeque<Event>) {
+        if !self.set_open {
+            return;
+        }
+        self.set_open = false;
+        out.push_back(Event::SetCompleted(SetSummary {
+            index: self.set_index,
+            start_s: self.set_start,
+            end_s: self.set_end,
+            rep_count: self.set_reps,
+            median_range_deg: (self.ranges.set_median() * 1e2).round() / 1e2,
+        }));
+    }
+
+    /// Whether the set in progress has rested long enough at `t` to close
+    /// (see [`SetTracker::close_unless_pending`]).
+    #[inline]
+    pub(crate) fn rest_is_over(&self, t: f64, rest_s: f64) -> bool {
+        self.set_open && t - self.set_end > rest_s
+    }
+
+    /// Closes the set (whose rest is over) unless a rep that could still
+    /// belong to it is under way: `starts` are the starts of the rise in
+    /// progress and of the rep held back.
+    pub(crate) fn close_unless_pending(
+        &mut self,
+        starts: [Option<f64>; 2],
+        rest_s: f64,
+        out: &mut VecDeque<Event>,
+    ) {
+        let pending = starts.iter().flatten().any(|s| s - self.set_end <= rest_s);
+        if !pending {
+            self.close(out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rep(start: f64, end: f64, range: f64) -> Rep {
+        Rep {
+            index: 0,
+            set: 0,
+            start_s: start,
+            peak_s: 0.5 * (start + end),
+            end_s: end,
+            range_deg: range,
+            peak_elevation_deg: range,
+            concentric_s: 1.0,
+            hold_s: 0.5,
+            eccentric_s: 1.0,
+            peak_velocity_dps: 50.0,
+            peak_eccentric_velocity_dps: 40.0,
+            windup_deg: 0.0,
+            faults: Vec::new(),
+            momentum: Default::default(),
+        }
+    }
+
+    /// A short summary of the events: "r<index>/<set>" and "s<index>:<reps>".
+    fn summary(out: &VecDeque<Event>) -> Vec<String> {
+        out.iter()
+            .map(|e| match e {
+                Event::RepCompleted(r) => format!("r{}/{}", r.index, r.set),
+                Event::SetCompleted(s) => format!("s{}:{}", s.index, s.rep_count),
+                e => panic!("{e:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reps_are_numbered_and_split_into_sets_by_rests() {
+        let settings = Settings::default();
+        // Promoted to constants in the table below.
+        const REST: f64 = 8.0;
+        let rest = settings.sets.rest_s;
+        assert_eq!(rest, REST);
+        // (reps as (start, end), then the rest check at this time with
+        // this rise under way, and what comes out in all)
+        type Case = (
+            &'static [(f64, f64)],
+            f64,
+            Option<f64>,
+            &'static [&'static str],
+        );
+        let cases: &[Case] = &[
+            (&[(1.0, 4.0), (5.0, 8.0)], 9.0, None, &["r1/1", "r2/1"]),
+            (
+                &[(1.0, 4.0), (4.5 + REST, 8.0 + REST)],
+                9.0 + REST,
+                None,
+                &["r1/1", "s1:1", "r2/2"],
+            ),
+            // Long after the last rep, nothing under way: the set closes.
+            (&[(1.0, 4.0)], 4.1 + REST, None, &["r1/1", "s1:1"]),
+            // ... unless a rise started in time to belong to it.
+            (&[(1.0, 4.0)], 4.1 + REST, Some(4.0 + REST), &["r1/1"]),
+        ];
+        for &(reps, t, rising, want) in cases {
+            let mut s = SetTracker::default();
+            let mut out = VecDeque::new();
+            for &(a, b) in reps {
+                s.commit(rep(a, b, 40.0), &settings, &mut out);
+            }
+            assert_eq!(s.last_rep_end(), reps.last().map(|r| r.1));
+            if s.rest_is_over(t, rest) {
+                s.close_unless_pending([rising, None], rest, &mut out);
+            }
+            assert_eq!(summary(&out), want, "{reps:?} at {t}");
+        }
+    }
+
+    #[test]
+    fn reports_are_rounded_and_faults_judged() {
+        let settings = Settings::default();
+        let mut s = SetTracker::default();
+        let mut out = VecDeque::new();
+        // (range, partial expected): a small rep after big ones is partial.
+        let cases = [
+            (40.123_456, false),
+            (41.0, false),
+            (39.0, false),
+            (12.0, true),
+        ];
+        for (i, &(range, partial)) in cases.iter().enumerate() {
+            let t = i as f64 * 5.0;
+            s.commit(rep(t + 0.000_4, t + 3.0, range), &settings, &mut out);
+            let Some(Event::RepCompleted(r)) = out.pop_back() else {
+                panic!("a rep")
+            };
+            assert_eq!(r.has(crate::Fault::PartialRange), partial, "{range}");
+            assert_eq!(r.start_s, t, "rounded to 1 ms");
+            assert_eq!(r.range_deg, (range * 100.0_f64).round() / 100.0);
+        }
+        s.close(&mut out);
+        let Some(Event::SetCompleted(set)) = out.pop_back() else {
+            panic!("a set")
+        };
+        assert_eq!((set.rep_count, set.median_range_deg), (4, 39.56));
+    }
+}
