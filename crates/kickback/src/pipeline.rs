@@ -123,16 +123,15 @@ impl Pipeline {
         self.rise.observe_still(still.now);
 
         if self.rest.check(t, &up, still.for_s) == RestUpdate::Settling {
+            // Wherever the leg rests while no rep is under way is the rest
+            // pose (a rise still there far too long was a change of pose).
             let settle = self.rise.settle(still.for_s);
-            match settle {
-                Settle::Busy => {}
-                Settle::Free | Settle::Dropped(_) => {
-                    if let Settle::Dropped(c) = settle {
-                        discard(c.id, t, DiscardReason::NewPose, out);
-                    }
-                    self.rest.settle(&up, still.for_s);
-                    self.rise.clear_valley();
-                }
+            if let Settle::Dropped(c) = settle {
+                discard(c.id, t, DiscardReason::NewPose, out);
+            }
+            if settle != Settle::Busy {
+                self.rest.settle(&up, still.for_s);
+                self.rise.clear_valley();
             }
         }
         let Some(reading) = self.rest.read(&up) else {
