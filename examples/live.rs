@@ -41,7 +41,10 @@ fn samples_from(path: Option<&str>) -> Result<Box<dyn Iterator<Item = Sample>>, 
 
 fn describe(e: &Event) -> Option<String> {
     Some(match e {
-        Event::RepStarted { t_s } => format!("rep started at {t_s:.2} s"),
+        Event::RepStarted { id, t_s } => format!("rep #{id} started at {t_s:.2} s"),
+        Event::RepDiscarded { id, t_s, reason } => {
+            format!("rep #{id} discarded at {t_s:.2} s: {reason:?}")
+        }
         Event::RepCompleted(r) => {
             let faults: Vec<&str> = r.faults.iter().map(|f| f.describe()).collect();
             format!(

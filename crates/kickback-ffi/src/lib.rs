@@ -328,7 +328,7 @@ impl KbEvent {
     /// The C view of an engine event; `None` for kinds this ABI does not carry.
     pub fn from_event(event: &Event) -> Option<KbEvent> {
         Some(match event {
-            Event::RepStarted { t_s } => KbEvent::empty(KB_EVENT_REP_STARTED, *t_s),
+            Event::RepStarted { t_s, .. } => KbEvent::empty(KB_EVENT_REP_STARTED, *t_s),
             Event::RepCompleted(rep) => KbEvent {
                 rep: rep_to_c(rep),
                 ..KbEvent::empty(KB_EVENT_REP_COMPLETED, rep.end_s)

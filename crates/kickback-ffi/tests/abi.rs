@@ -203,7 +203,7 @@ fn null_analyzer_and_null_arrays() {
         assert_eq!(kb_analyzer_push_many(a, null(), null(), null(), 0), KB_OK);
         assert_eq!(kb_analyzer_poll(a, null_mut()), KB_ERR_NULL);
         // Nothing was pushed, so nothing is queued and `out` is untouched.
-        let mut e = KbEvent::from_event(&kickback::Event::RepStarted { t_s: 42.0 }).unwrap();
+        let mut e = KbEvent::from_event(&kickback::Event::RepStarted { id: 1, t_s: 42.0 }).unwrap();
         assert_eq!(kb_analyzer_poll(a, &mut e), KB_NO_EVENT);
         assert_eq!(e.t_s, 42.0);
         kb_analyzer_free(a);

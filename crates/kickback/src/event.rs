@@ -3,11 +3,38 @@
 use crate::report::{Rep, SetSummary, StreamStats, Warning};
 use serde::{Deserialize, Serialize};
 
+/// Why a started rise was not a rep ([`Event::RepDiscarded`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DiscardReason {
+    /// A step of walking: the shank turned about the planted foot, the
+    /// swing ended in a heel strike, it came straight after a step, or the
+    /// leg went straight on into one.
+    Gait,
+    /// Back down sooner than `reps.min_duration_s`.
+    TooShort,
+    /// It did not rise far enough above the rest pose (a fidget).
+    TooSmall,
+    /// Not back down within `reps.max_duration_s`.
+    TooLong,
+    /// The leg came to rest at a new pose: a change of pose, not a rep.
+    NewPose,
+    /// The kick turned out to go the other way; the recent past is re-read.
+    SignFlipped,
+    /// A gap in the samples too long to bridge restarted the analysis.
+    Gap,
+    /// The stream ended while the leg was still up.
+    StreamEnded,
+}
+
 /// Something the analyzer found.
 ///
 /// Events come in time order. A rep is announced with [`Event::RepStarted`]
 /// when the leg starts to rise and reported in full with
-/// [`Event::RepCompleted`] shortly after it ends.
+/// [`Event::RepCompleted`] shortly after it ends. Every `RepStarted` is
+/// followed by exactly one [`Event::RepCompleted`] (whose [`Rep::id`] is the
+/// same) or [`Event::RepDiscarded`] with its `id`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -15,8 +42,20 @@ pub enum Event {
     /// The leg has risen far enough that a rep is under way (it may still be
     /// rejected, e.g. if it turns out to be a step).
     RepStarted {
+        /// Unique within the analyzer, increasing from 1.
+        id: u64,
         /// Start time of the rise, s from the first sample.
         t_s: f64,
+    },
+    /// A rise announced with [`Event::RepStarted`] turned out not to be a
+    /// rep.
+    RepDiscarded {
+        /// The `id` of its [`Event::RepStarted`].
+        id: u64,
+        /// When it was dropped, s from the first sample.
+        t_s: f64,
+        /// Why.
+        reason: DiscardReason,
     },
     /// A rep is over; here it is, measured, with its faults.
     RepCompleted(Rep),

@@ -45,7 +45,7 @@ mod settings;
 mod stages;
 
 pub use analyzer::{analyze, Analyzer, Error};
-pub use event::Event;
+pub use event::{DiscardReason, Event};
 pub use report::{
     Analysis, Fault, FaultCounts, MomentumEvidence, Rep, SetSummary, StreamStats, Warning,
 };

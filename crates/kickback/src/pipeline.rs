@@ -7,7 +7,7 @@
 //! history of the rep in progress (at most `reps.max_duration_s` plus the
 //! valley window and a second, on a 100 Hz grid).
 
-use crate::event::Event;
+use crate::event::{DiscardReason, Event};
 use crate::report::{Rep, StreamStats};
 use crate::sample::Sample;
 use crate::settings::Settings;
@@ -17,7 +17,7 @@ use crate::stages::grid::{Grid, GridPoint};
 use crate::stages::history::History;
 use crate::stages::input::{Accepted, Input};
 use crate::stages::kinematics::{Kinematics, Point};
-use crate::stages::measure;
+use crate::stages::measure::{self, Reject};
 use crate::stages::rest_pose::{Axis, RestPose, RestUpdate};
 use crate::stages::rise::{Candidate, RiseDetector, RiseStep, Settle, VALLEY_WINDOW_S};
 use crate::stages::sets::SetTracker;
@@ -75,7 +75,7 @@ impl Pipeline {
             Accepted::Skipped => {}
             Accepted::Start { gap, rel, sample } => {
                 if gap {
-                    self.restart_after_gap();
+                    self.restart_after_gap(rel, out);
                 }
                 let g = self.grid.start(rel, &sample);
                 self.process(&g, out);
@@ -96,13 +96,16 @@ impl Pipeline {
         }
     }
 
-    /// After a long gap: orientation, stillness, filters and any rep in
-    /// progress start over; the rest pose, axis, held rep and sets carry on.
-    fn restart_after_gap(&mut self) {
+    /// After a long gap (ending at `t`): orientation, stillness, filters
+    /// and any rep in progress start over; the rest pose, axis, held rep and
+    /// sets carry on.
+    fn restart_after_gap(&mut self, t: f64, out: &mut VecDeque<Event>) {
         self.attitude.reset();
         self.stillness.reset();
         self.kinematics.reset();
-        self.rise.reset();
+        if let Some(c) = self.rise.reset() {
+            discard(c.id, t, DiscardReason::Gap, out);
+        }
         self.history.clear();
     }
 
@@ -120,12 +123,15 @@ impl Pipeline {
         self.rise.observe_still(still.now);
 
         if self.rest.check(t, &up, still.for_s) == RestUpdate::Settling {
-            match self.rise.settle(still.for_s) {
-                Settle::Busy => {}
-                Settle::Free | Settle::Dropped(_) => {
-                    self.rest.settle(&up, still.for_s);
-                    self.rise.clear_valley();
-                }
+            // Wherever the leg rests while no rep is under way is the rest
+            // pose (a rise still there far too long was a change of pose).
+            let settle = self.rise.settle(still.for_s);
+            if let Settle::Dropped(c) = settle {
+                discard(c.id, t, DiscardReason::NewPose, out);
+            }
+            if settle != Settle::Busy {
+                self.rest.settle(&up, still.for_s);
+                self.rise.clear_valley();
             }
         }
         let Some(reading) = self.rest.read(&up) else {
@@ -133,6 +139,11 @@ impl Pipeline {
         };
         let e = if reading.flipped {
             debug_log!("DBG flip at {t:.2}");
+            // What was kept in the old sign is re-read: a rise under way
+            // starts over.
+            if let Some(c) = self.rise.reset() {
+                discard(c.id, t, DiscardReason::SignFlipped, out);
+            }
             match self.stillness.held().copied() {
                 // The leg was just held still somewhere (the hanging pose it
                 // stepped into): that is the rest pose the kick started from.
@@ -197,29 +208,36 @@ impl Pipeline {
             self.sets.last_rep_end(),
         );
         match step {
-            RiseStep::Nothing | RiseStep::TooLong(_) => {}
-            RiseStep::Started { t_s } => out.push_back(Event::RepStarted { t_s }),
+            RiseStep::Nothing => {}
+            RiseStep::Started { id, t_s } => out.push_back(Event::RepStarted { id, t_s }),
+            RiseStep::TooLong(c) => discard(c.id, p.t, DiscardReason::TooLong, out),
             RiseStep::NewPose {
+                dropped,
                 up,
                 kick,
                 since,
                 until,
-                ..
             } => {
                 self.reanchor(up);
                 // The excursion just seen was a kick: it shows the sign,
                 // however the pose was reached...
                 self.rest.seed_excursion(kick);
                 // ... and it is the set's first rep, measured against the
-                // new rest pose.
-                if let Some(c) = Candidate::between(&self.history, since, until) {
-                    self.complete(&c, out);
-                    self.rise.rebuild_valley(&self.history, c.low_t);
+                // new rest pose (the rise announced is that rep).
+                match Candidate::between(&self.history, since, until, dropped.id) {
+                    Some(c) => {
+                        self.complete(&c, p.t, out);
+                        self.rise.rebuild_valley(&self.history, c.low_t);
+                    }
+                    None => discard(dropped.id, p.t, DiscardReason::NewPose, out),
                 }
             }
-            RiseStep::PoseChange { up, .. } => self.reanchor(up),
+            RiseStep::PoseChange { dropped, up } => {
+                discard(dropped.id, p.t, DiscardReason::NewPose, out);
+                self.reanchor(up);
+            }
             RiseStep::Finished(c) => {
-                self.complete(&c, out);
+                self.complete(&c, p.t, out);
                 // The bottom of this rep is where the next one may start.
                 self.rise.rebuild_valley(&self.history, c.low_t);
             }
@@ -238,9 +256,10 @@ impl Pipeline {
     }
 
     /// Recomputes the kept elevations with the current rest pose and axis,
-    /// drops any rise, and rebuilds the valley from them.
+    /// and rebuilds the valley from them. Callers have ended any rise.
     fn reread_history(&mut self) {
-        self.rise.reset();
+        let dropped = self.rise.reset();
+        debug_assert!(dropped.is_none(), "a rise was dropped unannounced");
         self.history.reread(self.rest.frame());
         self.rise.rebuild_valley(&self.history, f64::NEG_INFINITY);
     }
@@ -250,22 +269,32 @@ impl Pipeline {
     fn negate_past(&mut self) {
         self.history.negate();
         self.kinematics.negate();
-        self.rise.reset();
+        let dropped = self.rise.reset();
+        debug_assert!(dropped.is_none(), "a rise was dropped unannounced");
         self.rise.rebuild_valley(&self.history, f64::NEG_INFINITY);
     }
 
     /// Measures a finished rise, passes it through the gait gate, and holds
-    /// the rep back (reporting the one held before).
-    fn complete(&mut self, c: &Candidate, out: &mut VecDeque<Event>) {
-        let Ok(m) = measure::measure(c, &self.history, &self.settings, self.sets.last_rep_end())
-        else {
-            return;
+    /// the rep back (reporting the one held before); or, at `now`, discards
+    /// it.
+    fn complete(&mut self, c: &Candidate, now: f64, out: &mut VecDeque<Event>) {
+        let m = match measure::measure(c, &self.history, &self.settings, self.sets.last_rep_end()) {
+            Ok(m) => m,
+            Err(reject) => {
+                let reason = match reject {
+                    Reject::TooShort => DiscardReason::TooShort,
+                    Reject::TooLow => DiscardReason::TooSmall,
+                };
+                discard(c.id, now, reason, out);
+                return;
+            }
         };
         let leg = Leg {
             frame: self.rest.frame(),
             gyro: self.input.has_gyro() == Some(true),
         };
         if self.gait.judge(&m, c, leg, &self.settings) == Verdict::Step {
+            discard(c.id, now, DiscardReason::Gait, out);
             return;
         }
         debug_log!(
@@ -301,14 +330,18 @@ impl Pipeline {
             &self.settings,
         );
         match review {
-            Review::Waiting | Review::Dropped(_) => {}
+            Review::Waiting => {}
+            Review::Dropped(rep) => discard(rep.id, t, DiscardReason::Gait, out),
             Review::Due(rep) => self.report(rep, out),
         }
     }
 
     pub(crate) fn finish(&mut self, out: &mut VecDeque<Event>) {
+        let end = self.input.last_rel();
         if let Some(c) = self.rise.falling() {
-            self.complete(&c, out);
+            self.complete(&c, end, out);
+        } else if let Some(c) = self.rise.rising() {
+            discard(c.id, end, DiscardReason::StreamEnded, out);
         }
         if let Some(rep) = self.gait.take_pending() {
             self.report(rep, out);
@@ -340,8 +373,14 @@ impl Pipeline {
             samples,
             gyroscope: self.input.has_gyro() == Some(true),
         }));
-        let trace = self.trace;
+        let (trace, next_id) = (self.trace, self.rise.next_id());
         *self = Pipeline::new(self.settings.clone());
         self.trace = trace;
+        self.rise.number_from(next_id);
     }
+}
+
+/// Queues the end of a rise that was announced but is no rep.
+fn discard(id: u64, t_s: f64, reason: DiscardReason, out: &mut VecDeque<Event>) {
+    out.push_back(Event::RepDiscarded { id, t_s, reason });
 }

@@ -92,6 +92,10 @@ pub struct MomentumEvidence {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Rep {
+    /// The `id` of the [`crate::Event::RepStarted`] that announced it
+    /// (unique within the analyzer; 0 in reports written before ids).
+    #[serde(default)]
+    pub id: u64,
     /// 1-based rep number in the recording.
     pub index: usize,
     /// 1-based set number.
@@ -243,7 +247,7 @@ impl Analysis {
     pub fn observe(&mut self, event: &crate::Event) {
         use crate::Event;
         match event {
-            Event::RepStarted { .. } | Event::Elevation { .. } => {}
+            Event::RepStarted { .. } | Event::RepDiscarded { .. } | Event::Elevation { .. } => {}
             Event::RepCompleted(rep) => {
                 self.summary.add(rep);
                 self.reps.push(rep.clone());

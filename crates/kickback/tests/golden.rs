@@ -193,3 +193,99 @@ fn the_gap_cases_exercise_the_restart() {
         assert_ne!(split, joined, "{name}: the restart made no difference");
     }
 }
+
+/// Over the whole corpus: ids increase from 1, and every `RepStarted` is
+/// followed by exactly one `RepCompleted` or `RepDiscarded` with its id,
+/// and nothing else carries an id that was not started.
+#[test]
+fn every_started_rep_is_completed_or_discarded_once() {
+    use std::collections::BTreeMap;
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    for (name, samples) in corpus() {
+        let mut a = Analyzer::new(Settings::default()).expect("valid settings");
+        let mut events: Vec<Event> = Vec::new();
+        for s in &samples {
+            a.push(*s);
+            events.extend(a.drain());
+        }
+        a.finish();
+        events.extend(a.drain());
+        // id -> (started, ended)
+        let mut open: BTreeMap<u64, f64> = BTreeMap::new();
+        let mut last_id = 0;
+        let (mut completed, mut discarded) = (0, 0);
+        for e in &events {
+            match e {
+                Event::RepStarted { id, t_s } => {
+                    assert_eq!(*id, last_id + 1, "{name}: ids go up by one");
+                    last_id = *id;
+                    assert!(
+                        open.insert(*id, *t_s).is_none(),
+                        "{name}: {id} started twice"
+                    );
+                }
+                Event::RepCompleted(rep) => {
+                    let started = open.remove(&rep.id);
+                    assert!(
+                        started.is_some(),
+                        "{name}: rep {} ({}) was not started",
+                        rep.id,
+                        rep.index
+                    );
+                    completed += 1;
+                }
+                Event::RepDiscarded { id, t_s, reason } => {
+                    let started = open.remove(id);
+                    assert!(
+                        started.is_some(),
+                        "{name}: {id} discarded but not started (or twice)"
+                    );
+                    assert!(
+                        *t_s >= started.unwrap_or(0.0) - 1e-9,
+                        "{name}: {id} ends before it starts"
+                    );
+                    let r = serde_json::to_value(reason).expect("serializes");
+                    *reasons
+                        .entry(r.as_str().unwrap_or("?").to_string())
+                        .or_default() += 1;
+                    discarded += 1;
+                }
+                _ => {}
+            }
+        }
+        assert!(open.is_empty(), "{name}: started but never ended: {open:?}");
+        assert_eq!(completed + discarded, last_id as usize, "{name}");
+    }
+    // The corpus reaches the main ways a rise is dropped.
+    for reason in [
+        "gait",
+        "too_short",
+        "too_small",
+        "new_pose",
+        "gap",
+        "stream_ended",
+    ] {
+        assert!(reasons.contains_key(reason), "no '{reason}' in {reasons:?}");
+    }
+}
+
+/// Pushing after `finish` starts a new stream in the same analyzer: its
+/// rises are numbered on from the last one.
+#[test]
+fn ids_stay_unique_across_streams() {
+    let (_, samples) = simulated().swap_remove(0);
+    let mut a = Analyzer::new(Settings::default()).expect("valid settings");
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        for s in &samples {
+            a.push(*s);
+        }
+        a.finish();
+        ids.extend(a.drain().filter_map(|e| match e {
+            Event::RepStarted { id, .. } => Some(id),
+            _ => None,
+        }));
+    }
+    assert!(ids.len() >= 4, "{ids:?}");
+    assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>());
+}

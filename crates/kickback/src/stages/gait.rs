@@ -345,7 +345,7 @@ mod tests {
         pts.iter_mut().for_each(touch);
         let h = history(pts);
         let end = h.back().expect("points").t;
-        let c = Candidate::between(&h, 0.9, end).expect("a rise");
+        let c = Candidate::between(&h, 0.9, end, 1).expect("a rise");
         let m = measure(&c, &h, &Settings::default(), None).expect("a rep");
         (m, c)
     }
@@ -502,7 +502,7 @@ mod tests {
             })
             .collect();
         let h = history(step.clone());
-        let mut rising = Candidate::between(&h, end, end + 1.0).expect("points");
+        let mut rising = Candidate::between(&h, end, end + 1.0, 2).expect("points");
         rising.peak_e = 30.0;
         // (seconds after the end, mean step between samples, rise under way, outcome)
         let cases: &[(f64, Option<f64>, bool, &str)] = &[

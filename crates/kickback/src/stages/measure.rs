@@ -150,6 +150,7 @@ pub(crate) fn measure(
     };
     let momentum = faults::momentum(settings, &shape);
     let rep = Rep {
+        id: c.id,
         index: 0,
         set: 0,
         start_s: start,
@@ -191,7 +192,7 @@ mod tests {
             .filter(|q| q.t < peak_t && q.e <= 0.0)
             .map(|q| q.t)
             .fold(0.0, f64::max);
-        let c = Candidate::between(&h, since, end).expect("a rise");
+        let c = Candidate::between(&h, since, end, 1).expect("a rise");
         measure(&c, &h, &Settings::default(), last_rep_end)
     }
 

@@ -53,6 +53,8 @@ const SWEEP_SPEED_DPS: f64 = 30.0;
 /// A rise under way: where it started, peaked and came down to.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Candidate {
+    /// The id it was announced with.
+    pub(crate) id: u64,
     pub(crate) start_t: f64,
     pub(crate) start_e: f64,
     pub(crate) peak_t: f64,
@@ -72,8 +74,9 @@ pub(crate) struct Candidate {
 }
 
 impl Candidate {
-    fn new(start_t: f64, start_e: f64, t: f64, e: f64) -> Self {
+    fn new(id: u64, start_t: f64, start_e: f64, t: f64, e: f64) -> Self {
         Candidate {
+            id,
             start_t,
             start_e,
             peak_t: t,
@@ -89,8 +92,8 @@ impl Candidate {
 
     /// The rise and return in the kept points from `since` to `until`
     /// (after the rest pose moved to where they began), as a finished
-    /// candidate.
-    pub(crate) fn between(history: &History, since: f64, until: f64) -> Option<Candidate> {
+    /// candidate announced as `id`.
+    pub(crate) fn between(history: &History, since: f64, until: f64, id: u64) -> Option<Candidate> {
         let pts = history.iter().filter(|q| q.t >= since && q.t <= until);
         let peak = pts.clone().max_by(|a, b| a.e.total_cmp(&b.e))?;
         let start = pts
@@ -100,7 +103,7 @@ impl Candidate {
         let low = pts
             .filter(|q| q.t >= peak.t)
             .min_by(|a, b| a.e.total_cmp(&b.e))?;
-        let mut c = Candidate::new(start.t, start.e, peak.t, peak.e);
+        let mut c = Candidate::new(id, start.t, start.e, peak.t, peak.e);
         c.low_t = low.t;
         c.low_e = low.e;
         c.low_mark = low.e;
@@ -161,8 +164,9 @@ pub(crate) enum Phase {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum RiseStep {
     Nothing,
-    /// A rise began at `t_s` (the valley it rose from).
+    /// A rise, announced as `id`, began at `t_s` (the valley it rose from).
     Started {
+        id: u64,
         t_s: f64,
     },
     /// A rise was given up: it went on longer than a rep can.
@@ -223,6 +227,8 @@ pub(crate) struct RiseDetector {
     phase: Phase,
     /// Monotonic deque of (t, e) for the trailing valley minimum.
     valley: VecDeque<(f64, f64)>,
+    /// The id the next rise is announced with.
+    next_id: u64,
 }
 
 impl RiseDetector {
@@ -231,7 +237,19 @@ impl RiseDetector {
             settings,
             phase: Phase::Idle,
             valley: VecDeque::new(),
+            next_id: 1,
         }
+    }
+
+    /// The id the next rise will be announced with.
+    pub(crate) fn next_id(&self) -> u64 {
+        self.next_id
+    }
+
+    /// Goes on numbering rises from `id` (a new stream in the same
+    /// analyzer keeps ids unique).
+    pub(crate) fn number_from(&mut self, id: u64) {
+        self.next_id = id;
     }
 
     /// The rise in progress, rising or falling.
@@ -339,13 +357,15 @@ impl RiseDetector {
                         p.t,
                         p.e
                     );
+                    let id = self.next_id;
+                    self.next_id += 1;
                     self.phase = Phase::Rising(Rise {
-                        c: Candidate::new(vt, ve, p.t, p.e),
+                        c: Candidate::new(id, vt, ve, p.t, p.e),
                         still: 0.0,
                         ref_e: p.e,
                         pose: None,
                     });
-                    return RiseStep::Started { t_s: vt };
+                    return RiseStep::Started { id, t_s: vt };
                 }
                 RiseStep::Nothing
             }
@@ -508,7 +528,7 @@ mod tests {
             d.observe_still(still);
             let s = match d.step(&p, still, held.as_ref(), last_rep_end) {
                 RiseStep::Nothing => continue,
-                RiseStep::Started { t_s } => format!("start {t_s:.2}"),
+                RiseStep::Started { id, t_s } => format!("start {id} {t_s:.2}"),
                 RiseStep::TooLong(c) => format!("too long {:.2}", c.start_t),
                 RiseStep::NewPose { kick, since, .. } => format!("new pose {kick:.0} {since:.2}"),
                 RiseStep::PoseChange { dropped, .. } => {
@@ -557,7 +577,7 @@ mod tests {
                 None,
                 // Started once 10° up; finished 0.25 s after the bottom.
                 vec![
-                    "start 1.00 @1.34",
+                    "start 1 1.00 @1.34",
                     "finished 1.00 peak 30 at 2.00 low 3.50 @3.75",
                 ],
             ),
@@ -573,7 +593,7 @@ mod tests {
                 vec![stay(0.0, 1.0), go(30.0, 1.0), stay(30.0, 20.5)],
                 None,
                 None,
-                vec!["start 1.00 @1.34", "too long 1.00 @21.00"],
+                vec!["start 1 1.00 @1.34", "too long 1.00 @21.00"],
             ),
             (
                 "a fall far past the start after holding still up there",
@@ -581,7 +601,7 @@ mod tests {
                 None,
                 Some((2.0, 20.0)),
                 // Once 10° below the start.
-                vec!["start 1.00 @1.25", "pose change 1.00 @2.84"],
+                vec!["start 1 1.00 @1.25", "pose change 1.00 @2.84"],
             ),
             (
                 "the same fall without a held pose is a rep",
@@ -589,7 +609,7 @@ mod tests {
                 None,
                 None,
                 vec![
-                    "start 1.00 @1.25",
+                    "start 1 1.00 @1.25",
                     "finished 1.00 peak 20 at 1.50 low 3.00 @3.26",
                 ],
             ),
@@ -608,9 +628,9 @@ mod tests {
                 // (The caller re-reads the past against the new pose; left alone,
                 // the old valley starts a rise again.)
                 vec![
-                    "start 1.00 @1.25",
+                    "start 1 1.00 @1.25",
                     "new pose 20 1.51 @4.01",
-                    "start 1.00 @4.02",
+                    "start 2 1.00 @4.02",
                 ],
             ),
         ];
@@ -665,10 +685,11 @@ mod tests {
         .map(|(p, _)| p)
         .collect();
         let h = super::super::testing::history(pts);
-        let c = Candidate::between(&h, 0.2, 1.8).expect("points there");
+        let c = Candidate::between(&h, 0.2, 1.8, 7).expect("points there");
+        assert_eq!(c.id, 7);
         assert_eq!((c.start_e, c.peak_e, c.low_e), (0.0, 25.0, -2.0));
         assert!((c.peak_t - 1.0).abs() < 1e-9 && (c.low_t - 1.6).abs() < 1e-9);
-        assert!(Candidate::between(&h, 5.0, 6.0).is_none());
+        assert!(Candidate::between(&h, 5.0, 6.0, 8).is_none());
         // Chained: starting within CHAINED_WITHIN_S of the last rep's end.
         assert!(c.chained_to(Some(0.0)));
         assert!(!c.chained_to(Some(-0.5)));

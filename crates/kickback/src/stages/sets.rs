@@ -133,6 +133,7 @@ mod tests {
 
     fn rep(start: f64, end: f64, range: f64) -> Rep {
         Rep {
+            id: 1,
             index: 0,
             set: 0,
             start_s: start,
