@@ -90,12 +90,12 @@ pub const SETTINGS: &[SettingDoc] = &[
     SettingDoc {
         key: "reps.gait_forward_deg",
         unit: "deg",
-        reason: "A rise that starts this far in front of the rest pose, with an impact (see gait_impact_g), is a step. At heel strike the shank is 15–25° in front of vertical.",
+        reason: "A rise that starts or ends this far in front of the rest pose, with a jolt along the shank (see gait_impact_g), is a step. At heel strike the shank is 15–25° in front of vertical.",
     },
     SettingDoc {
         key: "reps.gait_impact_g",
         unit: "g",
-        reason: "Impact above which a rise starting in front of the rest pose is a step. A heel strike gives the shank 2–4 g; the weight stack touching down gives 0.3–1 g (§5.1).",
+        reason: "Jolt along the shank above which a rise starting or ending in front of the rest pose is a step. Real heel strikes give 1.2–3.6 g (real walking and stairs); the weight stack touching down gives 0.3–1 g (§5.1).",
     },
     SettingDoc {
         key: "sets.rest_s",

@@ -177,9 +177,9 @@ fn real_recordings() {
     }
     // Floors: measured on the engine when this test was written; raise them
     // as the engine improves, never lower them.
-    assert!(fph <= 82.0, "walking false reps per hour {fph:.1}");
+    assert!(fph <= 27.0, "walking false reps per hour {fph:.1}");
     assert!(
-        fph_still <= 514.0,
+        fph_still <= 432.0,
         "walking (still start) false reps per hour {fph_still:.1}"
     );
     assert_eq!(e2_reps, 0, "still legs gave reps");

@@ -19,9 +19,6 @@ use nalgebra::Vector3;
 const PENDING_S: f64 = 0.45;
 /// A rep is reported at most this long after it ends, s.
 const REPORT_WITHIN_S: f64 = 0.5;
-/// A return (end of hold to end) shorter than this is an active forward
-/// swing, as in gait, rather than a drop, s.
-const SWING_RETURN_S: f64 = 0.25;
 /// A return from a kick from still to well in front of rest within this is
 /// a swing of gait, s: a passive fall from the top to rest takes ~0.3 s
 /// (a quarter pendulum period, §2.3), and the leg then has to swing on.
@@ -38,6 +35,9 @@ const HEEL_STRIKE_WINDOW_S: f64 = 0.15;
 /// Half-width of the centred mean an impact stands out from, grid points
 /// (3 → a 70 ms window).
 const IMPACT_HALF_WINDOW: usize = 3;
+/// The farthest the hip is from an ankle sensor, m (0.6–0.9 m, §4): bounds
+/// the centripetal acceleration of a leg turning about the hip.
+const HIP_RADIUS_M: f64 = 0.9;
 
 /// What the gate made of a measured rise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,16 +107,14 @@ impl GaitGate {
             .last_step_end
             .is_some_and(|g| start - g < STEP_CONTEXT_S);
         let planted = is_gait_step(m.body(c), c.peak_t, c.peak_e, c, leg, rs.min_pivot_radius_m);
-        // A swing from standing still (no wind-up) that lands with a strike
-        // is a first step; without a gyroscope strikes are all there is.
         let from_still = m.rep.windup_deg < settings.momentum.windup_deg;
-        // A return faster than a dropped leg falls (a passive fall from the
-        // top takes a quarter pendulum period, ~0.3 s even with the stack
-        // pulling, §2.3) that lands with a strike is a swing phase of gait.
-        let swung_back = m.rep.eccentric_s < SWING_RETURN_S;
         let no_gyro = !leg.gyro;
-        let strike = (no_gyro || from_still || swung_back)
-            && is_heel_strike(&m.pts, c, no_gyro, leg.frame, settings);
+        // A kickback never lands the foot: a jolt along the shank while it
+        // is well in front of rest, where the rise starts or where it comes
+        // back to, is a heel strike, whatever the rise looked like (real
+        // strides start and end with one; the rise itself may be slow, the
+        // stance leg rolling over its planted foot).
+        let strike = is_heel_strike(&m.pts, c, leg.frame, settings);
         // A swing from standing still that comes back within about a
         // dropped leg's fall time and carries on well in front of the rest
         // pose is the first step of a walk (the stance leg rolling over its
@@ -271,7 +269,6 @@ fn is_gait_step<'a>(
 fn is_heel_strike(
     pts: &[Point],
     c: &Candidate,
-    check_start: bool,
     frame: &ElevationFrame,
     settings: &Settings,
 ) -> bool {
@@ -289,10 +286,24 @@ fn is_heel_strike(
         }
         _ => None,
     };
+    let limit = rs.gait_impact_g * STANDARD_GRAVITY;
+    // A heel strike lands a shank that has all but stopped turning (the end
+    // of the forward swing, or early stance). A leg turning fast about the
+    // hip has a centripetal acceleration along the shank of ω²·r that
+    // changes within the window (a thrown rep passing rest at 300–500 °/s:
+    // 2–6 g); only where it turns too slowly for that alone to reach the
+    // limit (under ~200 °/s) is a jolt along the shank an impact.
+    let max_rate = (limit / HIP_RADIUS_M).sqrt().to_degrees();
     let impact_near = |t0: f64| {
         let mut peak: f64 = 0.0;
         for i in half..pts.len().saturating_sub(half) {
             if (pts[i].t - t0).abs() > HEEL_STRIKE_WINDOW_S {
+                continue;
+            }
+            if pts[i - half..=i + half]
+                .iter()
+                .any(|q| q.v.abs() > max_rate)
+            {
                 continue;
             }
             let mean = pts[i - half..=i + half]
@@ -308,9 +319,9 @@ fn is_heel_strike(
         }
         peak
     };
-    let limit = rs.gait_impact_g * STANDARD_GRAVITY;
-    let at_start =
-        check_start && c.start_e <= -rs.gait_forward_deg && impact_near(c.start_t) > limit;
+    // Only in front of rest: a leg lowered onto a bench or the floor (prone
+    // and side-lying variations) lands at rest, and is still a rep.
+    let at_start = c.start_e <= -rs.gait_forward_deg && impact_near(c.start_t) > limit;
     let at_end = c.low_e <= -rs.gait_forward_deg && impact_near(c.low_t) > limit;
     debug_log!(
         "DBG impact start {:.2} g ({:.1}°) end {:.2} g ({:.1}°) at {:.2}",
@@ -450,6 +461,26 @@ mod tests {
                 kick(0.0, 1.0),
                 false,
                 Box::new(strike(3.15)),
+                None,
+                Verdict::Rep,
+            ),
+            (
+                "a slow rise landing in front with a strike, gyroscope",
+                kick(-20.0, 1.0),
+                true,
+                Box::new(strike(3.15)),
+                None,
+                Verdict::Step,
+            ),
+            (
+                "landing in front with a stack's touchdown (0.8 g)",
+                kick(-20.0, 1.0),
+                true,
+                Box::new(move |q: &mut Point| {
+                    if (q.t - 3.15).abs() < 0.005 {
+                        q.raw_lin = Vector3::new(0.0, 0.0, 0.8 * STANDARD_GRAVITY);
+                    }
+                }),
                 None,
                 Verdict::Rep,
             ),
