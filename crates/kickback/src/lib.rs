@@ -32,7 +32,7 @@ mod orientation;
 mod report;
 mod reps;
 mod sample;
-mod settings;
+pub mod settings;
 
 pub use analyzer::{analyze, Analyzer, Error};
 pub use event::Event;
