@@ -75,7 +75,7 @@
 
 use kickback::{
     Analyzer, Event, Fault, MomentumEvidence, Rep, Sample, SetSummary, Settings, StreamStats,
-    Warning,
+    Warning, WarningKind,
 };
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};
@@ -533,27 +533,35 @@ fn stats_to_c(s: &StreamStats) -> KbStats {
     }
 }
 
-/// The `KB_WARNING_*` code of an engine warning kind.
-pub fn warning_code(kind: &str) -> i32 {
+/// The `KB_WARNING_*` code of a warning kind (`KB_WARNING_OTHER` for a kind
+/// this header does not name; `KbWarning.kind` still has its name).
+///
+/// ```
+/// use kickback::WarningKind;
+/// use kickback_ffi::{warning_code, KB_WARNING_GAP, KB_WARNING_OTHER};
+/// assert_eq!(warning_code(WarningKind::Gap), KB_WARNING_GAP);
+/// assert_eq!(warning_code(WarningKind::Input), KB_WARNING_OTHER);
+/// ```
+pub fn warning_code(kind: WarningKind) -> i32 {
     match kind {
-        "gap" => KB_WARNING_GAP,
-        "no_gyroscope" => KB_WARNING_NO_GYROSCOPE,
-        "invalid_sample" => KB_WARNING_INVALID_SAMPLE,
-        "time_backwards" => KB_WARNING_TIME_BACKWARDS,
-        "duplicate_time" => KB_WARNING_DUPLICATE_TIME,
-        "short_recording" => KB_WARNING_SHORT_RECORDING,
-        "no_rest" => KB_WARNING_NO_REST,
-        "gyroscope_dropout" => KB_WARNING_GYROSCOPE_DROPOUT,
+        WarningKind::Gap => KB_WARNING_GAP,
+        WarningKind::NoGyroscope => KB_WARNING_NO_GYROSCOPE,
+        WarningKind::InvalidSample => KB_WARNING_INVALID_SAMPLE,
+        WarningKind::TimeBackwards => KB_WARNING_TIME_BACKWARDS,
+        WarningKind::DuplicateTime => KB_WARNING_DUPLICATE_TIME,
+        WarningKind::ShortRecording => KB_WARNING_SHORT_RECORDING,
+        WarningKind::NoRest => KB_WARNING_NO_REST,
+        WarningKind::GyroscopeDropout => KB_WARNING_GYROSCOPE_DROPOUT,
         _ => KB_WARNING_OTHER,
     }
 }
 
 fn warning_to_c(w: &Warning) -> KbWarning {
     let mut out = KbWarning {
-        code: warning_code(&w.kind),
+        code: warning_code(w.kind),
         ..KbWarning::default()
     };
-    copy_c_string(&w.kind, &mut out.kind);
+    copy_c_string(w.kind.as_str(), &mut out.kind);
     copy_c_string(&w.message, &mut out.message);
     out
 }
@@ -1155,6 +1163,24 @@ mod tests {
         assert_eq!(
             evidence_flags(&m),
             KB_EVIDENCE_NO_HOLD | KB_EVIDENCE_FAST_DROP
+        );
+    }
+
+    #[test]
+    fn every_warning_kind_the_engine_emits_has_its_own_code() {
+        let mut codes: Vec<i32> = WarningKind::ALL
+            .into_iter()
+            .filter(|k| *k != WarningKind::Input)
+            .map(warning_code)
+            .collect();
+        assert!(codes.iter().all(|c| *c != KB_WARNING_OTHER));
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), WarningKind::ALL.len() - 1);
+        let w = warning_to_c(&Warning::new(WarningKind::NoRest, None, "x"));
+        assert_eq!(
+            (w.code, w.kind_str().as_str()),
+            (KB_WARNING_NO_REST, "no_rest")
         );
     }
 

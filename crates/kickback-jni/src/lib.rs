@@ -277,7 +277,7 @@ pub fn event_fields(event: &Event) -> Option<(i32, [f64; EVENT_NUMBERS], [String
         }
         Event::Warning(w) => {
             n[0] = w.t_s.unwrap_or(f64::NAN);
-            n[1] = warning_code(&w.kind) as f64;
+            n[1] = warning_code(w.kind) as f64;
             text = [w.kind.to_string(), w.message.clone()];
             KB_EVENT_WARNING
         }

@@ -37,7 +37,8 @@ pub mod settings;
 pub use analyzer::{analyze, Analyzer, Error};
 pub use event::Event;
 pub use report::{
-    Analysis, Fault, FaultCounts, MomentumEvidence, Rep, SetSummary, StreamStats, Warning,
+    Analysis, Fault, FaultCounts, IntoWarningKind, MomentumEvidence, Rep, SetSummary, StreamStats,
+    UnknownWarningKind, Warning, WarningKind,
 };
 pub use sample::{Sample, STANDARD_GRAVITY};
 pub use settings::{

@@ -89,7 +89,16 @@ pub struct MomentumEvidence {
 ///
 /// Times are seconds from the recording's first sample; angles are degrees of
 /// leg elevation from the hanging rest pose.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// ```
+/// use kickback::{Fault, Rep};
+/// let mut rep = Rep::new(1, 1, 10.0, 11.2, 13.5);
+/// rep.range_deg = 55.0;
+/// rep.faults.push(Fault::PartialRange);
+/// assert!(rep.has(Fault::PartialRange));
+/// assert_eq!(rep.hold_s, 0.0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Rep {
     /// 1-based rep number in the recording.
@@ -125,6 +134,20 @@ pub struct Rep {
 }
 
 impl Rep {
+    /// A rep numbered `index` in set `set`, from `start_s` through its peak at
+    /// `peak_s` to `end_s`; every other measure zero, no faults. Set the
+    /// public fields for the rest.
+    pub fn new(index: usize, set: usize, start_s: f64, peak_s: f64, end_s: f64) -> Rep {
+        Rep {
+            index,
+            set,
+            start_s,
+            peak_s,
+            end_s,
+            ..Rep::default()
+        }
+    }
+
     /// True if the rep carries `fault`.
     pub fn has(&self, fault: Fault) -> bool {
         self.faults.contains(&fault)
@@ -132,7 +155,12 @@ impl Rep {
 }
 
 /// A set: reps grouped by the rests between them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// ```
+/// let set = kickback::SetSummary::new(1, 10.0, 41.6, 7, 57.1);
+/// assert_eq!(set.rep_count, 7);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetSummary {
     /// 1-based set number.
@@ -147,13 +175,160 @@ pub struct SetSummary {
     pub median_range_deg: f64,
 }
 
+/// What a [`Warning`] is about. Serialised (JSON, CSV) as its snake_case
+/// name, e.g. `"gap"`; compares equal to that name.
+///
+/// ```
+/// use kickback::WarningKind;
+/// assert_eq!(WarningKind::Gap.as_str(), "gap");
+/// assert_eq!(serde_json::to_string(&WarningKind::NoRest).unwrap(), "\"no_rest\"");
+/// assert_eq!("time_backwards".parse::<WarningKind>(), Ok(WarningKind::TimeBackwards));
+/// assert!(WarningKind::NoGyroscope == "no_gyroscope");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// No samples for a while (longer than `input.gap_warn_s`).
+    Gap,
+    /// No gyroscope: accelerometer-only analysis, lower precision.
+    NoGyroscope,
+    /// A sample with a NaN or infinite value was dropped.
+    InvalidSample,
+    /// Time went backwards; the sample was dropped.
+    TimeBackwards,
+    /// Two samples with the same time; the second was dropped.
+    DuplicateTime,
+    /// The recording is too short to analyse well.
+    ShortRecording,
+    /// The leg never rested still, so the rest pose is a guess.
+    NoRest,
+    /// The gyroscope stopped sending for a while.
+    GyroscopeDropout,
+    /// Something the file reader noticed (added by `kickback-formats` users
+    /// such as the CLI, never by the engine).
+    Input,
+}
+
+impl WarningKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [WarningKind; 9] = [
+        WarningKind::Gap,
+        WarningKind::NoGyroscope,
+        WarningKind::InvalidSample,
+        WarningKind::TimeBackwards,
+        WarningKind::DuplicateTime,
+        WarningKind::ShortRecording,
+        WarningKind::NoRest,
+        WarningKind::GyroscopeDropout,
+        WarningKind::Input,
+    ];
+
+    /// The stable snake_case name used in JSON and CSV.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningKind::Gap => "gap",
+            WarningKind::NoGyroscope => "no_gyroscope",
+            WarningKind::InvalidSample => "invalid_sample",
+            WarningKind::TimeBackwards => "time_backwards",
+            WarningKind::DuplicateTime => "duplicate_time",
+            WarningKind::ShortRecording => "short_recording",
+            WarningKind::NoRest => "no_rest",
+            WarningKind::GyroscopeDropout => "gyroscope_dropout",
+            WarningKind::Input => "input",
+        }
+    }
+}
+
+impl std::fmt::Display for WarningKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A name that is not a [`WarningKind`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown warning kind `{0}`")]
+pub struct UnknownWarningKind(pub String);
+
+impl std::str::FromStr for WarningKind {
+    type Err = UnknownWarningKind;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        WarningKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| UnknownWarningKind(s.to_string()))
+    }
+}
+
+impl PartialEq<str> for WarningKind {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for WarningKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// What [`Warning::new`] accepts as a kind: a [`WarningKind`], or (inside
+/// the engine, while its stages still name kinds by text) the kind's name.
+/// Sealed: it cannot be implemented outside this crate.
+pub trait IntoWarningKind: sealed::Sealed {
+    /// The kind.
+    fn into_warning_kind(self) -> WarningKind;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::WarningKind {}
+    impl Sealed for &'static str {}
+    impl Sealed for &&'static str {}
+}
+
+impl IntoWarningKind for WarningKind {
+    fn into_warning_kind(self) -> WarningKind {
+        self
+    }
+}
+
+/// Transitional, for the engine's stages that still pass a kind's name
+/// (`reps.rs`); a name that is not a kind is a bug there, caught by the
+/// debug assertion in tests, and reported as [`WarningKind::InvalidSample`].
+impl IntoWarningKind for &'static str {
+    fn into_warning_kind(self) -> WarningKind {
+        let kind = self.parse::<WarningKind>();
+        debug_assert!(kind.is_ok(), "unknown warning kind `{self}`");
+        kind.unwrap_or(WarningKind::InvalidSample)
+    }
+}
+
+/// Transitional, as for `&'static str`.
+impl IntoWarningKind for &&'static str {
+    fn into_warning_kind(self) -> WarningKind {
+        (*self).into_warning_kind()
+    }
+}
+
 /// Something the user should know about the recording that did not stop the analysis.
+///
+/// ```
+/// use kickback::{Warning, WarningKind};
+/// let w = Warning::new(WarningKind::Gap, Some(63.2), "no samples for 0.31 s");
+/// assert_eq!(w.kind, WarningKind::Gap);
+/// assert_eq!(
+///     serde_json::to_string(&w).unwrap(),
+///     r#"{"kind":"gap","t_s":63.2,"message":"no samples for 0.31 s"}"#
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Warning {
-    /// Stable machine-readable kind: `gap`, `no_gyroscope`, `invalid_sample`,
-    /// `time_backwards`, `duplicate_time`, `saturation`, `short_recording`, `no_rest`.
-    pub kind: String,
+    /// What it is about.
+    pub kind: WarningKind,
     /// When it happened (s from the first sample), if it has a time.
     pub t_s: Option<f64>,
     /// What happened and what it means, in words.
@@ -161,11 +336,32 @@ pub struct Warning {
 }
 
 impl Warning {
-    pub(crate) fn new(kind: &str, t_s: Option<f64>, message: String) -> Self {
+    /// A warning of `kind` at `t_s` (s from the first sample, or `None`).
+    pub fn new(kind: impl IntoWarningKind, t_s: Option<f64>, message: impl Into<String>) -> Self {
         Warning {
-            kind: kind.to_string(),
+            kind: kind.into_warning_kind(),
             t_s,
-            message,
+            message: message.into(),
+        }
+    }
+}
+
+impl SetSummary {
+    /// Set `index` from `start_s` to `end_s` with `rep_count` reps of median
+    /// range `median_range_deg`.
+    pub fn new(
+        index: usize,
+        start_s: f64,
+        end_s: f64,
+        rep_count: usize,
+        median_range_deg: f64,
+    ) -> SetSummary {
+        SetSummary {
+            index,
+            start_s,
+            end_s,
+            rep_count,
+            median_range_deg,
         }
     }
 }
@@ -272,4 +468,32 @@ pub struct StreamStats {
     pub samples: u64,
     /// Whether a gyroscope was used.
     pub gyroscope: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warning_kinds_round_trip_through_their_names_and_json() {
+        for k in WarningKind::ALL {
+            assert_eq!(k.as_str().parse::<WarningKind>(), Ok(k));
+            let json = serde_json::to_string(&k).unwrap();
+            assert_eq!(json, format!("\"{}\"", k.as_str()));
+            assert_eq!(serde_json::from_str::<WarningKind>(&json).unwrap(), k);
+            assert_eq!(k.to_string(), k.as_str());
+        }
+        assert!("saturation".parse::<WarningKind>().is_err());
+        assert!(serde_json::from_str::<WarningKind>("\"saturation\"").is_err());
+    }
+
+    #[test]
+    fn the_engines_names_become_kinds() {
+        assert_eq!(Warning::new("gap", None, "x").kind, WarningKind::Gap);
+        let name: &&'static str = &"no_rest";
+        assert_eq!(
+            Warning::new(name, Some(1.0), String::from("y")).kind,
+            WarningKind::NoRest
+        );
+    }
 }
