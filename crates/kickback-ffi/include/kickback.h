@@ -258,7 +258,8 @@ typedef struct KbWarning {
 
 // Whole-stream figures, in the `KB_EVENT_FINISHED` event.
 typedef struct KbStats {
-  // Median input sample rate, Hz.
+  // Input sample rate, Hz: the inverse of the mean interval between
+  // accepted samples, gaps (longer than `input.gap_warn_s`) left out.
   double sample_rate_hz;
   // Time from the first to the last sample, s.
   double duration_s;

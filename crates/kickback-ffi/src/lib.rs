@@ -230,7 +230,16 @@ pub struct KbSettings {
 const SETTINGS_MIN_SIZE: usize = std::mem::offset_of!(KbSettings, min_rep_duration_s);
 
 impl KbSettings {
-    /// The settings' user-facing numbers.
+    /// The settings' user-facing numbers, with `struct_size` set.
+    ///
+    /// ```
+    /// use kickback_ffi::KbSettings;
+    /// let mut engine = kickback::Settings::default();
+    /// engine.sets.rest_s = 12.0;
+    /// let c = KbSettings::from_settings(&engine);
+    /// assert_eq!(c.set_rest_s, 12.0);
+    /// assert_eq!(c.to_settings(), engine);
+    /// ```
     pub fn from_settings(s: &Settings) -> KbSettings {
         KbSettings {
             struct_size: std::mem::size_of::<KbSettings>(),
@@ -366,7 +375,8 @@ impl KbWarning {
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct KbStats {
-    /// Median input sample rate, Hz.
+    /// Input sample rate, Hz: the inverse of the mean interval between
+    /// accepted samples, gaps (longer than `input.gap_warn_s`) left out.
     pub sample_rate_hz: f64,
     /// Time from the first to the last sample, s.
     pub duration_s: f64,
@@ -468,6 +478,13 @@ impl KbEvent {
 }
 
 /// Momentum evidence flags of a rep (`KB_EVIDENCE_*`).
+///
+/// ```
+/// use kickback_ffi::{evidence_flags, KB_EVIDENCE_WINDUP};
+/// let mut rep = kickback::Rep::new(1, 1, 0.0, 0.4, 0.9);
+/// rep.momentum.windup = true;
+/// assert_eq!(evidence_flags(&rep.momentum), KB_EVIDENCE_WINDUP);
+/// ```
 pub fn evidence_flags(m: &MomentumEvidence) -> u32 {
     [
         (m.fast_concentric, KB_EVIDENCE_FAST_CONCENTRIC),
@@ -482,6 +499,13 @@ pub fn evidence_flags(m: &MomentumEvidence) -> u32 {
 }
 
 /// Fault flags of a rep (`KB_FAULT_*`).
+///
+/// ```
+/// use kickback::Fault;
+/// use kickback_ffi::{fault_flags, KB_FAULT_LUMBAR, KB_FAULT_PARTIAL};
+/// let flags = fault_flags(&[Fault::LumbarOverextension, Fault::PartialRange]);
+/// assert_eq!(flags, KB_FAULT_LUMBAR | KB_FAULT_PARTIAL);
+/// ```
 pub fn fault_flags(faults: &[Fault]) -> u32 {
     faults
         .iter()

@@ -23,6 +23,8 @@
 //! The engine does no I/O, prints nothing and never panics on data: bad
 //! samples (NaN, time going backwards) become [`Warning`]s.
 
+#![warn(missing_docs)]
+
 mod analyzer;
 mod event;
 mod faults;
@@ -45,3 +47,8 @@ pub use settings::{
     InputSettings, LumbarSettings, MomentumSettings, PartialSettings, RepSettings, SetSettings,
     Settings, SettingsError,
 };
+
+/// The README's Rust code blocks, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

@@ -54,6 +54,12 @@ impl Fault {
     }
 
     /// Parses the snake_case name (also accepts `-` for `_`).
+    ///
+    /// ```
+    /// use kickback::Fault;
+    /// assert_eq!(Fault::parse("Partial-Range"), Some(Fault::PartialRange));
+    /// assert_eq!(Fault::parse("lumbar"), None);
+    /// ```
     pub fn parse(name: &str) -> Option<Fault> {
         let n = name.trim().to_ascii_lowercase().replace('-', "_");
         Fault::ALL.into_iter().find(|f| f.as_str() == n)
@@ -68,6 +74,13 @@ impl std::fmt::Display for Fault {
 
 /// The evidence behind the momentum decision, kept so users can see why a rep
 /// was flagged.
+///
+/// ```
+/// let mut rep = kickback::Rep::new(1, 1, 0.0, 0.5, 1.0);
+/// rep.momentum.no_hold = true;
+/// rep.momentum.score = 0.5;
+/// assert!(rep.momentum.no_hold && rep.momentum.score < 1.0);
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MomentumEvidence {
@@ -367,6 +380,15 @@ impl SetSummary {
 }
 
 /// Fault counts over a recording.
+///
+/// ```
+/// use kickback::{Fault, FaultCounts, Rep};
+/// let mut rep = Rep::new(1, 1, 0.0, 1.0, 2.0);
+/// rep.faults = vec![Fault::Momentum, Fault::PartialRange];
+/// let mut counts = FaultCounts::default();
+/// counts.add(&rep);
+/// assert_eq!((counts.get(Fault::Momentum), counts.lumbar_overextension), (1, 0));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct FaultCounts {
     /// Reps flagged `momentum`.
@@ -401,13 +423,24 @@ impl FaultCounts {
 
 /// The analysis of one recording: what `analyze` prints.
 ///
+/// ```
+/// use kickback::{Analysis, Event, Rep, StreamStats};
+/// let events = [
+///     Event::RepCompleted(Rep::new(1, 1, 1.0, 2.0, 3.0)),
+///     Event::Finished(StreamStats::default()),
+/// ];
+/// let a = Analysis::from_events(&events);
+/// assert_eq!(a.rep_count, 1);
+/// ```
+///
 /// Built from the analyzer's events by [`Analysis::from_events`]; whole-file
 /// analysis ([`crate::analyze`]) and live analysis therefore agree by
 /// construction.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Analysis {
-    /// Median input sample rate, Hz.
+    /// Input sample rate, Hz: the inverse of the mean interval between
+    /// accepted samples, gaps (longer than `input.gap_warn_s`) left out.
     pub sample_rate_hz: f64,
     /// Time from the first to the last sample, s.
     pub duration_s: f64,
@@ -456,11 +489,20 @@ impl Analysis {
     }
 }
 
-/// Whole-stream figures, known once the stream is finished.
+/// Whole-stream figures, known once the stream is finished: the
+/// [`crate::Event::Finished`] event.
+///
+/// ```
+/// use kickback::{analyze, Sample, Settings};
+/// let samples = (0..500).map(|i| Sample::new(i as f64 * 0.02, [0.0, 0.0, 9.81], None));
+/// let a = analyze(samples, &Settings::default()).unwrap();
+/// assert!((a.sample_rate_hz - 50.0).abs() < 1e-6 && !a.gyroscope);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StreamStats {
-    /// Median input sample rate, Hz.
+    /// Input sample rate, Hz: the inverse of the mean interval between
+    /// accepted samples, gaps (longer than `input.gap_warn_s`) left out.
     pub sample_rate_hz: f64,
     /// Time from the first to the last sample, s.
     pub duration_s: f64,

@@ -70,7 +70,7 @@ public abstract class Event {
 
     /** The stream has ended (after {@link Analyzer#finish()}): whole-stream figures. */
     public static final class Finished extends Event {
-        /** Mean input sample rate, Hz. */
+        /** Input sample rate, Hz: the inverse of the mean interval between samples, gaps left out. */
         public final double sampleRateHz;
         /** Time from the first to the last sample, s. */
         public final double durationS;
