@@ -202,29 +202,29 @@ typedef struct KbRep {
   uint32_t index;
   // 1-based set number.
   uint32_t set;
-  // When the leg left the bottom.
+  // When the leg left the bottom, s from the first sample.
   double start_s;
-  // When the leg was highest.
+  // When the leg was highest, s from the first sample.
   double peak_s;
-  // When the leg was back at the bottom.
+  // When the leg was back at the bottom, s from the first sample.
   double end_s;
-  // Peak elevation minus the elevation at the start.
+  // Peak elevation minus the elevation at the start, degrees.
   double range_deg;
-  // Peak elevation above the rest pose.
+  // Peak elevation above the rest pose, degrees.
   double peak_elevation_deg;
-  // Time rising, from the start to the top hold.
+  // Time rising, from the start to the top hold, s.
   double concentric_s;
-  // Time held near the top.
+  // Time held near the top, s.
   double hold_s;
-  // Time lowering, from the end of the hold to the end.
+  // Time lowering, from the end of the hold to the end, s.
   double eccentric_s;
   // Largest angular velocity while rising, degrees/s.
   double peak_velocity_dps;
   // Largest angular velocity while lowering, degrees/s.
   double peak_eccentric_velocity_dps;
-  // Deepest forward swing just before the kick (≥ 0).
+  // Deepest forward swing just before the kick, degrees (≥ 0).
   double windup_deg;
-  // The momentum score the momentum flag was decided on (flag at ≥ 1).
+  // The momentum score the momentum flag was decided on (flag at ≥ 1; no unit).
   double momentum_score;
   // Faults: a bitwise OR of `KB_FAULT_MOMENTUM`, `KB_FAULT_LUMBAR`, `KB_FAULT_PARTIAL`.
   uint32_t faults;
@@ -236,9 +236,9 @@ typedef struct KbSet {
   uint32_t index;
   // Reps in the set.
   uint32_t rep_count;
-  // Start of the set's first rep, s.
+  // Start of the set's first rep, s from the first sample.
   double start_s;
-  // End of the set's last rep, s.
+  // End of the set's last rep, s from the first sample.
   double end_s;
   // Median range of the set's reps, degrees.
   double median_range_deg;

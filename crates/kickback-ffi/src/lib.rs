@@ -292,29 +292,29 @@ pub struct KbRep {
     pub index: u32,
     /// 1-based set number.
     pub set: u32,
-    /// When the leg left the bottom.
+    /// When the leg left the bottom, s from the first sample.
     pub start_s: f64,
-    /// When the leg was highest.
+    /// When the leg was highest, s from the first sample.
     pub peak_s: f64,
-    /// When the leg was back at the bottom.
+    /// When the leg was back at the bottom, s from the first sample.
     pub end_s: f64,
-    /// Peak elevation minus the elevation at the start.
+    /// Peak elevation minus the elevation at the start, degrees.
     pub range_deg: f64,
-    /// Peak elevation above the rest pose.
+    /// Peak elevation above the rest pose, degrees.
     pub peak_elevation_deg: f64,
-    /// Time rising, from the start to the top hold.
+    /// Time rising, from the start to the top hold, s.
     pub concentric_s: f64,
-    /// Time held near the top.
+    /// Time held near the top, s.
     pub hold_s: f64,
-    /// Time lowering, from the end of the hold to the end.
+    /// Time lowering, from the end of the hold to the end, s.
     pub eccentric_s: f64,
     /// Largest angular velocity while rising, degrees/s.
     pub peak_velocity_dps: f64,
     /// Largest angular velocity while lowering, degrees/s.
     pub peak_eccentric_velocity_dps: f64,
-    /// Deepest forward swing just before the kick (≥ 0).
+    /// Deepest forward swing just before the kick, degrees (≥ 0).
     pub windup_deg: f64,
-    /// The momentum score the momentum flag was decided on (flag at ≥ 1).
+    /// The momentum score the momentum flag was decided on (flag at ≥ 1; no unit).
     pub momentum_score: f64,
     /// Faults: a bitwise OR of `KB_FAULT_MOMENTUM`, `KB_FAULT_LUMBAR`, `KB_FAULT_PARTIAL`.
     pub faults: u32,
@@ -328,9 +328,9 @@ pub struct KbSet {
     pub index: u32,
     /// Reps in the set.
     pub rep_count: u32,
-    /// Start of the set's first rep, s.
+    /// Start of the set's first rep, s from the first sample.
     pub start_s: f64,
-    /// End of the set's last rep, s.
+    /// End of the set's last rep, s from the first sample.
     pub end_s: f64,
     /// Median range of the set's reps, degrees.
     pub median_range_deg: f64,
