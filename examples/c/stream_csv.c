@@ -14,11 +14,19 @@
  *   rep <index> set <set> start <s> peak <s> end <s> range <deg> faults <flags>
  *   set <index> reps <n> start <s> end <s>
  *   finished reps <n> samples <n> duration <s>
- * Warnings go to stderr. Exit status: 0 ok, 1 usage or I/O error, 2 library error.
+ * and, for each rep that is flagged for momentum, why:
+ *   momentum <index> fast_concentric high_velocity no_hold windup fast_drop (those found)
+ * Warnings go to stderr. Exit status: 0 ok, 1 usage or I/O error, 2 library
+ * error (including a library that does not match this header).
  *
- * Build (from the repository root, after `cargo build -p kickback-ffi`):
+ * Build (from the repository root, after `cargo build -p kickback-ffi`),
+ * statically:
  *   cc -O2 -I crates/kickback-ffi/include examples/c/stream_csv.c \
  *      target/debug/libkickback_ffi.a -lpthread -ldl -lm -o stream_csv
+ * or against the shared library (on Linux its SONAME is
+ * libkickback_ffi.so.0.1, so install or link it under that name too):
+ *   cc -O2 -I crates/kickback-ffi/include examples/c/stream_csv.c \
+ *      -L target/debug -lkickback_ffi -o stream_csv
  */
 #include "kickback.h"
 
@@ -30,8 +38,29 @@
 
 static unsigned long g_reps = 0;
 
+static void print_momentum(const KbEvent *ev) {
+    static const struct {
+        uint32_t flag;
+        const char *name;
+    } evidence[] = {
+        {KB_EVIDENCE_FAST_CONCENTRIC, "fast_concentric"},
+        {KB_EVIDENCE_HIGH_PEAK_VELOCITY, "high_velocity"},
+        {KB_EVIDENCE_NO_HOLD, "no_hold"},
+        {KB_EVIDENCE_WINDUP, "windup"},
+        {KB_EVIDENCE_FAST_DROP, "fast_drop"},
+    };
+    printf("momentum %u", ev->rep.index);
+    for (size_t i = 0; i < sizeof evidence / sizeof evidence[0]; i++) {
+        if (ev->momentum_evidence & evidence[i].flag) {
+            printf(" %s", evidence[i].name);
+        }
+    }
+    printf("\n");
+}
+
 static void print_events(KbAnalyzer *a) {
-    KbEvent ev;
+    /* struct_size first: the library writes no more than this many bytes. */
+    KbEvent ev = {.struct_size = sizeof(KbEvent)};
     KbStatus st;
     while ((st = kb_analyzer_poll(a, &ev)) == KB_OK) {
         switch (ev.kind) {
@@ -40,6 +69,9 @@ static void print_events(KbAnalyzer *a) {
             printf("rep %u set %u start %.9f peak %.9f end %.9f range %.3f faults %u\n",
                    ev.rep.index, ev.rep.set, ev.rep.start_s, ev.rep.peak_s, ev.rep.end_s,
                    ev.rep.range_deg, ev.rep.faults);
+            if (ev.rep.faults & KB_FAULT_MOMENTUM) {
+                print_momentum(&ev);
+            }
             break;
         case KB_EVENT_SET_COMPLETED:
             printf("set %u reps %u start %.9f end %.9f\n", ev.set.index, ev.set.rep_count,
@@ -100,13 +132,18 @@ int main(int argc, char **argv) {
                 argv[0], kb_version());
         return 1;
     }
+    /* The library must serve the header this program was compiled with. */
+    if (kb_check_version(KB_VERSION_MAJOR, KB_VERSION_MINOR, KB_VERSION_PATCH) != KB_OK) {
+        fprintf(stderr, "stream_csv: %s\n", kb_last_error_message());
+        return 2;
+    }
     FILE *f = fopen(argv[1], "r");
     if (!f) {
         perror(argv[1]);
         return 1;
     }
 
-    KbSettings settings;
+    KbSettings settings = {.struct_size = sizeof(KbSettings)};
     kb_settings_default(&settings);
     if (argc > 2) {
         settings.torso_hinge_deg = atof(argv[2]);

@@ -1,6 +1,8 @@
 //! The settings file, `kickback.toml`: loading it (with errors that name the
-//! file, line and key) and printing every setting with its unit and reason
-//! (`kickback config --defaults`).
+//! file, line and key) and printing every setting with its unit, allowed
+//! range and reason (`kickback config --defaults`), all from the engine's
+//! one declaration of the settings ([`kickback::settings::SPECS`]); the
+//! README's settings table is [`markdown_table`], and a test keeps them equal.
 //!
 //! Precedence: command-line flags > the settings file > the defaults. The
 //! file is `--config PATH` when given, else `./kickback.toml` when present.
@@ -15,179 +17,13 @@
 //! ```
 
 use anyhow::{bail, Context, Result};
+use kickback::settings::{SECTIONS, SPECS};
 use kickback::Settings;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The file looked for in the working directory when `--config` is not given.
 pub const DEFAULT_FILE: &str = "kickback.toml";
-
-/// One setting's documentation: dotted key, unit, and why the default is what it is.
-#[derive(Debug, Clone, Copy)]
-pub struct SettingDoc {
-    /// `section.key`, as in `kickback.toml`.
-    pub key: &'static str,
-    /// Unit of the value ("deg", "s", "deg/s", "m", "g", "fraction", "weight", "count").
-    pub unit: &'static str,
-    /// What it does and why the default (from the engine's documentation).
-    pub reason: &'static str,
-}
-
-/// The sections of `kickback.toml`, in order, with a one-line description.
-pub const SECTIONS: &[(&str, &str)] = &[
-    ("reps", "Rep detection"),
-    ("sets", "Set grouping"),
-    (
-        "momentum",
-        "Momentum (\"thrown, not driven\"): each feature adds its weight to a score; a rep is flagged at a score of 1.0",
-    ),
-    (
-        "lumbar",
-        "Lumbar overextension: the leg rose past what the hip can give (your own numbers go here)",
-    ),
-    ("partial", "Partial range"),
-    ("input", "Input handling: gaps and sensor fusion"),
-];
-
-/// Every setting, in file order. A unit test checks that this table and
-/// `Settings::default()` have exactly the same keys.
-pub const SETTINGS: &[SettingDoc] = &[
-    SettingDoc {
-        key: "reps.min_rise_deg",
-        unit: "deg",
-        reason: "Smallest rise from the bottom that counts as a rep. A rep rises at least 10° and returns; postural sway and the stance leg's wobble stay under 5°.",
-    },
-    SettingDoc {
-        key: "reps.return_fraction",
-        unit: "fraction",
-        reason: "A rep ends once the leg has come back down by this fraction of its rise. At 0.7 a \"double pump\" at the top (a dip of less than 70%) is one rep.",
-    },
-    SettingDoc {
-        key: "reps.min_duration_s",
-        unit: "s",
-        reason: "Shortest rep, start to end. The fastest swing in the literature is ~0.3 s up and ~0.3 s down (BIOMECHANICS §5.1); the measured start and end leave out the slow ends near the bottom, so 0.4 s.",
-    },
-    SettingDoc {
-        key: "reps.max_duration_s",
-        unit: "s",
-        reason: "Longest rep, start to end. ACSM tempos are 1–2 s up and down with a ~1 s squeeze; even a 6-0-4-0 tempo is 10 s (§2.1).",
-    },
-    SettingDoc {
-        key: "reps.hold_band_deg",
-        unit: "deg",
-        reason: "Band around the peak that counts as holding at the top (§5.2 \"no squeeze\": dwell within 5° of the peak angle).",
-    },
-    SettingDoc {
-        key: "reps.hold_velocity_dps",
-        unit: "deg/s",
-        reason: "Angular velocity below which the leg counts as held still at the top (§5.2: dwell with |ω| < 15 °/s near the peak).",
-    },
-    SettingDoc {
-        key: "reps.min_pivot_radius_m",
-        unit: "m",
-        reason: "A rise whose pivot is closer than this to the sensor is a walking step, not a rep: in a kickback the shank turns about the hip, 0.7–0.9 m above the sensor (§4); in the stance phase of walking it turns about the ankle, 3–10 cm below it.",
-    },
-    SettingDoc {
-        key: "reps.gait_forward_deg",
-        unit: "deg",
-        reason: "A rise that starts or ends this far in front of the rest pose, with a jolt along the shank (see gait_impact_g), is a step. At heel strike the shank is 15–25° in front of vertical.",
-    },
-    SettingDoc {
-        key: "reps.gait_impact_g",
-        unit: "g",
-        reason: "Jolt along the shank above which a rise starting or ending in front of the rest pose is a step. Real heel strikes give 1.2–3.6 g (real walking and stairs); the weight stack touching down gives 0.3–1 g (§5.1).",
-    },
-    SettingDoc {
-        key: "sets.rest_s",
-        unit: "s",
-        reason: "A pause longer than this between two reps starts a new set. Within a set the bottom pause is 0–0.5 s and even slow tempos leave under 3 s between reps; rests between sets are 30 s or more.",
-    },
-    SettingDoc {
-        key: "momentum.max_concentric_s",
-        unit: "s",
-        reason: "A concentric (rise) shorter than this is fast. ACSM asks for 1–2 s; below ~0.66–0.79 s the cable goes slack at the top (§2.3, §5.2). Counts only when the rise peaked above half of peak_velocity_dps: a small partial rep is short because it is small.",
-    },
-    SettingDoc {
-        key: "momentum.peak_velocity_dps",
-        unit: "deg/s",
-        reason: "Peak rising angular velocity above this is high. A minimum-jerk 60° rise in 0.75 s peaks at 150 °/s (§2.2, §5.2).",
-    },
-    SettingDoc {
-        key: "momentum.min_hold_s",
-        unit: "s",
-        reason: "A hold at the top shorter than this is \"no squeeze\" (§5.2).",
-    },
-    SettingDoc {
-        key: "momentum.windup_deg",
-        unit: "deg",
-        reason: "A forward swing before the kick deeper than this is a wind-up. The pre-swing of a thrown rep is 10–25° (§5.1); the loaded start of a controlled rep moves a few degrees at most.",
-    },
-    SettingDoc {
-        key: "momentum.min_eccentric_s",
-        unit: "s",
-        reason: "A lowering shorter than this is a drop. §5.2 uses 0.8 s as \"dropping the stack\"; 0.6 keeps brisk controlled lowering clean. Counts only when the return peaked above half of peak_velocity_dps.",
-    },
-    SettingDoc {
-        key: "momentum.weight_fast_concentric",
-        unit: "weight",
-        reason: "Score added by a fast concentric. One strong feature is not enough (a brisk but controlled rep can be fast); two together are.",
-    },
-    SettingDoc {
-        key: "momentum.weight_high_velocity",
-        unit: "weight",
-        reason: "Score added by a high peak velocity.",
-    },
-    SettingDoc {
-        key: "momentum.weight_no_hold",
-        unit: "weight",
-        reason: "Score added by no hold at the top.",
-    },
-    SettingDoc {
-        key: "momentum.weight_windup",
-        unit: "weight",
-        reason: "Score added by a wind-up.",
-    },
-    SettingDoc {
-        key: "momentum.weight_fast_drop",
-        unit: "weight",
-        reason: "Score added by a fast drop (a brisk eccentric faster than the concentric, or shorter than min_eccentric_s).",
-    },
-    SettingDoc {
-        key: "lumbar.torso_hinge_deg",
-        unit: "deg",
-        reason: "YOUR forward lean of the torso from vertical. The usual coaching cue is about 45° from the hips (§1.2); with the hip at neutral the thigh already sits this far behind vertical.",
-    },
-    SettingDoc {
-        key: "lumbar.hip_extension_limit_deg",
-        unit: "deg",
-        reason: "YOUR hip extension beyond neutral before the pelvis and lumbar spine take over. 20 is the upper end of adult norms (10–20°, §1.1). Lumbar overextension is flagged above torso_hinge_deg + this.",
-    },
-    SettingDoc {
-        key: "partial.fraction_of_median",
-        unit: "fraction",
-        reason: "A rep whose range is below this fraction of the set's median range is partial. Rep-to-rep amplitude varies by 5–8% (§5.1), so 60% is far outside normal variation while catching half reps.",
-    },
-    SettingDoc {
-        key: "partial.min_reference_reps",
-        unit: "count",
-        reason: "Reps of the current set needed before the set's own median is the reference; until then the median of the recording's recent reps is used.",
-    },
-    SettingDoc {
-        key: "input.gap_warn_s",
-        unit: "s",
-        reason: "A gap between samples longer than this is reported: three periods at the slowest common rate (12.5 Hz).",
-    },
-    SettingDoc {
-        key: "input.gap_split_s",
-        unit: "s",
-        reason: "A gap longer than this splits the analysis instead of being bridged: a rep's concentric or hold can hide in a longer gap.",
-    },
-    SettingDoc {
-        key: "input.fusion_time_constant_s",
-        unit: "s",
-        reason: "Time constant with which the accelerometer corrects the gyroscope's estimate of gravity: long enough to ride through the kick's own accelerations, short enough to cancel a 3 °/s gyro bias to within a few degrees (§3.1).",
-    },
-];
 
 /// Where the settings came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -296,19 +132,16 @@ pub fn commented_toml(settings: &Settings, header: &[String]) -> Result<String> 
     }
     for (section, description) in SECTIONS {
         let _ = writeln!(out, "\n# {description}.\n[{section}]");
-        for doc in SETTINGS
-            .iter()
-            .filter(|d| d.key.split('.').next() == Some(section))
-        {
-            let value = lookup(&table, doc.key)
-                .with_context(|| format!("setting `{}` missing from the settings", doc.key))?;
-            let field = &doc.key[section.len() + 1..];
+        for spec in SPECS.iter().filter(|d| d.section == *section) {
+            let value = lookup(&table, spec.key)
+                .with_context(|| format!("setting `{}` missing from the settings", spec.key))?;
             let _ = writeln!(out);
-            for line in wrap(doc.reason, 76) {
+            for line in wrap(&spec.reason_line(), 76) {
                 let _ = writeln!(out, "# {line}");
             }
-            let default = lookup(&defaults, doc.key);
-            let unit = format!("unit: {}", doc.unit);
+            let default = lookup(&defaults, spec.key);
+            let _ = writeln!(out, "# allowed: {}", spec.expected());
+            let unit = format!("unit: {}", spec.unit.as_str());
             match default {
                 Some(d) if d != value => {
                     let _ = writeln!(out, "# {unit}; default: {d}");
@@ -317,7 +150,7 @@ pub fn commented_toml(settings: &Settings, header: &[String]) -> Result<String> 
                     let _ = writeln!(out, "# {unit}");
                 }
             }
-            let _ = writeln!(out, "{field} = {value}");
+            let _ = writeln!(out, "{} = {value}", spec.name);
         }
     }
     Ok(out)
@@ -344,19 +177,37 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// Every dotted key of the settings, in file order.
 pub fn keys() -> impl Iterator<Item = &'static str> {
-    SETTINGS.iter().map(|d| d.key)
+    SPECS.iter().map(|d| d.key)
+}
+
+/// The README's settings table (Markdown): every setting with its default,
+/// allowed range and reason.
+pub fn markdown_table() -> String {
+    let mut out =
+        String::from("| setting | default | allowed | reason |\n| --- | --- | --- | --- |\n");
+    for spec in SPECS {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            spec.key,
+            spec.unit.format(spec.default),
+            spec.expected(),
+            spec.reason_line().replace('|', "\\|")
+        );
+    }
+    out
 }
 
 /// Sets one dotted key to `value` (TOML syntax, e.g. `40` or `0.5`),
 /// checking the key exists and the value has the right type.
 pub fn set_key(settings: &Settings, key: &str, value: &str) -> Result<Settings> {
-    let Some(doc) = SETTINGS.iter().find(|d| d.key == key) else {
+    let Some(spec) = kickback::settings::spec(key) else {
         bail!(
             "unknown setting `{key}`; settings are: {}",
             keys().collect::<Vec<_>>().join(", ")
         );
     };
-    let (section, field) = doc.key.split_once('.').unwrap_or((doc.key, ""));
+    let (section, field) = (spec.section, spec.name);
     let parsed: toml::Value = format!("v = {}", value.trim())
         .parse::<toml::Table>()
         .ok()
@@ -394,18 +245,11 @@ mod tests {
             }
         }
         let documented: BTreeSet<String> = keys().map(String::from).collect();
-        assert_eq!(
-            documented.len(),
-            SETTINGS.len(),
-            "a key is documented twice"
-        );
+        assert_eq!(documented.len(), SPECS.len(), "a key is declared twice");
         assert_eq!(fields, documented);
         let sections: BTreeSet<&str> = SECTIONS.iter().map(|s| s.0).collect();
         let found: BTreeSet<&str> = table.keys().map(|s| s.as_str()).collect();
         assert_eq!(sections, found);
-        for d in SETTINGS {
-            assert!(!d.unit.is_empty() && d.reason.len() > 20, "{}", d.key);
-        }
     }
 
     #[test]
@@ -413,7 +257,7 @@ mod tests {
         let text = commented_toml(&Settings::default(), &["header".into()]).unwrap();
         assert!(text.starts_with("# header\n"));
         assert!(
-            text.contains("# unit: deg\ntorso_hinge_deg = 45.0\n"),
+            text.contains("# allowed: between 0 and 90 deg\n# unit: deg\ntorso_hinge_deg = 45.0\n"),
             "{text}"
         );
         assert_eq!(parse(&text, "defaults").unwrap(), Settings::default());
@@ -470,5 +314,30 @@ mod tests {
         assert!(e.contains("unknown setting `reps.min_rise`"), "{e}");
         assert!(set_key(&s, "reps.min_rise_deg", "abc").is_err());
         assert!(set_key(&s, "partial.min_reference_reps", "2.5").is_err());
+    }
+
+    /// The README's settings table is [`markdown_table`]. With
+    /// `KICKBACK_BLESS_README=1` the test rewrites it instead.
+    #[test]
+    fn the_readme_settings_table_is_generated_from_the_declaration() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
+        let readme = std::fs::read_to_string(&path).expect("README.md");
+        let (start, end) = (
+            "<!-- settings-table:start -->\n",
+            "<!-- settings-table:end -->",
+        );
+        let a = readme.find(start).expect("the README has the start marker") + start.len();
+        let b = readme.find(end).expect("the README has the end marker");
+        let fresh = markdown_table();
+        if std::env::var_os("KICKBACK_BLESS_README").is_some() {
+            let text = format!("{}{fresh}{}", &readme[..a], &readme[b..]);
+            std::fs::write(&path, text).expect("writing README.md");
+            return;
+        }
+        assert!(
+            readme[a..b] == fresh,
+            "README.md's settings table is out of date; regenerate it with \
+             KICKBACK_BLESS_README=1 cargo test -p kickback-cli --lib config"
+        );
     }
 }

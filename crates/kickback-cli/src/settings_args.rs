@@ -116,3 +116,33 @@ impl SettingsArgs {
         Ok(self.resolve_with_source()?.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Command;
+
+    /// The named flags' help states the engine's defaults (declared once in
+    /// `kickback::settings`): (flag id, setting key).
+    #[test]
+    fn named_flags_state_the_declared_defaults() {
+        let cmd = SettingsArgs::augment_args(Command::new("kickback"));
+        for (id, key) in [
+            ("torso_hinge", "lumbar.torso_hinge_deg"),
+            ("hip_extension_limit", "lumbar.hip_extension_limit_deg"),
+            ("partial_fraction", "partial.fraction_of_median"),
+            ("set_rest", "sets.rest_s"),
+        ] {
+            let arg = cmd
+                .get_arguments()
+                .find(|a| a.get_id() == id)
+                .unwrap_or_else(|| panic!("no flag {id}"));
+            let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            let default = kickback::settings::spec(key).unwrap().default;
+            assert!(
+                help.contains(&format!("[default: {default}]")),
+                "--{id}: `{help}` does not state the default of {key} ({default})"
+            );
+        }
+    }
+}

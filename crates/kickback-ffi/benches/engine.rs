@@ -47,15 +47,15 @@ fn run_c(c: &Columns) -> usize {
     const BATCH: usize = 64;
     let mut settings = KbSettings::default();
     let mut a = std::ptr::null_mut();
-    let mut ev = std::mem::MaybeUninit::<KbEvent>::uninit();
+    let mut ev = KbEvent::default();
     let mut reps = 0;
     // SAFETY: valid pointers and lengths; the analyzer is freed once.
     unsafe {
         kb_settings_default(&mut settings);
         assert_eq!(kb_analyzer_new(&settings, &mut a), KB_OK);
         let mut poll = |a| {
-            while kb_analyzer_poll(a, ev.as_mut_ptr()) == KB_OK {
-                reps += (ev.assume_init_ref().kind == KB_EVENT_REP_COMPLETED) as usize;
+            while kb_analyzer_poll(a, &mut ev) == KB_OK {
+                reps += (ev.kind == KB_EVENT_REP_COMPLETED) as usize;
             }
         };
         for i in (0..c.t.len()).step_by(BATCH) {

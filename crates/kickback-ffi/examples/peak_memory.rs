@@ -44,7 +44,7 @@ fn main() -> ExitCode {
 
     let mut settings = KbSettings::default();
     let mut a = std::ptr::null_mut();
-    let mut ev = std::mem::MaybeUninit::<KbEvent>::uninit();
+    let mut ev = KbEvent::default();
     let (mut samples, mut reps) = (0u64, 0u64);
     // SAFETY: the pointers are valid; the analyzer is freed once, at the end.
     unsafe {
@@ -70,13 +70,13 @@ fn main() -> ExitCode {
                 kb_analyzer_push_many(a, t.as_ptr(), acc.as_ptr(), gyro.as_ptr(), t.len()),
                 KB_OK
             );
-            while kb_analyzer_poll(a, ev.as_mut_ptr()) == KB_OK {
-                reps += (ev.assume_init_ref().kind == KB_EVENT_REP_COMPLETED) as u64;
+            while kb_analyzer_poll(a, &mut ev) == KB_OK {
+                reps += (ev.kind == KB_EVENT_REP_COMPLETED) as u64;
             }
         }
         kb_analyzer_finish(a);
-        while kb_analyzer_poll(a, ev.as_mut_ptr()) == KB_OK {
-            reps += (ev.assume_init_ref().kind == KB_EVENT_REP_COMPLETED) as u64;
+        while kb_analyzer_poll(a, &mut ev) == KB_OK {
+            reps += (ev.kind == KB_EVENT_REP_COMPLETED) as u64;
         }
         kb_analyzer_free(a);
     }

@@ -1,5 +1,68 @@
 /* kickback: C API of the online analyzer of cable glute kickbacks (ankle IMU).
- * SPDX-License-Identifier: MIT OR Apache-2.0 */
+ * SPDX-License-Identifier: MIT OR Apache-2.0
+ *
+ * CONTRACT
+ *
+ * Versions. KB_VERSION_MAJOR/MINOR/PATCH are this header's version;
+ * kb_version() is the library's. Call
+ *   kb_check_version(KB_VERSION_MAJOR, KB_VERSION_MINOR, KB_VERSION_PATCH)
+ * once at start: KB_OK, or KB_ERR_VERSION when the library cannot serve this
+ * header (0.x: major and minor must match; from 1.0: same major, library
+ * minor >= header minor). On Linux the shared library's SONAME carries the
+ * ABI version: libkickback_ffi.so.0.MINOR before 1.0, libkickback_ffi.so.MAJOR after.
+ *
+ * Growth. KbSettings and KbEvent begin with `size_t struct_size`, which the
+ * caller sets to sizeof the struct before passing it:
+ *   KbSettings s = { .struct_size = sizeof(KbSettings) };  kb_settings_default(&s);
+ *   KbEvent ev = { .struct_size = sizeof(KbEvent) };  kb_analyzer_poll(a, &ev);
+ * Fields are only ever appended. The library reads and writes at most
+ * struct_size bytes: a program built against an older header is never
+ * written past, and settings fields it does not know take their defaults.
+ * A program built against a newer header than the library gets its extra
+ * event fields left as it set them, and its extra settings ignored (check
+ * the version). A struct_size below the oldest layout or above 64 KiB is
+ * KB_ERR_STRUCT_SIZE. KbRep, KbSet, KbWarning and KbStats never change.
+ *
+ * Units and time base. Input: time t in seconds, any origin, increasing
+ * (a repeated or earlier time is dropped with a warning); acc is the
+ * specific force in m/s^2 including gravity (about +9.81 along "up" at
+ * rest), any sensor orientation; gyro is the angular rate in rad/s in the
+ * accelerometer's frame, or NULL without a gyroscope. Output: every time
+ * (t_s, *_s) is in seconds from the first sample pushed since the analyzer
+ * was made or last finished; angles (*_deg) are degrees of leg elevation
+ * from the hanging rest pose (positive: the foot behind); angular velocities
+ * (*_dps) are degrees per second. Each field below gives its unit.
+ *
+ * Threads. An analyzer may be created on one thread and used on another,
+ * but must not be used by two threads at once (lock around it). Different
+ * analyzers are independent. kb_settings_default, kb_status_message,
+ * kb_version and kb_check_version may be called from any thread at any time.
+ * kb_last_error_message is per thread: it describes the last failing call
+ * made on the calling thread.
+ *
+ * Pointers. The caller owns every pointer it passes; the library reads
+ * sample arrays and settings only during the call and keeps no pointer to
+ * them. The analyzer from kb_analyzer_new* is owned by the caller until
+ * kb_analyzer_free (exactly once). Strings in a KbEvent are arrays inside
+ * it (NUL-terminated UTF-8). kb_status_message and kb_version return static
+ * strings; kb_last_error_message's string is valid until the next call into
+ * the library on the same thread. Never free a returned string.
+ *
+ * Status codes (KbStatus). KB_OK 0 success. KB_NO_EVENT 1 poll: nothing
+ * queued (not an error). Negative codes are errors; after any of them
+ * kb_last_error_message says what and what to do:
+ *   KB_ERR_NULL -1            a required pointer was NULL; nothing done.
+ *   KB_ERR_NOT_FINITE -2      a NaN or infinite sample value; that sample
+ *                             was dropped, the others pushed; analyzer usable.
+ *   KB_ERR_INVALID_SETTINGS -3 a setting out of range or bad settings text;
+ *                             no analyzer made.
+ *   KB_ERR_LENGTH -4          n samples cannot be addressed; nothing pushed.
+ *   KB_ERR_MISALIGNED -5      an array not aligned for double; nothing pushed.
+ *   KB_ERR_UTF8 -6            settings text not UTF-8; no analyzer made.
+ *   KB_ERR_PANIC -7           internal error (a bug); free the analyzer.
+ *   KB_ERR_STRUCT_SIZE -8     struct_size not set; nothing read or written.
+ *   KB_ERR_VERSION -9         kb_check_version: header and library differ.
+ * No call ever aborts the process or unwinds into C. */
 
 #ifndef KICKBACK_H
 #define KICKBACK_H
@@ -11,6 +74,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// The library's major version. With [`KB_VERSION_MINOR`] and
+// [`KB_VERSION_PATCH`] it is the version of the header you compiled
+// against; [`kb_check_version`] compares it with the library you run.
+#define KB_VERSION_MAJOR 0
+
+// The library's minor version (see [`KB_VERSION_MAJOR`]).
+#define KB_VERSION_MINOR 1
+
+// The library's patch version (see [`KB_VERSION_MAJOR`]).
+#define KB_VERSION_PATCH 0
+
 // Fault flag: the leg was thrown, not driven.
 #define KB_FAULT_MOMENTUM 1
 
@@ -20,7 +94,23 @@
 // Fault flag: the rep's range was well short of the set's usual range.
 #define KB_FAULT_PARTIAL 4
 
+// Momentum evidence flag: the concentric (rise) was fast.
+#define KB_EVIDENCE_FAST_CONCENTRIC 1
+
+// Momentum evidence flag: the peak rising angular velocity was high.
+#define KB_EVIDENCE_HIGH_PEAK_VELOCITY 2
+
+// Momentum evidence flag: no hold (squeeze) at the top.
+#define KB_EVIDENCE_NO_HOLD 4
+
+// Momentum evidence flag: a wind-up (forward swing) before the kick.
+#define KB_EVIDENCE_WINDUP 8
+
+// Momentum evidence flag: the leg was dropped (a fast eccentric).
+#define KB_EVIDENCE_FAST_DROP 16
+
 // A warning kind the header does not name (`warning.kind` has its name).
+// Code 6 is not used (it was `saturation`, which the engine never reported).
 #define KB_WARNING_OTHER 0
 
 // A gap in the samples.
@@ -37,9 +127,6 @@
 
 // Two samples with the same time; the second was dropped.
 #define KB_WARNING_DUPLICATE_TIME 5
-
-// The sensor saturated.
-#define KB_WARNING_SATURATION 6
 
 // The recording is too short to analyse well.
 #define KB_WARNING_SHORT_RECORDING 7
@@ -59,36 +146,51 @@
 // The opaque analyzer handle.
 typedef struct KbAnalyzer KbAnalyzer;
 
-// The user's numbers. Always start from [`kb_settings_default`], then change
-// what the user set: fields may be added at the end in later versions.
-// Angles in degrees, times in seconds, angular velocities in degrees/s.
-typedef struct KbSettings {
-  // Forward lean of the torso from vertical. Default 45.
-  double torso_hinge_deg;
-  // Hip extension beyond neutral before the lower back takes over. Default 20.
-  // Lumbar overextension is flagged above `torso_hinge_deg + hip_extension_limit_deg`.
-  double hip_extension_limit_deg;
-  // A rep whose range is below this fraction of the set's median is partial. Default 0.6.
-  double partial_fraction;
-  // A pause longer than this between reps starts a new set. Default 8.
-  double set_rest_s;
-  // Smallest rise from the bottom that counts as a rep. Default 10.
-  double min_rise_deg;
-  // Longest rep, start to end. Default 20.
-  double max_rep_duration_s;
-  // Momentum: a concentric shorter than this is fast. Default 0.6.
-  double momentum_max_concentric_s;
-  // Momentum: a peak angular velocity above this is high. Default 150.
-  double momentum_peak_velocity_dps;
-  // Momentum: a hold at the top shorter than this is no squeeze. Default 0.15.
-  double momentum_min_hold_s;
-  // A gap between samples longer than this splits the analysis. Default 1.
-  double gap_split_s;
-} KbSettings;
-
 // A status code returned by every fallible function: `KB_OK` (0),
 // `KB_NO_EVENT` (1, from [`kb_analyzer_poll`]) or a negative error.
 typedef int32_t KbStatus;
+
+// The user's numbers: the most used settings (every setting is reachable
+// with [`kb_analyzer_new_with_toml`]). Angles in degrees, times in seconds,
+// angular velocities in degrees/s.
+//
+// Set `struct_size` to `sizeof(KbSettings)`, then call
+// [`kb_settings_default`], then change what the user set:
+// `KbSettings s = { .struct_size = sizeof(KbSettings) }; kb_settings_default(&s);`.
+// Fields are only ever added at the end; the library reads and writes only
+// the first `struct_size` bytes, so a caller built against an older header
+// keeps working (the fields it does not know take their defaults).
+typedef struct KbSettings {
+  // `sizeof(KbSettings)` as the caller compiled it. Set by the caller
+  // before any call; the library never changes it.
+  size_t struct_size;
+  // Forward lean of the torso from vertical, degrees. Default 45.
+  double torso_hinge_deg;
+  // Hip extension beyond neutral before the lower back takes over, degrees. Default 20.
+  // Lumbar overextension is flagged above `torso_hinge_deg + hip_extension_limit_deg`.
+  double hip_extension_limit_deg;
+  // A rep whose range is below this fraction of the set's median is partial (0..1). Default 0.6.
+  double partial_fraction;
+  // A pause longer than this between reps starts a new set, seconds. Default 8.
+  double set_rest_s;
+  // Smallest rise from the bottom that counts as a rep, degrees. Default 10.
+  double min_rise_deg;
+  // Longest rep, start to end, seconds. Default 20.
+  double max_rep_duration_s;
+  // Momentum: a concentric shorter than this is fast, seconds. Default 0.6.
+  double momentum_max_concentric_s;
+  // Momentum: a peak angular velocity above this is high, degrees/s. Default 150.
+  double momentum_peak_velocity_dps;
+  // Momentum: a hold at the top shorter than this is no squeeze, seconds. Default 0.15.
+  double momentum_min_hold_s;
+  // A gap between samples longer than this splits the analysis, seconds. Default 1.
+  double gap_split_s;
+  // Shortest rep, start to end, seconds. Default 0.4. (Appended after
+  // `gap_split_s`: a caller whose `struct_size` ends before it gets the default.)
+  double min_rep_duration_s;
+  // A gap between samples longer than this is reported, seconds. Default 0.25.
+  double gap_warn_s;
+} KbSettings;
 
 // What an event is.
 typedef int32_t KbEventKind;
@@ -100,29 +202,29 @@ typedef struct KbRep {
   uint32_t index;
   // 1-based set number.
   uint32_t set;
-  // When the leg left the bottom.
+  // When the leg left the bottom, s from the first sample.
   double start_s;
-  // When the leg was highest.
+  // When the leg was highest, s from the first sample.
   double peak_s;
-  // When the leg was back at the bottom.
+  // When the leg was back at the bottom, s from the first sample.
   double end_s;
-  // Peak elevation minus the elevation at the start.
+  // Peak elevation minus the elevation at the start, degrees.
   double range_deg;
-  // Peak elevation above the rest pose.
+  // Peak elevation above the rest pose, degrees.
   double peak_elevation_deg;
-  // Time rising, from the start to the top hold.
+  // Time rising, from the start to the top hold, s.
   double concentric_s;
-  // Time held near the top.
+  // Time held near the top, s.
   double hold_s;
-  // Time lowering, from the end of the hold to the end.
+  // Time lowering, from the end of the hold to the end, s.
   double eccentric_s;
   // Largest angular velocity while rising, degrees/s.
   double peak_velocity_dps;
   // Largest angular velocity while lowering, degrees/s.
   double peak_eccentric_velocity_dps;
-  // Deepest forward swing just before the kick (≥ 0).
+  // Deepest forward swing just before the kick, degrees (≥ 0).
   double windup_deg;
-  // The momentum score the momentum flag was decided on (flag at ≥ 1).
+  // The momentum score the momentum flag was decided on (flag at ≥ 1; no unit).
   double momentum_score;
   // Faults: a bitwise OR of `KB_FAULT_MOMENTUM`, `KB_FAULT_LUMBAR`, `KB_FAULT_PARTIAL`.
   uint32_t faults;
@@ -134,9 +236,9 @@ typedef struct KbSet {
   uint32_t index;
   // Reps in the set.
   uint32_t rep_count;
-  // Start of the set's first rep, s.
+  // Start of the set's first rep, s from the first sample.
   double start_s;
-  // End of the set's last rep, s.
+  // End of the set's last rep, s from the first sample.
   double end_s;
   // Median range of the set's reps, degrees.
   double median_range_deg;
@@ -156,7 +258,8 @@ typedef struct KbWarning {
 
 // Whole-stream figures, in the `KB_EVENT_FINISHED` event.
 typedef struct KbStats {
-  // Median input sample rate, Hz.
+  // Input sample rate, Hz: the inverse of the mean interval between
+  // accepted samples, gaps (longer than `input.gap_warn_s`) left out.
   double sample_rate_hz;
   // Time from the first to the last sample, s.
   double duration_s;
@@ -166,11 +269,23 @@ typedef struct KbStats {
   bool gyroscope;
 } KbStats;
 
-// An event. `kind` says which member is filled; the others are zero.
+// An event, filled by [`kb_analyzer_poll`]. `kind` says which member is
+// filled; the others are zero.
+//
+// Set `struct_size` to `sizeof(KbEvent)` before polling:
+// `KbEvent ev = { .struct_size = sizeof(KbEvent) };`. Fields are only ever added at the
+// end; the library writes only the first `struct_size` bytes, so a caller
+// built against an older header is never written past (it does not see the
+// fields it does not know). The members `rep`, `set`, `warning` and `stats`
+// keep their layout for good.
 typedef struct KbEvent {
+  // `sizeof(KbEvent)` as the caller compiled it. Set by the caller before
+  // polling; the library never changes it.
+  size_t struct_size;
   // One of the `KB_EVENT_*` kinds.
   KbEventKind kind;
-  // The event's time, s from the first sample (see the kinds); NaN if none.
+  // The event's time in seconds from the first sample of the stream (see
+  // the kinds); NaN if it has none.
   double t_s;
   // `KB_EVENT_REP_COMPLETED`: the rep.
   struct KbRep rep;
@@ -180,6 +295,10 @@ typedef struct KbEvent {
   struct KbWarning warning;
   // `KB_EVENT_FINISHED`: the stream's figures.
   struct KbStats stats;
+  // `KB_EVENT_REP_COMPLETED`: why momentum was or was not flagged, a
+  // bitwise OR of `KB_EVIDENCE_*` (0 otherwise). Appended after `stats`: a
+  // caller whose `struct_size` ends before it does not get it.
+  uint32_t momentum_evidence;
 } KbEvent;
 
 // Success.
@@ -188,28 +307,40 @@ typedef struct KbEvent {
 // [`kb_analyzer_poll`]: no event is queued (not an error).
 #define KB_NO_EVENT 1
 
-// A required pointer was NULL.
+// A required pointer was NULL. Nothing was done.
 #define KB_ERR_NULL -1
 
 // A value was NaN or infinite; the sample was dropped, the analyzer is still usable.
 #define KB_ERR_NOT_FINITE -2
 
-// A setting is out of range or the settings text is invalid (see [`kb_last_error_message`]).
+// A setting is out of range or the settings text is invalid (see
+// [`kb_last_error_message`]). No analyzer was made.
 #define KB_ERR_INVALID_SETTINGS -3
 
 // A sample count too large to address (`n * 3 * sizeof(double)` overflows).
+// Nothing was pushed.
 #define KB_ERR_LENGTH -4
 
-// An array pointer is not aligned for `double`.
+// An array pointer is not aligned for `double`. Nothing was pushed.
 #define KB_ERR_MISALIGNED -5
 
-// A string argument is not valid UTF-8.
+// A string argument is not valid UTF-8. No analyzer was made.
 #define KB_ERR_UTF8 -6
 
 // The engine panicked (a bug); the analyzer is unusable and should be freed.
 #define KB_ERR_PANIC -7
 
-// A rep is under way: `t_s` is when the leg left the bottom.
+// The `struct_size` of a `KbSettings` or `KbEvent` is not set: it is below
+// the smallest size this library accepts or absurdly large. Nothing was
+// read or written, and no event was consumed. Set `struct_size = sizeof` the struct.
+#define KB_ERR_STRUCT_SIZE -8
+
+// [`kb_check_version`]: the header you compiled against does not match
+// the library you run (the message says which versions).
+#define KB_ERR_VERSION -9
+
+// A rep is under way: `t_s` is when the leg left the bottom. It may still be
+// dropped (e.g. as a walking step); only `KB_EVENT_REP_COMPLETED` counts.
 #define KB_EVENT_REP_STARTED 1
 
 // A rep is over: `rep` holds it, `t_s` is its end.
@@ -228,14 +359,20 @@ typedef struct KbEvent {
 extern "C" {
 #endif // __cplusplus
 
-// Fills `out` with the default settings. Does nothing if `out` is NULL.
-void kb_settings_default(struct KbSettings *out);
-
-// Creates an analyzer with `settings` and stores it in `*out`.
+// Fills the settings at `out` with the defaults, up to `out->struct_size`
+// bytes (set it to `sizeof(KbSettings)` first).
 //
-// Returns `KB_OK`, `KB_ERR_NULL` (either pointer NULL) or
-// `KB_ERR_INVALID_SETTINGS` (a value NaN or out of range; the message names
-// it). On error `*out` is set to NULL (when `out` is not NULL). Free the
+// Returns `KB_OK`, `KB_ERR_NULL` (`out` is NULL) or `KB_ERR_STRUCT_SIZE`
+// (`struct_size` unset; nothing written).
+KbStatus kb_settings_default(struct KbSettings *out);
+
+// Creates an analyzer with `settings` and stores it in `*out`. The
+// library reads the first `settings->struct_size` bytes (fields beyond them
+// take their defaults) and keeps no pointer to `settings`.
+//
+// Returns `KB_OK`, `KB_ERR_NULL` (either pointer NULL), `KB_ERR_STRUCT_SIZE`
+// or `KB_ERR_INVALID_SETTINGS` (a value NaN or out of range; the message
+// names it). On error `*out` is set to NULL (when `out` is not NULL). Free the
 // analyzer with [`kb_analyzer_free`].
 KbStatus kb_analyzer_new(const struct KbSettings *settings, struct KbAnalyzer **out);
 
@@ -272,10 +409,12 @@ KbStatus kb_analyzer_push_many(struct KbAnalyzer *a,
                                const double *gyro_xyz,
                                size_t n);
 
-// Takes the oldest queued event into `*out`.
+// Takes the oldest queued event into `*out`, writing at most
+// `out->struct_size` bytes (set it to `sizeof(KbEvent)` first).
 //
 // Returns `KB_OK` (an event was written), `KB_NO_EVENT` (none queued; `*out`
-// untouched) or `KB_ERR_NULL`.
+// untouched), `KB_ERR_NULL` or `KB_ERR_STRUCT_SIZE` (nothing written, no
+// event consumed).
 KbStatus kb_analyzer_poll(struct KbAnalyzer *a, struct KbEvent *out);
 
 // Ends the stream: completes a rep or set still open and queues
@@ -294,8 +433,18 @@ const char *kb_status_message(KbStatus status);
 // if none). Valid until the next call into this library on the same thread.
 const char *kb_last_error_message(void);
 
-// The library version, e.g. `"0.1.0"` (static storage).
+// The library version, e.g. `"0.1.0"` (static storage; never NULL). The
+// header's version is `KB_VERSION_MAJOR.KB_VERSION_MINOR.KB_VERSION_PATCH`.
 const char *kb_version(void);
+
+// Whether a program built against header version `major.minor.patch` can
+// use this library: the same major version and, for 0.x, the same minor
+// (before 1.0 a minor release may break the ABI); from 1.0, a library minor
+// at least the header's. Patch releases never matter. Call it once at start:
+// `kb_check_version(KB_VERSION_MAJOR, KB_VERSION_MINOR, KB_VERSION_PATCH)`.
+//
+// Returns `KB_OK` or `KB_ERR_VERSION` ([`kb_last_error_message`] names both versions).
+KbStatus kb_check_version(uint32_t major, uint32_t minor, uint32_t patch);
 
 #ifdef __cplusplus
 }  // extern "C"

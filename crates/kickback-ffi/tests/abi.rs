@@ -24,9 +24,9 @@ fn last_error() -> String {
 
 fn poll_all(a: *mut KbAnalyzer) -> Vec<KbEvent> {
     let mut out = Vec::new();
-    let mut ev = std::mem::MaybeUninit::<KbEvent>::uninit();
-    while unsafe { kb_analyzer_poll(a, ev.as_mut_ptr()) } == KB_OK {
-        out.push(unsafe { ev.assume_init() });
+    let mut ev = KbEvent::default();
+    while unsafe { kb_analyzer_poll(a, &mut ev) } == KB_OK {
+        out.push(ev);
     }
     out
 }
@@ -82,7 +82,7 @@ fn creation_checks_pointers_and_settings() {
     assert_eq!(unsafe { kb_analyzer_new(null(), &mut a) }, KB_ERR_NULL);
     assert!(a.is_null());
     assert_eq!(unsafe { kb_analyzer_new(&s, null_mut()) }, KB_ERR_NULL);
-    unsafe { kb_settings_default(null_mut()) }; // ignored, no crash
+    assert_eq!(unsafe { kb_settings_default(null_mut()) }, KB_ERR_NULL);
 
     let mut bad = s;
     bad.torso_hinge_deg = f64::NAN;
@@ -175,7 +175,7 @@ fn toml_settings() {
 fn null_analyzer_and_null_arrays() {
     let acc = [0.0, 0.0, 9.81];
     let t = [0.0];
-    let mut ev = std::mem::MaybeUninit::<KbEvent>::uninit();
+    let mut ev = KbEvent::default();
     unsafe {
         assert_eq!(
             kb_analyzer_push(null_mut(), 0.0, acc.as_ptr(), null()),
@@ -185,7 +185,7 @@ fn null_analyzer_and_null_arrays() {
             kb_analyzer_push_many(null_mut(), t.as_ptr(), acc.as_ptr(), null(), 1),
             KB_ERR_NULL
         );
-        assert_eq!(kb_analyzer_poll(null_mut(), ev.as_mut_ptr()), KB_ERR_NULL);
+        assert_eq!(kb_analyzer_poll(null_mut(), &mut ev), KB_ERR_NULL);
         assert_eq!(kb_analyzer_finish(null_mut()), KB_ERR_NULL);
         kb_analyzer_free(null_mut());
     }
@@ -357,6 +357,8 @@ fn status_messages_and_version() {
         KB_ERR_MISALIGNED,
         KB_ERR_UTF8,
         KB_ERR_PANIC,
+        KB_ERR_STRUCT_SIZE,
+        KB_ERR_VERSION,
     ];
     let msgs: Vec<String> = codes
         .iter()
@@ -377,4 +379,169 @@ fn status_messages_and_version() {
     assert_eq!(unknown, "unknown status code");
     let v = unsafe { CStr::from_ptr(kb_version()) }.to_str().unwrap();
     assert_eq!(v, env!("CARGO_PKG_VERSION"));
+}
+
+/// A caller's struct as raw bytes: `struct_size` first, then 0xAB guard
+/// bytes up to and past the library's own size.
+#[repr(C, align(8))]
+struct Guarded([u8; 1024]);
+
+const GUARD: u8 = 0xAB;
+
+impl Guarded {
+    fn new(struct_size: usize) -> Guarded {
+        let mut g = Guarded([GUARD; 1024]);
+        g.0[..8].copy_from_slice(&struct_size.to_ne_bytes());
+        g
+    }
+    fn untouched_from(&self, offset: usize) -> bool {
+        self.0[offset..].iter().all(|b| *b == GUARD)
+    }
+}
+
+#[test]
+fn an_old_size_event_is_not_written_past() {
+    // An older caller's KbEvent ends where `momentum_evidence` begins.
+    let old = std::mem::offset_of!(KbEvent, momentum_evidence);
+    assert!(std::mem::size_of::<KbEvent>() + 64 < 1024);
+    let samples = kicks();
+    let a = new_analyzer();
+    for s in &samples {
+        assert_eq!(push(a, s), KB_OK);
+    }
+    unsafe { kb_analyzer_finish(a) };
+    let mut full = Vec::new();
+    let mut old_events = 0;
+    loop {
+        let mut g = Guarded::new(old);
+        let st = unsafe { kb_analyzer_poll(a, g.0.as_mut_ptr().cast::<KbEvent>()) };
+        if st == KB_NO_EVENT {
+            break;
+        }
+        assert_eq!(st, KB_OK);
+        assert!(g.untouched_from(old), "the library wrote past struct_size");
+        old_events += 1;
+        // What the old caller sees is the new event's prefix.
+        let mut ev = KbEvent::default();
+        unsafe {
+            std::ptr::copy_nonoverlapping(g.0.as_ptr(), (&mut ev as *mut KbEvent).cast(), old)
+        };
+        assert_eq!(ev.struct_size, old, "struct_size is the caller's");
+        full.push(ev);
+    }
+    unsafe { kb_analyzer_free(a) };
+    // The same stream with the full size gives the same events and the tail.
+    let a = new_analyzer();
+    for s in &samples {
+        push(a, s);
+    }
+    unsafe { kb_analyzer_finish(a) };
+    let new_events = poll_all(a);
+    unsafe { kb_analyzer_free(a) };
+    assert_eq!(old_events, new_events.len());
+    assert!(!reps_of(&new_events).is_empty());
+    for (o, n) in full.iter().zip(&new_events) {
+        let n_as_old = KbEvent {
+            struct_size: old,
+            momentum_evidence: 0,
+            ..*n
+        };
+        // Debug text, so that a NaN time compares equal to itself.
+        assert_eq!(format!("{o:?}"), format!("{n_as_old:?}"));
+    }
+}
+
+#[test]
+fn an_old_size_settings_struct_is_read_and_filled_only_up_to_its_size() {
+    let old = std::mem::offset_of!(KbSettings, min_rep_duration_s);
+    // kb_settings_default writes the old fields, nothing past them.
+    let mut g = Guarded::new(old);
+    let p = g.0.as_mut_ptr().cast::<KbSettings>();
+    assert_eq!(unsafe { kb_settings_default(p) }, KB_OK);
+    assert!(g.untouched_from(old));
+    let mut prefix = KbSettings::default();
+    unsafe {
+        std::ptr::copy_nonoverlapping(g.0.as_ptr(), (&mut prefix as *mut KbSettings).cast(), old)
+    };
+    assert_eq!(prefix.torso_hinge_deg, 45.0);
+    assert_eq!(prefix.gap_split_s, 1.0);
+    // The guard bytes where the new fields would be read as 0xABAB... (a
+    // tiny negative number, out of range): the library must not read them.
+    assert!(KbSettings {
+        min_rep_duration_s: f64::from_ne_bytes([GUARD; 8]),
+        ..KbSettings::default()
+    }
+    .to_settings()
+    .validate()
+    .is_err());
+    let mut a = null_mut();
+    assert_eq!(
+        unsafe { kb_analyzer_new(p, &mut a) },
+        KB_OK,
+        "{}",
+        last_error()
+    );
+    assert!(!a.is_null());
+    unsafe { kb_analyzer_free(a) };
+    // With the full size the same bytes are read, and rejected.
+    g.0[..8].copy_from_slice(&std::mem::size_of::<KbSettings>().to_ne_bytes());
+    assert_eq!(
+        unsafe { kb_analyzer_new(p, &mut a) },
+        KB_ERR_INVALID_SETTINGS
+    );
+    assert!(
+        last_error().contains("reps.min_duration_s"),
+        "{}",
+        last_error()
+    );
+}
+
+#[test]
+fn an_unset_struct_size_is_an_error_and_nothing_is_written_or_consumed() {
+    let a = new_analyzer();
+    for i in 0..300 {
+        let t = if i < 150 {
+            i as f64 * 0.01
+        } else {
+            2.0 + i as f64 * 0.01
+        };
+        push(a, &Sample::new(t, [0.0, 0.0, 9.81], Some([0.0; 3])));
+    }
+    unsafe { kb_analyzer_finish(a) };
+    for bad in [0usize, 8, 60, 1 << 20, usize::MAX] {
+        let mut g = Guarded::new(bad);
+        let st = unsafe { kb_analyzer_poll(a, g.0.as_mut_ptr().cast()) };
+        assert_eq!(st, KB_ERR_STRUCT_SIZE, "struct_size {bad}");
+        assert!(g.untouched_from(8));
+        assert!(last_error().contains("sizeof(KbEvent)"), "{}", last_error());
+        let st = unsafe { kb_settings_default(g.0.as_mut_ptr().cast()) };
+        assert_eq!(st, KB_ERR_STRUCT_SIZE);
+        assert!(g.untouched_from(8));
+        let mut h = null_mut();
+        let st = unsafe { kb_analyzer_new(g.0.as_ptr().cast(), &mut h) };
+        assert_eq!(st, KB_ERR_STRUCT_SIZE);
+        assert!(h.is_null());
+    }
+    // No event was consumed by the failed polls.
+    let events = poll_all(a);
+    assert_eq!(events.last().map(|e| e.kind), Some(KB_EVENT_FINISHED));
+    assert_eq!(events.last().unwrap().stats.samples, 300);
+    unsafe { kb_analyzer_free(a) };
+}
+
+#[test]
+fn a_newer_callers_larger_struct_keeps_its_extra_bytes() {
+    let own = std::mem::size_of::<KbEvent>();
+    let a = new_analyzer();
+    unsafe { kb_analyzer_finish(a) };
+    let mut g = Guarded::new(own + 40);
+    assert_eq!(
+        unsafe { kb_analyzer_poll(a, g.0.as_mut_ptr().cast()) },
+        KB_OK
+    );
+    assert!(g.untouched_from(own));
+    let ev = unsafe { g.0.as_ptr().cast::<KbEvent>().read() };
+    assert_eq!(ev.kind, KB_EVENT_FINISHED);
+    assert_eq!(ev.struct_size, own + 40);
+    unsafe { kb_analyzer_free(a) };
 }

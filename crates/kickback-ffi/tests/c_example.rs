@@ -3,6 +3,11 @@
 //! its reps against what `kickback analyze` computes for the same file (the
 //! formats reader feeding `kickback::analyze`, as the CLI does).
 //!
+//! Also: `tests/c/old_caller.c`, a program with the smaller structs of an
+//! older header, is not written past and sees the same reps; and on Linux the
+//! example links against the shared library, whose SONAME is what it needs
+//! at run time.
+//!
 //! Without a C compiler (`$CC`, else `cc`) the test says so and passes.
 
 use kickback::{analyze, Settings};
@@ -18,45 +23,179 @@ fn compiler() -> Option<String> {
     }
 }
 
-/// The static library built with this test: cargo writes it next to the
-/// test binary, in `target/<profile>/deps` (`target/<profile>` holds a copy
-/// only after `cargo build`, and it may be older).
-fn static_lib() -> PathBuf {
+/// A library built with this test (`libkickback_ffi.a` or `.so`): cargo
+/// writes it next to the test binary, in `target/<profile>/deps`
+/// (`target/<profile>` holds a copy only after `cargo build`, and it may be older).
+fn built_lib(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     let deps = exe.parent().expect("target/<profile>/deps");
-    let fresh = deps.join("libkickback_ffi.a");
-    if fresh.exists() {
-        return fresh;
-    }
-    deps.parent()
-        .expect("target/<profile>")
-        .join("libkickback_ffi.a")
-}
-
-fn build_example(cc: &str, out_dir: &Path) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let lib = static_lib();
+    let fresh = deps.join(name);
+    let lib = if fresh.exists() {
+        fresh
+    } else {
+        deps.parent().expect("target/<profile>").join(name)
+    };
     assert!(
         lib.exists(),
-        "{} is missing: cargo builds it with the library (crate-type staticlib)",
+        "{} is missing: cargo builds it with the library (crate-type staticlib, cdylib)",
         lib.display()
     );
-    let exe = out_dir.join("stream_csv");
+    lib
+}
+
+/// Compiles `source` (relative to this crate) into `out_dir/name`, linked
+/// with `link` (the library and what it needs).
+fn build_c(
+    cc: &str,
+    source: &str,
+    name: &str,
+    out_dir: &Path,
+    link: &[&std::ffi::OsStr],
+) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let exe = out_dir.join(name);
     let out = Command::new(cc)
-        .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-O1", "-I"])
+        .args([
+            "-std=c99",
+            "-pedantic",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-O1",
+            "-I",
+        ])
         .arg(root.join("include"))
-        .arg(root.join("../../examples/c/stream_csv.c"))
-        .arg(&lib)
-        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(root.join(source))
+        .args(link)
+        .arg("-o")
         .arg(&exe)
         .output()
         .expect("running the C compiler");
     assert!(
         out.status.success(),
-        "{cc} failed:\n{}",
+        "{cc} failed on {source}:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
     exe
+}
+
+/// Builds a C program against the static library.
+fn build_static(cc: &str, source: &str, name: &str, out_dir: &Path) -> PathBuf {
+    let lib = built_lib("libkickback_ffi.a");
+    let link: Vec<&std::ffi::OsStr> = [lib.as_os_str()]
+        .into_iter()
+        .chain(["-lpthread", "-ldl", "-lm"].map(std::ffi::OsStr::new))
+        .collect();
+    build_c(cc, source, name, out_dir, &link)
+}
+
+fn build_example(cc: &str, out_dir: &Path) -> PathBuf {
+    build_static(cc, "../../examples/c/stream_csv.c", "stream_csv", out_dir)
+}
+
+/// A simulated recording with reps, written as a generic CSV.
+fn sample_csv(dir: &Path) -> PathBuf {
+    let rec = generate_with(
+        Scenario::Mixed,
+        21,
+        &SimOptions::compact().with_sample_rate(100.0),
+    );
+    let csv = dir.join("mixed_21.csv");
+    std::fs::write(&csv, rec.to_csv()).unwrap();
+    csv
+}
+
+fn run(exe: &Path, csv: &Path, env: &[(&str, &Path)]) -> String {
+    let mut cmd = Command::new(exe);
+    cmd.arg(csv);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{} failed ({}): {}\n{stdout}",
+        exe.display(),
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+fn rep_lines(stdout: &str) -> Vec<&str> {
+    stdout.lines().filter(|l| l.starts_with("rep ")).collect()
+}
+
+#[test]
+fn an_old_size_caller_is_not_written_past_and_sees_the_same_reps() {
+    let Some(cc) = compiler() else {
+        eprintln!("SKIPPED: no C compiler (set CC or install cc); old_caller.c was not built");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let csv = sample_csv(dir.path());
+    let old = build_static(&cc, "tests/c/old_caller.c", "old_caller", dir.path());
+    let new = build_example(&cc, dir.path());
+    let old_out = run(&old, &csv, &[]);
+    let new_out = run(&new, &csv, &[]);
+    println!("{}", old_out.lines().last().unwrap_or(""));
+    let summary = old_out
+        .lines()
+        .find(|l| l.starts_with("old caller: "))
+        .unwrap_or_else(|| panic!("no summary\n{old_out}"));
+    assert!(summary.ends_with("guard intact"), "{summary}");
+    // The old layouts really are smaller than the library's.
+    let sizes: Vec<usize> = summary
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert_eq!(sizes.len(), 5, "{summary}");
+    assert!(sizes[1] < sizes[3] && sizes[2] < sizes[4], "{summary}");
+    assert_eq!(sizes[3], std::mem::size_of::<kickback_ffi::KbSettings>());
+    assert_eq!(sizes[4], std::mem::size_of::<kickback_ffi::KbEvent>());
+    assert!(!rep_lines(&new_out).is_empty());
+    assert_eq!(rep_lines(&old_out), rep_lines(&new_out));
+}
+
+/// On Linux the shared library names its ABI version (SONAME): a program
+/// linked against `libkickback_ffi.so` needs `libkickback_ffi.so.0.MINOR` at
+/// run time, and runs with only that file on the library path.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_example_runs_against_the_shared_library_by_its_soname() {
+    let Some(cc) = compiler() else {
+        eprintln!("SKIPPED: no C compiler (set CC or install cc)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (link_dir, run_dir) = (dir.path().join("link"), dir.path().join("run"));
+    std::fs::create_dir_all(&link_dir).unwrap();
+    std::fs::create_dir_all(&run_dir).unwrap();
+    let so = built_lib("libkickback_ffi.so");
+    std::fs::copy(&so, link_dir.join("libkickback_ffi.so")).unwrap();
+    let soname = format!(
+        "libkickback_ffi.so.{}.{}",
+        env!("CARGO_PKG_VERSION_MAJOR"),
+        env!("CARGO_PKG_VERSION_MINOR")
+    );
+    std::fs::copy(&so, run_dir.join(&soname)).unwrap();
+    let l = std::ffi::OsString::from(format!("-L{}", link_dir.display()));
+    let exe = build_c(
+        &cc,
+        "../../examples/c/stream_csv.c",
+        "stream_csv_dyn",
+        dir.path(),
+        &[&l, std::ffi::OsStr::new("-lkickback_ffi")],
+    );
+    let csv = sample_csv(dir.path());
+    // Only the SONAME file is on the path: without the SONAME the program
+    // would ask for libkickback_ffi.so and fail to start.
+    let dynamic = run(&exe, &csv, &[("LD_LIBRARY_PATH", &run_dir)]);
+    let fixed = run(&build_example(&cc, dir.path()), &csv, &[]);
+    assert!(!rep_lines(&dynamic).is_empty());
+    assert_eq!(rep_lines(&dynamic), rep_lines(&fixed));
+    println!("ran against {soname}: {} reps", rep_lines(&dynamic).len());
 }
 
 #[derive(Debug, PartialEq)]
@@ -140,6 +279,20 @@ fn c_program_reports_the_same_reps_as_kickback_analyze() {
             String::from_utf8_lossy(&out.stderr)
         );
         let got = parse_reps(&stdout);
+        // A rep flagged for momentum is followed by the evidence for it.
+        let lines: Vec<&str> = stdout.lines().collect();
+        for (i, l) in lines.iter().enumerate() {
+            let faults = l.rsplit(' ').next().and_then(|f| f.parse::<u32>().ok());
+            if l.starts_with("rep ")
+                && faults.is_some_and(|f| f & kickback_ffi::KB_FAULT_MOMENTUM != 0)
+            {
+                let next = lines.get(i + 1).copied().unwrap_or("");
+                assert!(
+                    next.starts_with("momentum ") && next.split(' ').count() > 2,
+                    "{scenario}: no evidence after `{l}`: `{next}`"
+                );
+            }
+        }
         assert_eq!(
             got.len(),
             expected.reps.len(),

@@ -74,9 +74,9 @@ fn push_chunk_c(a: *mut KbAnalyzer, chunk: &[Sample]) {
 
 fn poll_all(a: *mut KbAnalyzer, out: &mut Vec<KbEvent>) {
     loop {
-        let mut ev = std::mem::MaybeUninit::<KbEvent>::uninit();
-        match unsafe { kb_analyzer_poll(a, ev.as_mut_ptr()) } {
-            KB_OK => out.push(unsafe { ev.assume_init() }),
+        let mut ev = KbEvent::default();
+        match unsafe { kb_analyzer_poll(a, &mut ev) } {
+            KB_OK => out.push(ev),
             KB_NO_EVENT => return,
             st => panic!("poll failed: {st}"),
         }

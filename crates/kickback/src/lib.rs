@@ -23,6 +23,8 @@
 //! The engine does no I/O, prints nothing and never panics on data: bad
 //! samples (NaN, time going backwards) become [`Warning`]s.
 
+#![warn(missing_docs)]
+
 /// Tuning traces on stderr, compiled in only with the `debug-log` feature
 /// (never in normal builds: the engine prints nothing).
 macro_rules! debug_log {
@@ -41,16 +43,22 @@ mod orientation;
 mod pipeline;
 mod report;
 mod sample;
-mod settings;
+pub mod settings;
 mod stages;
 
 pub use analyzer::{analyze, Analyzer, Error};
 pub use event::{DiscardReason, Event};
 pub use report::{
-    Analysis, Fault, FaultCounts, MomentumEvidence, Rep, SetSummary, StreamStats, Warning,
+    Analysis, Fault, FaultCounts, MomentumEvidence, Rep, SetSummary, StreamStats,
+    UnknownWarningKind, Warning, WarningKind,
 };
 pub use sample::{Sample, STANDARD_GRAVITY};
 pub use settings::{
     InputSettings, LumbarSettings, MomentumSettings, PartialSettings, RepSettings, SetSettings,
     Settings, SettingsError,
 };
+
+/// The README's Rust code blocks, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

@@ -8,6 +8,7 @@
 //! valley window and a second, on a 100 Hz grid).
 
 use crate::event::{DiscardReason, Event};
+use crate::report::WarningKind;
 use crate::report::{Rep, StreamStats};
 use crate::sample::Sample;
 use crate::settings::Settings;
@@ -22,7 +23,7 @@ use crate::stages::rest_pose::{Axis, RestPose, RestUpdate};
 use crate::stages::rise::{Candidate, RiseDetector, RiseStep, Settle, VALLEY_WINDOW_S};
 use crate::stages::sets::SetTracker;
 use crate::stages::stillness::Stillness;
-use crate::stages::warnings::{WarningKind, Warnings};
+use crate::stages::warnings::Warnings;
 use nalgebra::Vector3;
 use std::collections::VecDeque;
 

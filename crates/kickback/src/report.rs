@@ -54,6 +54,12 @@ impl Fault {
     }
 
     /// Parses the snake_case name (also accepts `-` for `_`).
+    ///
+    /// ```
+    /// use kickback::Fault;
+    /// assert_eq!(Fault::parse("Partial-Range"), Some(Fault::PartialRange));
+    /// assert_eq!(Fault::parse("lumbar"), None);
+    /// ```
     pub fn parse(name: &str) -> Option<Fault> {
         let n = name.trim().to_ascii_lowercase().replace('-', "_");
         Fault::ALL.into_iter().find(|f| f.as_str() == n)
@@ -68,6 +74,13 @@ impl std::fmt::Display for Fault {
 
 /// The evidence behind the momentum decision, kept so users can see why a rep
 /// was flagged.
+///
+/// ```
+/// let mut rep = kickback::Rep::new(1, 1, 0.0, 0.5, 1.0);
+/// rep.momentum.no_hold = true;
+/// rep.momentum.score = 0.5;
+/// assert!(rep.momentum.no_hold && rep.momentum.score < 1.0);
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MomentumEvidence {
@@ -89,7 +102,16 @@ pub struct MomentumEvidence {
 ///
 /// Times are seconds from the recording's first sample; angles are degrees of
 /// leg elevation from the hanging rest pose.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// ```
+/// use kickback::{Fault, Rep};
+/// let mut rep = Rep::new(1, 1, 10.0, 11.2, 13.5);
+/// rep.range_deg = 55.0;
+/// rep.faults.push(Fault::PartialRange);
+/// assert!(rep.has(Fault::PartialRange));
+/// assert_eq!(rep.hold_s, 0.0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Rep {
     /// The `id` of the [`crate::Event::RepStarted`] that announced it
@@ -129,6 +151,20 @@ pub struct Rep {
 }
 
 impl Rep {
+    /// A rep numbered `index` in set `set`, from `start_s` through its peak at
+    /// `peak_s` to `end_s`; every other measure zero, no faults. Set the
+    /// public fields for the rest.
+    pub fn new(index: usize, set: usize, start_s: f64, peak_s: f64, end_s: f64) -> Rep {
+        Rep {
+            index,
+            set,
+            start_s,
+            peak_s,
+            end_s,
+            ..Rep::default()
+        }
+    }
+
     /// True if the rep carries `fault`.
     pub fn has(&self, fault: Fault) -> bool {
         self.faults.contains(&fault)
@@ -136,7 +172,12 @@ impl Rep {
 }
 
 /// A set: reps grouped by the rests between them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// ```
+/// let set = kickback::SetSummary::new(1, 10.0, 41.6, 7, 57.1);
+/// assert_eq!(set.rep_count, 7);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetSummary {
     /// 1-based set number.
@@ -151,13 +192,121 @@ pub struct SetSummary {
     pub median_range_deg: f64,
 }
 
+/// What a [`Warning`] is about. Serialised (JSON, CSV) as its snake_case
+/// name, e.g. `"gap"`; compares equal to that name.
+///
+/// ```
+/// use kickback::WarningKind;
+/// assert_eq!(WarningKind::Gap.as_str(), "gap");
+/// assert_eq!(serde_json::to_string(&WarningKind::NoRest).unwrap(), "\"no_rest\"");
+/// assert_eq!("time_backwards".parse::<WarningKind>(), Ok(WarningKind::TimeBackwards));
+/// assert!(WarningKind::NoGyroscope == "no_gyroscope");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// No samples for a while (longer than `input.gap_warn_s`).
+    Gap,
+    /// No gyroscope: accelerometer-only analysis, lower precision.
+    NoGyroscope,
+    /// A sample with a NaN or infinite value was dropped.
+    InvalidSample,
+    /// Time went backwards; the sample was dropped.
+    TimeBackwards,
+    /// Two samples with the same time; the second was dropped.
+    DuplicateTime,
+    /// The recording is too short to analyse well.
+    ShortRecording,
+    /// The leg never rested still, so the rest pose is a guess.
+    NoRest,
+    /// The gyroscope stopped sending for a while.
+    GyroscopeDropout,
+    /// Something the file reader noticed (added by `kickback-formats` users
+    /// such as the CLI, never by the engine).
+    Input,
+}
+
+impl WarningKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [WarningKind; 9] = [
+        WarningKind::Gap,
+        WarningKind::NoGyroscope,
+        WarningKind::InvalidSample,
+        WarningKind::TimeBackwards,
+        WarningKind::DuplicateTime,
+        WarningKind::ShortRecording,
+        WarningKind::NoRest,
+        WarningKind::GyroscopeDropout,
+        WarningKind::Input,
+    ];
+
+    /// The stable snake_case name used in JSON and CSV.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningKind::Gap => "gap",
+            WarningKind::NoGyroscope => "no_gyroscope",
+            WarningKind::InvalidSample => "invalid_sample",
+            WarningKind::TimeBackwards => "time_backwards",
+            WarningKind::DuplicateTime => "duplicate_time",
+            WarningKind::ShortRecording => "short_recording",
+            WarningKind::NoRest => "no_rest",
+            WarningKind::GyroscopeDropout => "gyroscope_dropout",
+            WarningKind::Input => "input",
+        }
+    }
+}
+
+impl std::fmt::Display for WarningKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A name that is not a [`WarningKind`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown warning kind `{0}`")]
+pub struct UnknownWarningKind(pub String);
+
+impl std::str::FromStr for WarningKind {
+    type Err = UnknownWarningKind;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        WarningKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| UnknownWarningKind(s.to_string()))
+    }
+}
+
+impl PartialEq<str> for WarningKind {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for WarningKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// Something the user should know about the recording that did not stop the analysis.
+///
+/// ```
+/// use kickback::{Warning, WarningKind};
+/// let w = Warning::new(WarningKind::Gap, Some(63.2), "no samples for 0.31 s");
+/// assert_eq!(w.kind, WarningKind::Gap);
+/// assert_eq!(
+///     serde_json::to_string(&w).unwrap(),
+///     r#"{"kind":"gap","t_s":63.2,"message":"no samples for 0.31 s"}"#
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Warning {
-    /// Stable machine-readable kind: `gap`, `no_gyroscope`, `invalid_sample`,
-    /// `time_backwards`, `duplicate_time`, `saturation`, `short_recording`, `no_rest`.
-    pub kind: String,
+    /// What it is about.
+    pub kind: WarningKind,
     /// When it happened (s from the first sample), if it has a time.
     pub t_s: Option<f64>,
     /// What happened and what it means, in words.
@@ -165,16 +314,46 @@ pub struct Warning {
 }
 
 impl Warning {
-    pub(crate) fn new(kind: &str, t_s: Option<f64>, message: String) -> Self {
+    /// A warning of `kind` at `t_s` (s from the first sample, or `None`).
+    pub fn new(kind: WarningKind, t_s: Option<f64>, message: impl Into<String>) -> Self {
         Warning {
-            kind: kind.to_string(),
+            kind,
             t_s,
-            message,
+            message: message.into(),
+        }
+    }
+}
+
+impl SetSummary {
+    /// Set `index` from `start_s` to `end_s` with `rep_count` reps of median
+    /// range `median_range_deg`.
+    pub fn new(
+        index: usize,
+        start_s: f64,
+        end_s: f64,
+        rep_count: usize,
+        median_range_deg: f64,
+    ) -> SetSummary {
+        SetSummary {
+            index,
+            start_s,
+            end_s,
+            rep_count,
+            median_range_deg,
         }
     }
 }
 
 /// Fault counts over a recording.
+///
+/// ```
+/// use kickback::{Fault, FaultCounts, Rep};
+/// let mut rep = Rep::new(1, 1, 0.0, 1.0, 2.0);
+/// rep.faults = vec![Fault::Momentum, Fault::PartialRange];
+/// let mut counts = FaultCounts::default();
+/// counts.add(&rep);
+/// assert_eq!((counts.get(Fault::Momentum), counts.lumbar_overextension), (1, 0));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct FaultCounts {
     /// Reps flagged `momentum`.
@@ -209,13 +388,24 @@ impl FaultCounts {
 
 /// The analysis of one recording: what `analyze` prints.
 ///
+/// ```
+/// use kickback::{Analysis, Event, Rep, StreamStats};
+/// let events = [
+///     Event::RepCompleted(Rep::new(1, 1, 1.0, 2.0, 3.0)),
+///     Event::Finished(StreamStats::default()),
+/// ];
+/// let a = Analysis::from_events(&events);
+/// assert_eq!(a.rep_count, 1);
+/// ```
+///
 /// Built from the analyzer's events by [`Analysis::from_events`]; whole-file
 /// analysis ([`crate::analyze`]) and live analysis therefore agree by
 /// construction.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Analysis {
-    /// Median input sample rate, Hz.
+    /// Input sample rate, Hz: the inverse of the mean interval between
+    /// accepted samples, gaps (longer than `input.gap_warn_s`) left out.
     pub sample_rate_hz: f64,
     /// Time from the first to the last sample, s.
     pub duration_s: f64,
@@ -264,11 +454,20 @@ impl Analysis {
     }
 }
 
-/// Whole-stream figures, known once the stream is finished.
+/// Whole-stream figures, known once the stream is finished: the
+/// [`crate::Event::Finished`] event.
+///
+/// ```
+/// use kickback::{analyze, Sample, Settings};
+/// let samples = (0..500).map(|i| Sample::new(i as f64 * 0.02, [0.0, 0.0, 9.81], None));
+/// let a = analyze(samples, &Settings::default()).unwrap();
+/// assert!((a.sample_rate_hz - 50.0).abs() < 1e-6 && !a.gyroscope);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StreamStats {
-    /// Median input sample rate, Hz.
+    /// Input sample rate, Hz: the inverse of the mean interval between
+    /// accepted samples, gaps (longer than `input.gap_warn_s`) left out.
     pub sample_rate_hz: f64,
     /// Time from the first to the last sample, s.
     pub duration_s: f64,
@@ -276,4 +475,22 @@ pub struct StreamStats {
     pub samples: u64,
     /// Whether a gyroscope was used.
     pub gyroscope: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warning_kinds_round_trip_through_their_names_and_json() {
+        for k in WarningKind::ALL {
+            assert_eq!(k.as_str().parse::<WarningKind>(), Ok(k));
+            let json = serde_json::to_string(&k).unwrap();
+            assert_eq!(json, format!("\"{}\"", k.as_str()));
+            assert_eq!(serde_json::from_str::<WarningKind>(&json).unwrap(), k);
+            assert_eq!(k.to_string(), k.as_str());
+        }
+        assert!("saturation".parse::<WarningKind>().is_err());
+        assert!(serde_json::from_str::<WarningKind>("\"saturation\"").is_err());
+    }
 }

@@ -41,6 +41,12 @@ impl Sample {
     }
 
     /// True when every value is finite (no NaN or infinity).
+    ///
+    /// ```
+    /// use kickback::Sample;
+    /// assert!(Sample::new(0.0, [0.0, 0.0, 9.81], None).is_finite());
+    /// assert!(!Sample::new(0.0, [f64::NAN, 0.0, 9.81], None).is_finite());
+    /// ```
     pub fn is_finite(&self) -> bool {
         self.t.is_finite()
             && self.acc.iter().all(|v| v.is_finite())
@@ -48,5 +54,9 @@ impl Sample {
     }
 }
 
-/// Standard gravity, m/s².
+/// Standard gravity, m/s² (what "1 g" means in settings such as `reps.gait_impact_g`).
+///
+/// ```
+/// assert_eq!(kickback::STANDARD_GRAVITY, 9.80665);
+/// ```
 pub const STANDARD_GRAVITY: f64 = 9.80665;

@@ -107,7 +107,7 @@ impl GaitGate {
             .last_step_end
             .is_some_and(|g| start - g < STEP_CONTEXT_S);
         let planted = is_gait_step(m.body(c), c.peak_t, c.peak_e, c, leg, rs.min_pivot_radius_m);
-        let from_still = m.rep.windup_deg < settings.momentum.windup_deg;
+        let from_still = m.rep.windup_deg < rs.still_start_deg;
         let no_gyro = !leg.gyro;
         // A kickback never lands the foot: a jolt along the shank while it
         // is well in front of rest, where the rise starts or where it comes

@@ -2,8 +2,9 @@
 //! gyroscope's presence settled by the first sample, the stream's figures
 //! kept, and gaps found.
 
-use super::warnings::{WarningKind, Warnings};
+use super::warnings::Warnings;
 use crate::event::Event;
+use crate::report::WarningKind;
 use crate::sample::Sample;
 use crate::settings::InputSettings;
 use nalgebra::Vector3;
@@ -292,7 +293,7 @@ mod tests {
             let got_kinds: Vec<String> = out
                 .iter()
                 .map(|e| match e {
-                    Event::Warning(w) => w.kind.clone(),
+                    Event::Warning(w) => w.kind.as_str().to_string(),
                     e => panic!("{e:?}"),
                 })
                 .collect();

@@ -473,7 +473,7 @@ impl RiseDetector {
                     _ if p.e <= c.low_e + tol => c.near = Some((p.t, p.e)),
                     _ => c.near = None,
                 }
-                if p.v.abs() < self.settings.hold_velocity_dps {
+                if p.v.abs() < self.settings.bottom_velocity_dps {
                     c.bottom_t.get_or_insert(p.t);
                 } else {
                     c.bottom_t = None;

@@ -1,50 +1,18 @@
 //! Warnings about the input, listed up to a few per kind and counted after.
 
 use crate::event::Event;
-use crate::report::Warning;
+use crate::report::{Warning, WarningKind};
 use std::collections::VecDeque;
 
 /// Per kind, warnings after this many are counted, not listed.
 const WARNINGS_PER_KIND: u32 = 5;
 
-/// What a warning is about (its `kind` in the report).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum WarningKind {
-    Gap,
-    NoGyroscope,
-    InvalidSample,
-    TimeBackwards,
-    DuplicateTime,
-    ShortRecording,
-    NoRest,
-    GyroscopeDropout,
-}
-
-impl WarningKind {
-    /// Every kind, in the order the "more not listed" lines come out.
-    const ALL: [WarningKind; 8] = [
-        WarningKind::Gap,
-        WarningKind::NoGyroscope,
-        WarningKind::InvalidSample,
-        WarningKind::TimeBackwards,
-        WarningKind::DuplicateTime,
-        WarningKind::ShortRecording,
-        WarningKind::NoRest,
-        WarningKind::GyroscopeDropout,
-    ];
-
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            WarningKind::Gap => "gap",
-            WarningKind::NoGyroscope => "no_gyroscope",
-            WarningKind::InvalidSample => "invalid_sample",
-            WarningKind::TimeBackwards => "time_backwards",
-            WarningKind::DuplicateTime => "duplicate_time",
-            WarningKind::ShortRecording => "short_recording",
-            WarningKind::NoRest => "no_rest",
-            WarningKind::GyroscopeDropout => "gyroscope_dropout",
-        }
-    }
+/// The counter of `kind` in [`Warnings`].
+fn slot(kind: WarningKind) -> usize {
+    WarningKind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(0)
 }
 
 /// Counts warnings per kind and lists the first few of each.
@@ -63,10 +31,10 @@ impl Warnings {
         t: Option<f64>,
         message: String,
     ) {
-        let n = &mut self.given[kind as usize];
+        let n = &mut self.given[slot(kind)];
         *n += 1;
         if *n <= WARNINGS_PER_KIND {
-            out.push_back(Event::Warning(Warning::new(kind.as_str(), t, message)));
+            out.push_back(Event::Warning(Warning::new(kind, t, message)));
         }
     }
 
@@ -74,9 +42,8 @@ impl Warnings {
     /// were given than listed.
     pub(crate) fn finish(&self, out: &mut VecDeque<Event>) {
         for kind in WarningKind::ALL {
-            let n = self.given[kind as usize];
+            let n = self.given[slot(kind)];
             if n > WARNINGS_PER_KIND {
-                let kind = kind.as_str();
                 out.push_back(Event::Warning(Warning::new(
                     kind,
                     None,
@@ -97,7 +64,7 @@ mod tests {
     fn listed(out: &VecDeque<Event>) -> Vec<(String, String)> {
         out.iter()
             .map(|e| match e {
-                Event::Warning(w) => (w.kind.clone(), w.message.clone()),
+                Event::Warning(w) => (w.kind.as_str().to_string(), w.message.clone()),
                 other => panic!("not a warning: {other:?}"),
             })
             .collect()

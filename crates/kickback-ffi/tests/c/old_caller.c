@@ -1,0 +1,150 @@
+/*
+ * old_caller: a program built against an OLDER kickback.h, run against this
+ * library. Its KbSettings and KbEvent are the layouts before the appended
+ * fields (KbSettings ends at gap_split_s, KbEvent at stats), each followed in
+ * memory by 64 guard bytes of 0xAB. It streams a CSV like stream_csv and
+ * checks after every call that the library did not write past struct_size.
+ *
+ *   old_caller FILE.csv
+ *
+ * Prints the same "rep ..." lines as stream_csv, then
+ *   old caller: <n> events, settings <size> bytes, event <size> bytes (library: <s>, <e>), guard intact
+ * Exit status: 0 ok, 1 usage or I/O error, 2 library error, 3 guard bytes overwritten.
+ */
+#include "kickback.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* KbSettings as an older header declared it. */
+typedef struct OldSettings {
+    size_t struct_size;
+    double torso_hinge_deg, hip_extension_limit_deg, partial_fraction, set_rest_s, min_rise_deg,
+        max_rep_duration_s, momentum_max_concentric_s, momentum_peak_velocity_dps,
+        momentum_min_hold_s, gap_split_s;
+} OldSettings;
+
+/* KbEvent as an older header declared it. */
+typedef struct OldEvent {
+    size_t struct_size;
+    KbEventKind kind;
+    double t_s;
+    struct KbRep rep;
+    struct KbSet set;
+    struct KbWarning warning;
+    struct KbStats stats;
+} OldEvent;
+
+#define GUARD 0xAB
+#define GUARD_LEN 64
+
+static struct {
+    OldSettings s;
+    unsigned char guard[GUARD_LEN];
+} g_settings;
+
+static struct {
+    OldEvent ev;
+    unsigned char guard[GUARD_LEN];
+} g_event;
+
+static int guard_intact(const unsigned char *g) {
+    for (int i = 0; i < GUARD_LEN; i++) {
+        if (g[i] != GUARD) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static unsigned long g_events = 0;
+
+/* Returns 0, or 3 when the guard was overwritten. */
+static int drain(KbAnalyzer *a) {
+    while (kb_analyzer_poll(a, (KbEvent *)&g_event.ev) == KB_OK) {
+        g_events++;
+        if (!guard_intact(g_event.guard) || g_event.ev.struct_size != sizeof(OldEvent)) {
+            fprintf(stderr, "old_caller: the library wrote past KbEvent.struct_size\n");
+            return 3;
+        }
+        if (g_event.ev.kind == KB_EVENT_REP_COMPLETED) {
+            const KbRep *r = &g_event.ev.rep;
+            printf("rep %u set %u start %.9f peak %.9f end %.9f range %.3f faults %u\n", r->index,
+                   r->set, r->start_s, r->peak_s, r->end_s, r->range_deg, r->faults);
+        }
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s FILE.csv\n", argv[0]);
+        return 1;
+    }
+    if (kb_check_version(KB_VERSION_MAJOR, KB_VERSION_MINOR, KB_VERSION_PATCH) != KB_OK) {
+        fprintf(stderr, "old_caller: %s\n", kb_last_error_message());
+        return 2;
+    }
+    FILE *f = fopen(argv[1], "r");
+    if (!f) {
+        perror(argv[1]);
+        return 1;
+    }
+    memset(&g_settings, GUARD, sizeof g_settings);
+    memset(&g_event, GUARD, sizeof g_event);
+    g_settings.s.struct_size = sizeof(OldSettings);
+    g_event.ev.struct_size = sizeof(OldEvent);
+
+    if (kb_settings_default((KbSettings *)&g_settings.s) != KB_OK ||
+        !guard_intact(g_settings.guard)) {
+        fprintf(stderr, "old_caller: kb_settings_default: %s\n", kb_last_error_message());
+        fclose(f);
+        return 3;
+    }
+    KbAnalyzer *a = NULL;
+    if (kb_analyzer_new((const KbSettings *)&g_settings.s, &a) != KB_OK) {
+        fprintf(stderr, "old_caller: kb_analyzer_new: %s\n", kb_last_error_message());
+        fclose(f);
+        return 2;
+    }
+    char line[1024];
+    int rc = 0;
+    int has_gyro = 0;
+    if (fgets(line, sizeof line, f)) { /* 4 columns without a gyroscope, 7 with one */
+        int commas = 0;
+        for (const char *c = line; *c; c++) {
+            commas += *c == ',';
+        }
+        has_gyro = commas >= 6;
+    }
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        double v[7];
+        int n = sscanf(line, "%lf,%lf,%lf,%lf,%lf,%lf,%lf", &v[0], &v[1], &v[2], &v[3], &v[4],
+                       &v[5], &v[6]);
+        if (n < (has_gyro ? 7 : 4)) {
+            continue;
+        }
+        KbStatus st = kb_analyzer_push(a, v[0], &v[1], has_gyro ? &v[4] : NULL);
+        if (st != KB_OK && st != KB_ERR_NOT_FINITE) {
+            fprintf(stderr, "old_caller: push: %s\n", kb_last_error_message());
+            rc = 2;
+        }
+        if (rc == 0) {
+            rc = drain(a);
+        }
+    }
+    if (rc == 0) {
+        kb_analyzer_finish(a);
+        rc = drain(a);
+    }
+    if (rc == 0) {
+        printf("old caller: %lu events, settings %zu bytes, event %zu bytes (library: %zu, %zu), "
+               "guard intact\n",
+               g_events, sizeof(OldSettings), sizeof(OldEvent), sizeof(KbSettings),
+               sizeof(KbEvent));
+    }
+    kb_analyzer_free(a);
+    fclose(f);
+    return rc;
+}

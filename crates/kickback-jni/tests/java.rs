@@ -1,0 +1,157 @@
+//! The Java API on this machine's JVM: compiles `java/kickback/*.java` and
+//! `tests/java/KickbackTest.java` with `javac`, runs the test with `java`
+//! against the `libkickback_jni.so` built with this test, and compares its
+//! reps on `testdata/sample.csv` with the Rust engine's, number for number.
+//!
+//! Without a JDK (`javac` and `java` from `$JAVA_HOME/bin` or the PATH) the
+//! test says so and passes; `.ci/run` installs one.
+
+use kickback::{analyze, Sample, Settings};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// `javac` and `java`, from `$JAVA_HOME/bin` or the PATH.
+fn jdk() -> Option<(PathBuf, PathBuf)> {
+    let bin = |name: &str| match std::env::var_os("JAVA_HOME") {
+        Some(home) => Path::new(&home).join("bin").join(name),
+        None => PathBuf::from(name),
+    };
+    let (javac, java) = (bin("javac"), bin("java"));
+    let works = |p: &Path| {
+        Command::new(p)
+            .arg("-version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    (works(&javac) && works(&java)).then_some((javac, java))
+}
+
+/// The directory holding the `libkickback_jni.so` cargo built with this test.
+fn native_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let deps = exe.parent().expect("target/<profile>/deps").to_path_buf();
+    let name = format!(
+        "{}kickback_jni{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    );
+    for dir in [
+        deps.clone(),
+        deps.parent().expect("target/<profile>").to_path_buf(),
+    ] {
+        if dir.join(&name).exists() {
+            return dir;
+        }
+    }
+    panic!(
+        "{name} is missing in {}: cargo builds it with the crate (crate-type cdylib)",
+        deps.display()
+    );
+}
+
+fn sample_csv() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/sample.csv")
+}
+
+/// The engine's reps on the same file, in the Java test's line format, and
+/// its summary line.
+fn rust_lines(csv: &Path) -> (Vec<String>, String) {
+    let text = std::fs::read_to_string(csv).unwrap();
+    let samples: Vec<Sample> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let v: Vec<f64> = l.split(',').map(|f| f.trim().parse().unwrap()).collect();
+            Sample::new(v[0], [v[1], v[2], v[3]], Some([v[4], v[5], v[6]]))
+        })
+        .collect();
+    let n = samples.len();
+    let a = analyze(samples, &Settings::default()).unwrap();
+    let summary = format!(
+        "finished reps {} sets {} warnings {} samples {n} duration {:.6}",
+        a.rep_count,
+        a.sets.len(),
+        a.warnings.len(),
+        a.duration_s
+    );
+    let reps = a
+        .reps
+        .iter()
+        .map(|r| {
+            format!(
+                "rep {} set {} start {:.9} peak {:.9} end {:.9} range {:.3} faults {}",
+                r.index,
+                r.set,
+                r.start_s,
+                r.peak_s,
+                r.end_s,
+                r.range_deg,
+                kickback_ffi::fault_flags(&r.faults)
+            )
+        })
+        .collect();
+    (reps, summary)
+}
+
+#[test]
+fn the_java_api_reports_the_engines_reps_on_the_sample() {
+    let Some((javac, java)) = jdk() else {
+        eprintln!("SKIPPED: no JDK (javac and java on the PATH or in $JAVA_HOME/bin); the Java binding was not tested");
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let classes = tempfile::tempdir().unwrap();
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(root.join("java/kickback"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "java"))
+        .collect();
+    sources.push(root.join("tests/java/KickbackTest.java"));
+    // Java 8 source and class files, as Android's toolchain accepts them.
+    let out = Command::new(&javac)
+        .args(["--release", "8", "-Xlint:all,-options", "-Werror", "-d"])
+        .arg(classes.path())
+        .args(&sources)
+        .output()
+        .expect("running javac");
+    assert!(
+        out.status.success(),
+        "javac failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let csv = sample_csv();
+    let out = Command::new(&java)
+        .arg(format!("-Djava.library.path={}", native_dir().display()))
+        .arg("-Xcheck:jni")
+        .arg("-cp")
+        .arg(classes.path())
+        .arg("KickbackTest")
+        .arg(&csv)
+        .output()
+        .expect("running java");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    assert!(
+        out.status.success(),
+        "the Java test failed ({}):\n{stdout}\n{stderr}",
+        out.status
+    );
+    assert!(stdout.contains("java checks ok"), "{stdout}");
+    // -Xcheck:jni reports misuse as "WARNING in native method" (or a fatal error).
+    assert!(
+        !stderr.contains("in native method"),
+        "-Xcheck:jni complained:\n{stderr}"
+    );
+
+    let java_reps: Vec<&str> = stdout.lines().filter(|l| l.starts_with("rep ")).collect();
+    let (rust_reps, rust_summary) = rust_lines(&csv);
+    assert!(!rust_reps.is_empty());
+    assert_eq!(java_reps, rust_reps, "Java and Rust reps differ");
+    assert!(
+        stdout.lines().any(|l| l == rust_summary),
+        "no `{rust_summary}` in the Java output"
+    );
+}
