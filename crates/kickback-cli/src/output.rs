@@ -1,8 +1,54 @@
 //! Rendering a report: a table for people, JSON and CSV for programs.
 
 use crate::input::Report;
-use kickback::{Fault, Rep};
+use kickback::{coaching, Fault, Rep};
+use std::borrow::Cow;
 use std::fmt::Write as _;
+
+/// `s` with every control character (ESC, BEL, CR, tab, newline, DEL, C1)
+/// escaped as `\x1b` / `\u{9b}`, so text from a file never drives the
+/// terminal. Everything printed for people goes through this.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            let n = c as u32;
+            if n < 0x80 {
+                let _ = write!(out, "\\x{n:02x}");
+            } else {
+                let _ = write!(out, "\\u{{{n:x}}}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The JSON report of `analyze --format json` (and `check --output`): the
+/// report, each set with its coaching `summary`, and one `cues` entry per
+/// fault found.
+pub fn json(r: &Report) -> anyhow::Result<String> {
+    let mut v = serde_json::to_value(r)?;
+    let summaries = coaching::set_summaries(&r.analysis);
+    if let Some(sets) = v.get_mut("sets").and_then(|s| s.as_array_mut()) {
+        for (set, summary) in sets.iter_mut().zip(summaries) {
+            if let Some(o) = set.as_object_mut() {
+                o.insert("summary".into(), serde_json::to_value(summary)?);
+            }
+        }
+    }
+    if let Some(o) = v.as_object_mut() {
+        o.insert(
+            "cues".into(),
+            serde_json::to_value(coaching::cues(&r.analysis))?,
+        );
+    }
+    Ok(serde_json::to_string_pretty(&v)? + "\n")
+}
 
 /// `m:ss.s` for times in a recording.
 pub fn clock(t: f64) -> String {
@@ -118,8 +164,9 @@ pub fn table(r: &Report) -> String {
     s
 }
 
-/// Header of the per-rep CSV.
-pub const REP_CSV_HEADER: [&str; 15] = [
+/// Header of the per-rep CSV: every field of a rep in the JSON report
+/// (columns are only ever added at the end).
+pub const REP_CSV_HEADER: [&str; 23] = [
     "source",
     "index",
     "set",
@@ -135,13 +182,22 @@ pub const REP_CSV_HEADER: [&str; 15] = [
     "momentum",
     "lumbar_overextension",
     "partial_range",
+    "peak_eccentric_velocity_dps",
+    "windup_deg",
+    "momentum_fast_concentric",
+    "momentum_high_peak_velocity",
+    "momentum_no_hold",
+    "momentum_windup",
+    "momentum_fast_drop",
+    "momentum_score",
 ];
 
 /// One CSV row per rep.
 pub fn rep_rows(source: &str, reps: &[Rep]) -> Vec<Vec<String>> {
     reps.iter()
         .map(|r| {
-            let flag = |f: Fault| (r.has(f) as u8).to_string();
+            let bit = |b: bool| (b as u8).to_string();
+            let flag = |f: Fault| bit(r.has(f));
             vec![
                 source.to_string(),
                 r.index.to_string(),
@@ -158,6 +214,14 @@ pub fn rep_rows(source: &str, reps: &[Rep]) -> Vec<Vec<String>> {
                 flag(Fault::Momentum),
                 flag(Fault::LumbarOverextension),
                 flag(Fault::PartialRange),
+                format!("{:.1}", r.peak_eccentric_velocity_dps),
+                format!("{:.1}", r.windup_deg),
+                bit(r.momentum.fast_concentric),
+                bit(r.momentum.high_peak_velocity),
+                bit(r.momentum.no_hold),
+                bit(r.momentum.windup),
+                bit(r.momentum.fast_drop),
+                format!("{:.2}", r.momentum.score),
             ]
         })
         .collect()

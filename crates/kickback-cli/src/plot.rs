@@ -7,8 +7,10 @@
 //! so rendering needs no font files on this machine (plotters is built
 //! without its `ttf` feature).
 
+use crate::input::{self, Report};
 use crate::output::clock;
 use anyhow::{anyhow, Result};
+use kickback::coaching::fault_word;
 use kickback::{Analysis, Analyzer, Event, Fault, Settings};
 use kickback_formats::ReadOptions;
 use plotters::coord::Shift;
@@ -100,13 +102,14 @@ impl Decimator {
     }
 }
 
-/// Reads `path` and analyses it like `analyze`, also collecting the elevation
-/// trace (decimated to 20 Hz) for a plot.
+/// Reads `path` and analyses it like `analyze` (the same report), also
+/// collecting the elevation trace (decimated to 20 Hz) for a plot: one read,
+/// one analysis.
 pub fn trace_path(
     path: &Path,
     opts: &ReadOptions,
     settings: &Settings,
-) -> Result<(Analysis, Vec<(f64, f64)>)> {
+) -> Result<(Report, Vec<(f64, f64)>)> {
     let recording = kickback_formats::open(path, opts)?;
     let mut analyzer = Analyzer::new(settings.clone())?;
     analyzer.set_trace(true);
@@ -120,23 +123,23 @@ pub fn trace_path(
             }
         }
     };
-    for s in recording.samples() {
-        analyzer.push(s?);
-        take(&mut analyzer);
+    let mut samples = recording.samples();
+    let mut batch = Vec::with_capacity(512);
+    loop {
+        batch.clear();
+        let more = samples.next_batch(&mut batch, 512);
+        for s in &batch {
+            analyzer.push(*s);
+            take(&mut analyzer);
+        }
+        if !more? {
+            break;
+        }
     }
     analyzer.finish();
     take(&mut analyzer);
-    Ok((analysis, trace.finish()))
-}
-
-/// Short word for a fault on the plot.
-fn fault_word(f: Fault) -> &'static str {
-    match f {
-        Fault::Momentum => "momentum",
-        Fault::LumbarOverextension => "lumbar",
-        Fault::PartialRange => "partial",
-        _ => f.as_str(),
-    }
+    let report = input::report(path, analysis, samples.into_info())?;
+    Ok((report, trace.finish()))
 }
 
 fn draw_err<E: std::fmt::Display>(e: E) -> anyhow::Error {
@@ -444,22 +447,83 @@ where
     Ok(())
 }
 
-/// Writes `svg` to `path` atomically (a temporary file in the same folder,
-/// then renamed over the destination).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write as _;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
+/// A plot file's format, from `-o`'s extension or `--plot FORMAT`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlotFormat {
+    /// Scalable vector graphics (text drawn by the viewer's sans-serif font).
+    Svg,
+    /// A PNG image (text drawn with the bundled DejaVu Sans).
+    Png,
+}
+
+impl PlotFormat {
+    /// The file extension (without the dot).
+    pub fn extension(self) -> &'static str {
+        match self {
+            PlotFormat::Svg => "svg",
+            PlotFormat::Png => "png",
+        }
+    }
+
+    /// The format named by `path`'s extension, or an error listing the
+    /// supported ones.
+    pub fn of_path(path: &Path) -> Result<PlotFormat> {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("svg") => Ok(PlotFormat::Svg),
+            Some("png") => Ok(PlotFormat::Png),
+            _ => Err(anyhow!(
+                "{}: cannot tell the plot format from this name; end it in .svg or .png (the supported formats)",
+                crate::output::printable(&path.display().to_string())
+            )),
+        }
+    }
+}
+
+/// The plot of one report as a file's bytes.
+pub fn render(
+    title: &str,
+    trace: &[(f64, f64)],
+    report: &Report,
+    settings: &Settings,
+    format: PlotFormat,
+) -> Result<Vec<u8>> {
+    let svg = render_svg(title, trace, &report.analysis, settings.lumbar.limit_deg())?;
+    match format {
+        PlotFormat::Svg => Ok(svg.into_bytes()),
+        PlotFormat::Png => svg_to_png(&svg),
+    }
+}
+
+/// Rasterises an SVG document with resvg, its text in the bundled DejaVu
+/// Sans (no system font is looked up).
+pub fn svg_to_png(svg: &str) -> Result<Vec<u8>> {
+    use resvg::{tiny_skia, usvg};
+    let mut fonts = usvg::fontdb::Database::new();
+    fonts.load_font_data(dejavu::sans::regular().to_vec());
+    fonts.load_font_data(dejavu::sans::bold().to_vec());
+    fonts.set_sans_serif_family("DejaVu Sans");
+    let opts = usvg::Options {
+        font_family: "DejaVu Sans".into(),
+        fontdb: std::sync::Arc::new(fonts),
+        ..Default::default()
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| anyhow!("{}: cannot create a temporary file: {e}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| anyhow!("{}: {e}", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| anyhow!("{}: {}", path.display(), e.error))?;
-    Ok(())
+    let tree = usvg::Tree::from_str(svg, &opts).map_err(|e| anyhow!("rendering the plot: {e}"))?;
+    let size = tree.size().to_int_size();
+    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).ok_or_else(|| {
+        anyhow!(
+            "rendering the plot: {}x{} px is too large",
+            size.width(),
+            size.height()
+        )
+    })?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    pixmap
+        .encode_png()
+        .map_err(|e| anyhow!("encoding the PNG: {e}"))
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@
 //! samples (NaN, time going backwards) become [`Warning`]s.
 
 mod analyzer;
+pub mod coaching;
 mod event;
 mod faults;
 mod filter;
