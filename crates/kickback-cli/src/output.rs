@@ -50,20 +50,72 @@ pub fn json(r: &Report) -> anyhow::Result<String> {
     Ok(serde_json::to_string_pretty(&v)? + "\n")
 }
 
-/// `m:ss.s` for times in a recording.
+/// `m:ss.s` for times in a recording, `h:mm:ss` from an hour on.
 pub fn clock(t: f64) -> String {
-    let t = t.max(0.0);
+    let t = if t.is_finite() { t.max(0.0) } else { 0.0 };
+    if t >= 3600.0 {
+        let s = t.round() as u64;
+        return format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
+    }
     let m = (t / 60.0).floor();
     format!("{}:{:04.1}", m as u64, t - m * 60.0)
 }
 
-fn duration(t: f64) -> String {
-    if t >= 60.0 {
-        let m = (t / 60.0).floor();
-        format!("{} min {:.0} s", m as u64, t - m * 60.0)
+/// A length of time for people: `12.3 s`, `4 min 05 s`, `1:02:03` (h:mm:ss).
+pub fn duration(t: f64) -> String {
+    let t = if t.is_finite() { t.max(0.0) } else { 0.0 };
+    if t >= 3600.0 {
+        clock(t)
+    } else if t >= 60.0 {
+        let s = t.round() as u64;
+        format!("{} min {:02} s", s / 60, s % 60)
     } else {
         format!("{t:.1} s")
     }
+}
+
+/// "1 rep", "3 reps".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Warning kinds in words, singular and plural.
+fn warning_words(kind: &str) -> (&str, &str) {
+    match kind {
+        "gap" => ("gap", "gaps"),
+        "no_gyroscope" => ("no gyroscope", "no gyroscope"),
+        "invalid_sample" => ("invalid sample", "invalid samples"),
+        "time_backwards" => ("time step backwards", "time steps backwards"),
+        "duplicate_time" => ("duplicate time", "duplicate times"),
+        "short_recording" => ("short recording", "short recording"),
+        "no_rest" => ("rest pose guessed", "rest pose guessed"),
+        "gyroscope_dropout" => ("gyroscope dropout", "gyroscope dropouts"),
+        "input" => ("note on the input", "notes on the input"),
+        other => (other, other),
+    }
+}
+
+/// "1 gap, no gyroscope, 2 notes on the input".
+pub fn warning_counts(warnings: &[kickback::Warning]) -> String {
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
+    for w in warnings {
+        match kinds.iter_mut().find(|(k, _)| *k == w.kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((&w.kind, 1)),
+        }
+    }
+    kinds
+        .iter()
+        .map(|(k, n)| {
+            let (one, many) = warning_words(k);
+            if one == many {
+                one.to_string()
+            } else {
+                plural(*n, one, many)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn faults_in_words(rep: &Rep) -> String {
@@ -77,15 +129,59 @@ fn faults_in_words(rep: &Rep) -> String {
         .join(", ")
 }
 
-/// The table printed by `kickback analyze`.
+/// A range this much larger than the peak (deg) means the rep started
+/// below the rest pose: a wind-up.
+const WINDUP_MARK_DEG: f64 = 1.0;
+
+/// The coaching lines of one set: "Set 2: 10 reps, 1:05.0–1:48.2, rest
+/// 1 min 20 s before", then range, tempo, time under tension and the trend.
+fn set_lines(s: &mut String, set: &kickback::SetSummary, c: &coaching::SetCoaching) {
+    let rest = c
+        .rest_before_s
+        .map(|r| format!(", after {} of rest", duration(r)))
+        .unwrap_or_default();
+    let _ = writeln!(
+        s,
+        "Set {}: {}, {}–{}{rest}",
+        set.index,
+        plural(set.rep_count, "rep", "reps"),
+        clock(set.start_s),
+        clock(set.end_s),
+    );
+    let _ = writeln!(
+        s,
+        "  range {:.0}° ± {:.0}°; tempo {:.1} s up, {:.1} s hold, {:.1} s down; {} under tension",
+        c.range_deg.mean,
+        c.range_deg.sd,
+        c.tempo.up_s,
+        c.tempo.hold_s,
+        c.tempo.down_s,
+        duration(c.time_under_tension_s)
+    );
+    if let Some(words) = c.trend.as_ref().and_then(coaching::trend_in_words) {
+        let _ = writeln!(s, "  {words}");
+    }
+    if !c.faults.is_empty() {
+        let list: Vec<String> = c
+            .faults
+            .iter()
+            .map(|(f, n)| format!("{} {}", coaching::fault_word(*f), n))
+            .collect();
+        let _ = writeln!(s, "  faults: {}", list.join(", "));
+    }
+}
+
+/// The table printed by `kickback analyze`: the reps, each set with its
+/// coaching summary, the summary, one cue per fault found, and the warnings.
+/// Text from the file is printed with control characters escaped.
 pub fn table(r: &Report) -> String {
     let a = &r.analysis;
     let mut s = String::new();
     let _ = writeln!(
         s,
         "{} — {}, {:.0} Hz, {}, {}",
-        r.source,
-        r.input.format,
+        printable(&r.source),
+        printable(&r.input.format),
         a.sample_rate_hz,
         duration(a.duration_s),
         if a.gyroscope {
@@ -94,22 +190,26 @@ pub fn table(r: &Report) -> String {
             "accelerometer only"
         }
     );
+    let mut windup = false;
     if a.reps.is_empty() {
         let _ = writeln!(s, "\nNo reps found.");
     } else {
         let _ = writeln!(
             s,
-            "\n{:>4} {:>4} {:>8} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8}  form",
+            "\n{:>4} {:>4} {:>8} {:>7} {:>6} {:>6} {:>6} {:>6} {:>8}  form",
             "rep", "set", "start", "range", "peak", "up", "hold", "down", "velocity"
         );
         for rep in &a.reps {
+            let mark = rep.range_deg > rep.peak_elevation_deg + WINDUP_MARK_DEG;
+            windup |= mark;
             let _ = writeln!(
                 s,
-                "{:>4} {:>4} {:>8} {:>5.0}° {:>5.0}° {:>5.1}s {:>5.1}s {:>5.1}s {:>6.0}°/s  {}",
+                "{:>4} {:>4} {:>8} {:>5.0}°{} {:>5.0}° {:>5.1}s {:>5.1}s {:>5.1}s {:>6.0}°/s  {}",
                 rep.index,
                 rep.set,
                 clock(rep.start_s),
                 rep.range_deg,
+                if mark { "*" } else { " " },
                 rep.peak_elevation_deg,
                 rep.concentric_s,
                 rep.hold_s,
@@ -118,18 +218,17 @@ pub fn table(r: &Report) -> String {
                 faults_in_words(rep)
             );
         }
+        if windup {
+            let _ = writeln!(
+                s,
+                "* range larger than the peak: the rep started below the rest pose, from a wind-up \
+                 (the leg swung forward before the kick); range counts from there, peak from the rest pose."
+            );
+        }
     }
     let _ = writeln!(s);
-    for set in &a.sets {
-        let _ = writeln!(
-            s,
-            "Set {}: {} reps, {}–{}, median range {:.0}°",
-            set.index,
-            set.rep_count,
-            clock(set.start_s),
-            clock(set.end_s),
-            set.median_range_deg
-        );
+    for (set, c) in a.sets.iter().zip(coaching::set_summaries(a)) {
+        set_lines(&mut s, set, &c);
     }
     let faults: Vec<String> = Fault::ALL
         .iter()
@@ -138,25 +237,39 @@ pub fn table(r: &Report) -> String {
         .collect();
     let _ = writeln!(
         s,
-        "Summary: {} reps in {} set{}; {}",
-        a.rep_count,
-        a.sets.len(),
-        if a.sets.len() == 1 { "" } else { "s" },
+        "Summary: {} in {}; {}",
+        plural(a.rep_count, "rep", "reps"),
+        plural(a.sets.len(), "set", "sets"),
         if faults.is_empty() {
             "no faults".to_string()
         } else {
             faults.join(", ")
         }
     );
+    let cues = coaching::cues(a);
+    if !cues.is_empty() {
+        let _ = writeln!(s, "What to change:");
+        for c in &cues {
+            let _ = writeln!(
+                s,
+                "  - {} ({}): {}.\n    Why: {}.",
+                c.fault.describe(),
+                plural(a.summary.get(c.fault), "rep", "reps"),
+                c.text,
+                c.reason
+            );
+        }
+    }
     if !a.warnings.is_empty() {
-        let _ = writeln!(s, "Warnings:");
+        let _ = writeln!(s, "Warnings ({}):", warning_counts(&a.warnings));
         for w in &a.warnings {
+            let msg = printable(&w.message);
             match w.t_s {
                 Some(t) => {
-                    let _ = writeln!(s, "  - at {}: {}", clock(t), w.message);
+                    let _ = writeln!(s, "  - at {}: {msg}", clock(t));
                 }
                 None => {
-                    let _ = writeln!(s, "  - {}", w.message);
+                    let _ = writeln!(s, "  - {msg}");
                 }
             }
         }
@@ -235,4 +348,49 @@ pub fn csv(r: &Report) -> anyhow::Result<String> {
         w.write_record(&row)?;
     }
     Ok(String::from_utf8(w.into_inner()?)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_over_an_hour_are_h_mm_ss() {
+        let cases = [
+            (0.0, "0:00.0", "0.0 s"),
+            (59.94, "0:59.9", "59.9 s"),
+            (65.0, "1:05.0", "1 min 05 s"),
+            (3599.0, "59:59.0", "59 min 59 s"),
+            (3600.0, "1:00:00", "1:00:00"),
+            (36_000.4, "10:00:00", "10:00:00"),
+            (f64::NAN, "0:00.0", "0.0 s"),
+        ];
+        for (t, c, d) in cases {
+            assert_eq!((clock(t).as_str(), duration(t).as_str()), (c, d), "{t}");
+        }
+    }
+
+    #[test]
+    fn counts_are_singular_or_plural() {
+        assert_eq!(plural(1, "rep", "reps"), "1 rep");
+        assert_eq!(plural(0, "rep", "reps"), "0 reps");
+        let w = |kind: &str| -> kickback::Warning {
+            serde_json::from_value(serde_json::json!({"kind": kind, "t_s": null, "message": ""}))
+                .unwrap()
+        };
+        assert_eq!(warning_counts(&[w("gap")]), "1 gap");
+        assert_eq!(
+            warning_counts(&[w("gap"), w("no_gyroscope"), w("gap")]),
+            "2 gaps, no gyroscope"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(
+            printable("a\x1b[2Jb\x07\r\u{9b}"),
+            "a\\x1b[2Jb\\x07\\x0d\\u{9b}"
+        );
+        assert!(matches!(printable("plain ° text"), Cow::Borrowed(_)));
+    }
 }

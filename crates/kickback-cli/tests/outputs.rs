@@ -314,3 +314,81 @@ fn plot_png_is_a_real_png() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     png_size(&std::fs::read(d.join("out/good.png")).unwrap());
 }
+
+#[test]
+fn the_summary_coaches_each_set_and_each_fault() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write(d, "swing.csv", &swinging());
+    write(d, "lumbar.csv", &lumbar());
+    write(d, "partial.csv", &partial());
+    write(d, "good.csv", &good());
+    let cue_of = |fault: &str| match fault {
+        "momentum" => "slow the lift: about 2 s up and a 1 s squeeze at the top",
+        "lumbar_overextension" => "stop the kick where the hips stop; brace the trunk",
+        _ => "finish each rep as far back as the first ones",
+    };
+    for file in ["swing.csv", "lumbar.csv", "partial.csv", "good.csv"] {
+        let j = run(d, &["analyze", file, "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&j.stdout).unwrap();
+        let table = run(d, &["analyze", file]).stdout;
+        // One cue per fault found, in JSON and in the table, with its reason.
+        let found: Vec<&str> = ["momentum", "lumbar_overextension", "partial_range"]
+            .into_iter()
+            .filter(|f| v["summary"][*f].as_u64().unwrap() > 0)
+            .collect();
+        let cues = v["cues"].as_array().unwrap();
+        assert_eq!(cues.len(), found.len(), "{file}: {cues:?}");
+        for (c, f) in cues.iter().zip(&found) {
+            assert_eq!(c["fault"], *f);
+            assert_eq!(c["text"], cue_of(f));
+            assert!(c["reason"].as_str().unwrap().contains("BIOMECHANICS §"));
+            assert!(table.contains(cue_of(f)), "{file}: {table}");
+        }
+        assert_eq!(
+            found.is_empty(),
+            !table.contains("What to change:"),
+            "{table}"
+        );
+        // Each set: reps, range and spread, tempo, time under tension, rest.
+        for (i, set) in v["sets"].as_array().unwrap().iter().enumerate() {
+            let s = &set["summary"];
+            assert_eq!(s["reps"], set["rep_count"]);
+            for key in ["range_deg", "tempo", "time_under_tension_s"] {
+                assert!(!s[key].is_null(), "{file}: {s}");
+            }
+            assert_eq!(s["rest_before_s"].is_null(), i == 0);
+            assert!(s["tempo"]["up_s"].as_f64().unwrap() > 0.0);
+        }
+        let n = v["rep_count"].as_u64().unwrap();
+        let set = &v["sets"][0]["summary"];
+        let line = format!(
+            "range {:.0}° ± {:.0}°;",
+            set["range_deg"]["mean"].as_f64().unwrap(),
+            set["range_deg"]["sd"].as_f64().unwrap()
+        );
+        assert!(table.contains(&line), "{file}: {line} in {table}");
+        assert!(
+            table.contains(&format!("Summary: {n} reps in 1 set;")),
+            "{table}"
+        );
+    }
+    // A wind-up makes the range larger than the peak: the table says why.
+    let v: serde_json::Value =
+        serde_json::from_str(&run(d, &["analyze", "swing.csv", "--format", "json"]).stdout)
+            .unwrap();
+    let wound = v["reps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["range_deg"].as_f64() > r["peak_elevation_deg"].as_f64().map(|p| p + 1.0));
+    assert!(wound, "the swinging reps start from a wind-up: {v}");
+    let table = run(d, &["analyze", "swing.csv"]).stdout;
+    assert!(
+        table.contains(
+            "* range larger than the peak: the rep started below the rest pose, from a wind-up"
+        ),
+        "{table}"
+    );
+    assert!(!run(d, &["analyze", "good.csv"]).stdout.contains("wind-up"));
+}
