@@ -306,7 +306,8 @@ fn plot_png_is_a_real_png() {
     let r = run(d, &["plot", "good.csv", "-o", "good.PNG"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let (w, h) = png_size(&std::fs::read(d.join("good.PNG")).unwrap());
-    assert!(w > 500 && h > 300, "{w}x{h}");
+    assert_eq!(w, 1600, "one screen wide");
+    assert!((400..4000).contains(&h), "{w}x{h}");
     let r = run(
         d,
         &["check", "good.csv", "--output", "out", "--plot", "png"],
