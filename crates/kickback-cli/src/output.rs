@@ -2,6 +2,7 @@
 
 use crate::input::Report;
 use kickback::{coaching, Fault, Rep};
+use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -29,25 +30,51 @@ pub fn printable(s: &str) -> Cow<'_, str> {
 }
 
 /// The JSON report of `analyze --format json` (and `check --output`): the
-/// report, each set with its coaching `summary`, and one `cues` entry per
-/// fault found.
+/// report in its documented key order, each set with its coaching
+/// `summary`, and one `cues` entry per fault found.
 pub fn json(r: &Report) -> anyhow::Result<String> {
-    let mut v = serde_json::to_value(r)?;
-    let summaries = coaching::set_summaries(&r.analysis);
-    if let Some(sets) = v.get_mut("sets").and_then(|s| s.as_array_mut()) {
-        for (set, summary) in sets.iter_mut().zip(summaries) {
-            if let Some(o) = set.as_object_mut() {
-                o.insert("summary".into(), serde_json::to_value(summary)?);
-            }
-        }
+    #[derive(Serialize)]
+    struct Set<'a> {
+        #[serde(flatten)]
+        set: &'a kickback::SetSummary,
+        summary: coaching::SetCoaching,
     }
-    if let Some(o) = v.as_object_mut() {
-        o.insert(
-            "cues".into(),
-            serde_json::to_value(coaching::cues(&r.analysis))?,
-        );
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        source: &'a str,
+        sample_rate_hz: f64,
+        duration_s: f64,
+        rep_count: usize,
+        sets: Vec<Set<'a>>,
+        reps: &'a [Rep],
+        summary: &'a kickback::FaultCounts,
+        cues: Vec<coaching::Cue>,
+        warnings: &'a [kickback::Warning],
+        gyroscope: bool,
+        units: &'a crate::input::Units,
+        input: &'a kickback_formats::SourceInfo,
     }
-    Ok(serde_json::to_string_pretty(&v)? + "\n")
+    let a = &r.analysis;
+    let doc = Doc {
+        source: &r.source,
+        sample_rate_hz: a.sample_rate_hz,
+        duration_s: a.duration_s,
+        rep_count: a.rep_count,
+        sets: a
+            .sets
+            .iter()
+            .zip(coaching::set_summaries(a))
+            .map(|(set, summary)| Set { set, summary })
+            .collect(),
+        reps: &a.reps,
+        summary: &a.summary,
+        cues: coaching::cues(a),
+        warnings: &a.warnings,
+        gyroscope: a.gyroscope,
+        units: &r.units,
+        input: &r.input,
+    };
+    Ok(serde_json::to_string_pretty(&doc)? + "\n")
 }
 
 /// `m:ss.s` for times in a recording, `h:mm:ss` from an hour on.
@@ -383,6 +410,46 @@ mod tests {
             warning_counts(&[w("gap"), w("no_gyroscope"), w("gap")]),
             "2 gaps, no gyroscope"
         );
+    }
+
+    /// The report with coaching has every key of the plain report, with the
+    /// same values (a key added to the engine's report must be added here).
+    #[test]
+    fn json_keeps_every_key_of_the_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.csv");
+        let mut csv = "time,ax,ay,az,gx,gy,gz\n".to_string();
+        // Three 4 s lifts to 1 rad, 2 s apart, after 3 s still.
+        for i in 0..2400 {
+            let t = i as f64 / 100.0;
+            let phase = (t - 3.0).rem_euclid(6.0);
+            let on = t > 3.0 && t < 21.0 && phase < 4.0;
+            let w = std::f64::consts::PI / 4.0;
+            let (lift, rate) = if on {
+                ((w * phase).sin(), w * (w * phase).cos())
+            } else {
+                (0.0, 0.0)
+            };
+            csv += &format!(
+                "{t},0,{},{},{rate},0,0\n",
+                9.81 * lift.sin(),
+                9.81 * lift.cos()
+            );
+        }
+        std::fs::write(&path, csv).unwrap();
+        let r =
+            crate::input::analyze_path(&path, &Default::default(), &Default::default()).unwrap();
+        // (both through text: the parser's last digit may differ from the value's)
+        let plain: serde_json::Value =
+            serde_json::from_str(&serde_json::to_string_pretty(&r).unwrap()).unwrap();
+        let mut ours: serde_json::Value = serde_json::from_str(&json(&r).unwrap()).unwrap();
+        assert!(ours["cues"].is_array());
+        assert!(!ours["sets"].as_array().unwrap().is_empty(), "{ours}");
+        for set in ours["sets"].as_array_mut().unwrap() {
+            set.as_object_mut().unwrap().remove("summary").unwrap();
+        }
+        ours.as_object_mut().unwrap().remove("cues");
+        assert_eq!(ours, plain);
     }
 
     #[test]
