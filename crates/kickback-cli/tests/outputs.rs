@@ -308,12 +308,15 @@ fn plot_png_is_a_real_png() {
     let (w, h) = png_size(&std::fs::read(d.join("good.PNG")).unwrap());
     assert_eq!(w, 1600, "one screen wide");
     assert!((400..4000).contains(&h), "{w}x{h}");
-    let r = run(
-        d,
-        &["check", "good.csv", "--output", "out", "--plot", "png"],
-    );
+    let r = run(d, &["check", "--output", "out", "--plot=png", "good.csv"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     png_size(&std::fs::read(d.join("out/good.png")).unwrap());
+    // A bare --plot never swallows the path after it.
+    let r = run(d, &["check", "--plot", "good.csv", "--output", "svg"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(std::fs::read_to_string(d.join("svg/good.svg"))
+        .unwrap()
+        .starts_with("<svg"));
 }
 
 #[test]

@@ -168,9 +168,17 @@ pub struct CheckArgs {
     /// DIR (created if needed; never an input folder), atomically.
     #[arg(long, short = 'o', value_name = "DIR")]
     pub output: Option<PathBuf>,
-    /// Also write one plot per recording into the --output DIR (svg, the
-    /// default, or png).
-    #[arg(long, requires = "output", value_enum, num_args = 0..=1, default_missing_value = "svg", value_name = "FORMAT")]
+    /// Also write one plot per recording into the --output DIR: SVG, or PNG
+    /// with --plot=png.
+    #[arg(
+        long,
+        requires = "output",
+        value_enum,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "svg",
+        value_name = "FORMAT"
+    )]
     pub plot: Option<PlotFormat>,
     #[command(flatten)]
     pub input: InputArgs,
