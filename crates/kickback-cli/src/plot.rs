@@ -936,7 +936,7 @@ where
 /// A plot file's format, from `-o`'s extension or `--plot FORMAT`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum PlotFormat {
-    /// Scalable vector graphics (text drawn by the viewer's sans-serif font).
+    /// Scalable vector graphics (text drawn by the viewer in DejaVu Sans, or its sans-serif font).
     Svg,
     /// A PNG image (text drawn with the bundled DejaVu Sans).
     Png,
@@ -1150,6 +1150,45 @@ mod tests {
         assert!(texts(&svg)
             .iter()
             .any(|x| x == "10:05:05" || x.contains(':')));
+    }
+
+    #[test]
+    fn the_warnings_that_matter_are_drawn() {
+        let (mut a, _) = session(1, 4, 10.0);
+        a.gyroscope = false;
+        a.warnings = serde_json::from_value(serde_json::json!([
+            {"kind": "no_rest", "t_s": null, "message": "guess"},
+            {"kind": "invalid_sample", "t_s": 1.0, "message": "x"},
+            {"kind": "input", "t_s": null, "message": "reader note"}
+        ]))
+        .unwrap();
+        let mut d = Decimator::new(1);
+        for i in 0..300 {
+            let t = if i < 100 {
+                i as f64 * 0.01
+            } else {
+                5.0 + i as f64 * 0.01
+            };
+            d.push(t, if i == 50 { 30.0 } else { 0.0 });
+        }
+        let trace = d.finish();
+        let (_, labels) = placed_labels("w.csv", &trace, &a, &Default::default());
+        no_overlap(&labels);
+        let text: Vec<&str> = labels.iter().map(|l| l.text.as_str()).collect();
+        for want in [
+            "⚠ No gyroscope",
+            "⚠ Rest pose guessed",
+            "⚠ 1 gap in the data (grey bands; the longest 5.0 s)",
+            "⚠ Rest pose re-anchored 2 times (first at 0:00.5",
+            "⚠ Also: 1 invalid sample",
+            "Up the page: the leg's elevation from the rest pose",
+        ] {
+            assert!(
+                text.iter().any(|t| t.starts_with(want)),
+                "{want:?} not in {text:?}"
+            );
+        }
+        assert!(!text.iter().any(|t| t.contains("reader note")));
     }
 
     #[test]

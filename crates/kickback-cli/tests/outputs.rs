@@ -396,3 +396,34 @@ fn the_summary_coaches_each_set_and_each_fault() {
     );
     assert!(!run(d, &["analyze", "good.csv"]).stdout.contains("wind-up"));
 }
+
+#[test]
+fn the_sample_plot_says_the_rest_pose_was_re_anchored_instead_of_drawing_a_jump() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/sample.csv");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sample.svg");
+    let r = run(
+        tmp.path(),
+        &[
+            "plot",
+            sample.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(svg.contains("width=\"1600\""));
+    assert!(
+        svg.contains("Rest pose re-anchored once (first at 0:11.4"),
+        "the +12° to -10° step at set 1 is the engine's re-anchoring"
+    );
+    for want in [
+        "Set 1 · 7 reps",
+        "Set 2 · 6 reps",
+        "Set 3 · 7 reps",
+        "What to change:",
+    ] {
+        assert!(svg.contains(want), "{want}");
+    }
+}
