@@ -290,8 +290,9 @@ fn read_batches(
     }
 }
 
-/// The report of `path` from the analysis and what the reader found.
-fn report(path: &Path, mut analysis: Analysis, info: SourceInfo) -> Result<Report> {
+/// The report of `path` from the analysis and what the reader found (also
+/// used by `plot`, which runs the analyzer with its trace on).
+pub fn report(path: &Path, mut analysis: Analysis, info: SourceInfo) -> Result<Report> {
     // Reader notes come first: they explain the input.
     let mut warnings: Vec<Warning> = info
         .notes

@@ -5,6 +5,7 @@
 //! The binary (`src/main.rs`) is a thin clap front end over these modules;
 //! the benchmark in `benches/check.rs` calls [`check::run`] directly.
 
+pub mod atomic_write;
 pub mod check;
 pub mod config;
 pub mod input;

@@ -1,7 +1,7 @@
 //! `kickback`: count cable glute kickback reps from an ankle IMU recording and
 //! flag momentum swinging, lumbar overextension and partial reps.
 
-use kickback_cli::{check, config, input, output, plot, settings_args};
+use kickback_cli::{atomic_write, check, config, input, output, plot, settings_args};
 mod sim_cmds;
 
 use anyhow::Result;
@@ -53,13 +53,13 @@ enum Command {
     /// batch goes on. A progress bar is shown when stderr is a terminal.
     #[command(after_help = check::EXIT_CODES)]
     Check(Box<check::CheckArgs>),
-    /// Plot one recording as SVG: the leg's elevation over time, reps shaded
-    /// and numbered, faults in words, the lumbar limit and the sets.
+    /// Plot one recording as SVG or PNG: the leg's elevation over time, reps
+    /// shaded and numbered, faults in words, the lumbar limit and the sets.
     Plot {
         /// The recording.
         path: PathBuf,
-        /// The SVG file to write.
-        #[arg(long, short = 'o', value_name = "FILE.svg")]
+        /// The file to write: FILE.svg or FILE.png (never one of the inputs).
+        #[arg(long, short = 'o', value_name = "FILE.svg|FILE.png")]
         output: PathBuf,
         #[command(flatten)]
         input: InputArgs,
@@ -108,7 +108,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             )?;
             let text = match format {
                 OutputFormat::Table => output::table(&report),
-                OutputFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+                OutputFormat::Json => output::json(&report)?,
                 OutputFormat::Csv => output::csv(&report)?,
             };
             std::io::stdout().lock().write_all(text.as_bytes())?;
@@ -147,11 +147,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             input,
             settings,
         } => {
+            let format = plot::PlotFormat::of_path(&output)?;
+            let mut inputs = atomic_write::Inputs::new();
+            inputs.add(&path);
+            // Refused before the work, and again with every file the reader used.
+            inputs.refuse(&output)?;
             let settings = settings.resolve()?;
-            let (analysis, trace) = plot::trace_path(&path, &input.read_options()?, &settings)?;
+            let (report, trace) = plot::trace_path(&path, &input.read_options()?, &settings)?;
+            for f in &report.input.files {
+                inputs.add(std::path::Path::new(f));
+            }
             let title = path.display().to_string();
-            let svg = plot::render_svg(&title, &trace, &analysis, settings.lumbar.limit_deg())?;
-            plot::write_atomic(&output, svg.as_bytes())?;
+            let bytes = plot::render(&title, &trace, &report, &settings, format)?;
+            atomic_write::remove_stale_temps(atomic_write::parent_dir(&output));
+            atomic_write::write_atomic(&output, &bytes, &inputs)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Config { defaults, settings } => {
@@ -191,7 +200,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("kickback: error: {e:#}");
+            eprintln!("kickback: error: {}", output::printable(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

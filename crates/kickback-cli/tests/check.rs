@@ -88,9 +88,11 @@ fn a_folder_with_good_and_bad_files_lists_the_errors_and_exits_2() {
     assert!(g_reps >= 4 && l_lumbar >= 3, "the test recordings: {g} {l}");
     let good = line_of(&r.stdout, "data/good.csv");
     assert!(good.ends_with("  ok"), "{good}");
+    // recording, format, Hz, gyroscope, reps, sets, faults, warnings, verdict
+    let cols: Vec<&str> = good.split_whitespace().collect();
     assert_eq!(
-        good.split_whitespace().nth(1),
-        Some(g_reps.to_string().as_str()),
+        cols[1..6],
+        ["generic", "100", "yes", &g_reps.to_string(), "1"],
         "{good}"
     );
     let lumbar = line_of(&r.stdout, "data/deep/lumbar.csv");
@@ -118,7 +120,7 @@ fn a_folder_with_good_and_bad_files_lists_the_errors_and_exits_2() {
     );
     assert!(
         r.stdout.contains(&format!(
-            "5 recordings: 1 ok, 1 with faults, 3 unreadable; {reps} reps in 2 sets."
+            "5 recordings: 1 ok, 1 with faults, 0 with warnings, 0 unusable, 3 unreadable; {reps} reps in 2 sets."
         )),
         "{}",
         r.stdout
@@ -170,7 +172,7 @@ fn fail_on_decides_between_1_and_0() {
     assert_eq!(code(&["good.csv"]).0, 0);
     let (c, out) = code(&["good.csv", "lumbar.csv"]);
     assert_eq!(c, 1, "{out}");
-    assert!(out.contains("Exit status 1: 1 recording has a fault named in --fail-on (momentum, lumbar_overextension)."), "{out}");
+    assert!(out.contains("Exit status 1: 1 recording has a fault or warning named in --fail-on (momentum, lumbar_overextension, unusable, error)."), "{out}");
     let (c, out) = code(&["swing.csv"]);
     assert_eq!(c, 1, "{out}");
     assert!(
@@ -191,10 +193,18 @@ fn fail_on_decides_between_1_and_0() {
         1
     );
     assert_eq!(code(&["partial.csv", "--fail-on", "all"]).0, 1);
+    // Faults as the table spells them.
+    assert_eq!(code(&["lumbar.csv", "--fail-on", "lumbar"]).0, 1);
+    assert_eq!(code(&["partial.csv", "--fail-on", "partial"]).0, 1);
+    assert_eq!(code(&["partial.csv", "--fail-on", "faults"]).0, 1);
     // Usage errors are 2.
-    let r = run(d, &["check", "good.csv", "--fail-on", "lumbar"]);
+    let r = run(d, &["check", "good.csv", "--fail-on", "wobble"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("unknown fault `lumbar`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("unknown fault or status `wobble`"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(run(d, &["check"]).code, 2);
     assert_eq!(run(d, &["check", "good.csv", "--jobs", "0"]).code, 2);
     assert_eq!(run(d, &["check", "good.csv", "--plot"]).code, 2);
@@ -211,8 +221,9 @@ fn help_documents_the_exit_codes() {
     assert_eq!(r.code, 0);
     for want in [
         "Exit status:",
-        "0  every recording was read",
-        "1  every recording",
+        "0  no recording fails the check",
+        "1  some recording has a fault",
+        "unusable (read, but no valid samples",
         "2  usage error",
         "--fail-on",
         "--jobs",

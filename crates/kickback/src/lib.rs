@@ -35,6 +35,7 @@ macro_rules! debug_log {
 }
 
 mod analyzer;
+pub mod coaching;
 mod event;
 mod faults;
 mod filter;
