@@ -1,13 +1,17 @@
 //! Per-format knowledge: which columns, units, signs and gravity handling.
 
+use crate::assemble::Sensor;
 use crate::error::FormatError;
 use crate::merge::{merge, Stream};
-use crate::single::{self, read_all_raw, RowSpec, Setup, Table, TimeCol};
+use crate::single::{
+    self, read_all_raw, read_raw_row, RowOutcome, RowPlan, RowSpec, Setup, Table, TimeCol,
+};
 use crate::text::{parse_datetime, HeaderName};
 use crate::units::{self, accel_from_header, gyro_from_header, time_from_header, Hint};
 use crate::{
     AccelUnit, Format, GyroUnit, ReadOptions, Recording, SourceInfo, TimeUnit, UnitReport,
 };
+use std::collections::VecDeque;
 
 pub(crate) const IOS_SIGN: &str =
     "iOS (CoreMotion) sign: accelerometer negated so that it reads +9.81 up at rest";
@@ -24,13 +28,7 @@ pub(crate) fn headers(t: &Table) -> Vec<HeaderName> {
 
 pub(crate) fn found_list(t: &Table) -> String {
     match &t.header {
-        Some(h) => h
-            .iter()
-            .filter(|s| !s.is_empty())
-            .take(40)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(", "),
+        Some(h) => crate::error::short_list(h.iter().filter(|s| !s.is_empty())),
         None => "(no header row)".into(),
     }
 }
@@ -775,8 +773,9 @@ pub(crate) enum StreamKind {
     Gyro,
 }
 
-/// Reads a whole per-sensor file into an SI stream. Returns the stream and
-/// the unit reports (value unit, time unit).
+/// Opens a per-sensor file as a stream of SI samples; its first
+/// [`DETECT_ROWS`](crate::DETECT_ROWS) rows decide the units. Returns the
+/// sensor and the unit reports (value unit, time unit).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn load_stream(
     mut t: Table,
@@ -787,7 +786,7 @@ pub(crate) fn load_stream(
     scale: f64,
     opts: &ReadOptions,
     info: &mut SourceInfo,
-) -> Result<(Stream, UnitReport, UnitReport), FormatError> {
+) -> Result<(Sensor, UnitReport, UnitReport), FormatError> {
     let spec = RowSpec {
         time: TimeCol::Numeric(af.time),
         acc: vec![af.xyz],
@@ -795,7 +794,17 @@ pub(crate) fn load_stream(
         ragged_ok: false,
         names: t.names(0),
     };
-    let rows = read_all_raw(&mut t, &spec, info)?;
+    let plan = RowPlan::new(&spec, &t);
+    let mut row_index = 0;
+    let mut rows = VecDeque::new();
+    while rows.len() < crate::DETECT_ROWS {
+        match read_raw_row(&mut t, &spec, &plan, &mut row_index)? {
+            None => break,
+            Some(RowOutcome::Row(r)) => rows.push_back(r),
+            Some(RowOutcome::Missing) => info.missing_value_rows += 1,
+            Some(RowOutcome::Short) => info.short_rows += 1,
+        }
+    }
     let vals: Vec<[f64; 3]> = rows.iter().map(|r| r.acc).collect();
     let tr = Triple {
         cols: af.xyz,
@@ -809,7 +818,7 @@ pub(crate) fn load_stream(
                 &tr,
                 d.map(|(u, _)| (u, "documented unit of this app's file")),
             );
-            let (u, rep) = units::decide_accel(opts.accel_unit, &hint, &vals, &mut Vec::new());
+            let (u, rep) = units::decide_accel(opts.accel_unit, &hint, &vals);
             (u.to_si(), rep)
         }
         StreamKind::Gyro => {
@@ -819,6 +828,7 @@ pub(crate) fn load_stream(
                 d.map(|(u, _)| (u, "documented unit of this app's file")),
             );
             let (u, rep) = units::decide_gyro(opts.gyro_unit, &hint, &vals);
+            units::check_gyro_level(&t.name, &vals, u)?;
             (u.to_si(), rep)
         }
     };
@@ -829,12 +839,8 @@ pub(crate) fn load_stream(
         _ => Hint::Detect,
     };
     let (tu, trep) = units::decide_time(opts.time_unit, &th, &traw);
-    let mut s = Stream::new(&t.name);
-    for r in &rows {
-        s.push(r.t * tu.to_si(), r.acc.map(|v| v * factor * scale), r.line);
-    }
-    s.clean(info)?;
-    Ok((s, vrep, trep))
+    let sensor = Sensor::from_table(t, spec, plan, row_index, rows, tu.to_si(), factor * scale);
+    Ok((sensor, vrep, trep))
 }
 
 // ---------------------------------------------------------------- Physics Toolbox
@@ -871,16 +877,17 @@ pub(crate) fn physics_toolbox(
         names: t.names(0),
     };
     let rows = read_all_raw(&mut t, &spec, &mut info)?;
+    let gf_vals: Vec<[f64; 3]> = rows
+        .iter()
+        .map(|r| r.acc)
+        .filter(|a| *a != [0.0; 3])
+        .collect();
     let (au, arep) = units::decide_accel(
         opts.accel_unit,
         &Hint::Known(AccelUnit::G, "g-force columns gFx/gFy/gFz".into()),
-        &rows
-            .iter()
-            .map(|r| r.acc)
-            .filter(|a| *a != [0.0; 3])
-            .collect::<Vec<_>>(),
-        &mut info.notes,
+        &gf_vals,
     );
+    units::check_accel_level(&t.name, &gf_vals, au)?;
     info.accel = arep;
     let traw: Vec<f64> = rows.iter().map(|r| r.t).collect();
     let (tu, trep) = units::decide_time(
@@ -927,6 +934,7 @@ pub(crate) fn physics_toolbox(
             ),
             &gvals,
         );
+        units::check_gyro_level(&t.name, &gvals, gu)?;
         info.gyro = Some(grep);
         let mut g = split(&|r| r.gyro, &format!("{} (w)", t.name), gu.to_si());
         g.clean(&mut info)?;
@@ -943,11 +951,18 @@ pub(crate) fn physics_toolbox(
         None
     };
     acc.clean(&mut info)?;
+    info.accel_rate_hz = acc.rate_hz();
+    info.gyro_rate_hz = gyro.as_ref().and_then(|g| g.rate_hz());
     info.notes.push(format!(
         "sample-and-hold rows ({}) split into per-sensor streams by value changes: {} accelerometer samples{}",
         rows.len(),
         acc.len(),
         gyro.as_ref().map(|g| format!(", {} gyroscope samples", g.len())).unwrap_or_default()
     ));
-    merge(acc, gyro, info)
+    merge(
+        Sensor::from_stream(acc),
+        None,
+        gyro.map(Sensor::from_stream),
+        info,
+    )
 }

@@ -53,6 +53,10 @@
 
 #![warn(missing_docs)]
 
+mod assemble;
+mod batched;
+mod clean;
+mod decode;
 mod detect;
 mod error;
 mod formats;
@@ -62,7 +66,10 @@ pub mod text;
 mod units;
 pub mod write;
 
-pub use detect::find_recordings;
+pub use detect::{
+    find_recordings, recording_for, scan, Scan, Skipped, MAX_ZIP_ENTRIES, MAX_ZIP_RATIO,
+    ZIP_RATIO_FROM_BYTES,
+};
 pub use error::FormatError;
 pub use kickback::Sample;
 pub use units::{AccelUnit, GyroUnit, TimeUnit};
@@ -282,6 +289,14 @@ pub struct SourceInfo {
     pub duplicates_dropped: usize,
     /// Samples dropped because time stepped backwards (jitter ≤ 1 s).
     pub backwards_dropped: usize,
+    /// Lone samples dropped because their time jumped away (ahead, or back
+    /// by more than 1 s) and the next sample returned to the clock.
+    pub time_outliers_dropped: usize,
+    /// Line of the first such sample.
+    pub first_time_outlier_line: Option<u64>,
+    /// Rows skipped because a value is beyond any sensor's range (a corrupt
+    /// cell such as 1e308).
+    pub implausible_rows: usize,
     /// Rows skipped because a required value was NaN / empty / null.
     pub missing_value_rows: usize,
     /// Short rows skipped (a truncated last row, or ragged rows where the format allows).
@@ -305,7 +320,8 @@ impl SourceInfo {
 
 pub(crate) enum Inner {
     Memory(std::vec::IntoIter<Sample>),
-    Stream(Box<single::SingleStream>),
+    Stream(Box<batched::Batched<single::SingleStream>>),
+    Merged(Box<batched::Batched<assemble::Merged>>),
 }
 
 /// An opened recording: the report and the samples (streamed or in memory).
@@ -395,6 +411,13 @@ impl Samples {
                 }
                 r
             }
+            Inner::Merged(s) => {
+                let r = s.next_batch(out, max, &mut self.info);
+                if r.is_err() {
+                    self.failed = true;
+                }
+                r
+            }
         }
     }
 
@@ -419,12 +442,25 @@ impl Iterator for Samples {
                 }
                 r
             }
+            Inner::Merged(s) => {
+                let r = s.next_sample(&mut self.info);
+                if matches!(r, Some(Err(_))) {
+                    self.failed = true;
+                }
+                r
+            }
         }
     }
 }
 
 /// Opens a recording: a file, an export folder or a zip. The format is
 /// detected from the content unless `opts.format` is set.
+///
+/// The path `-` reads standard input (one CSV, format detected from its
+/// content). A file that is one part of a multi-file export (Sensor
+/// Logger's `Accelerometer.csv`, phyphox's `Gyroscope.csv`) is an error that
+/// names the export folder to open instead; a file that holds a recording
+/// by itself is read on its own, never together with files beside it.
 pub fn open(path: &Path, opts: &ReadOptions) -> Result<Recording, FormatError> {
     detect::open(path, opts)
 }
