@@ -8,7 +8,7 @@ use crate::clean::{plausible, record, too_few, TimeFilter, MAX_ABS_ACC, MAX_ABS_
 use crate::error::FormatError;
 use crate::merge::Stream;
 use crate::single::{finish_notes, read_raw_row, RawRow, RowOutcome, RowPlan, RowSpec, Table};
-use crate::{units, Sample, SourceInfo, GAP_REPORT_S, NO_INTERPOLATION_GAP_S};
+use crate::{units, Sample, SourceInfo};
 use std::collections::VecDeque;
 
 /// A cleaned sample of one sensor: time (s), value (SI), source line.
@@ -181,7 +181,7 @@ enum At {
     Value([f64; 3]),
     /// Before its first sample or after its last.
     Outside,
-    /// Inside a gap longer than [`NO_INTERPOLATION_GAP_S`].
+    /// Inside a gap longer than the interpolation limit.
     Gap,
 }
 
@@ -210,8 +210,9 @@ impl Follower {
         Ok(self.s.next(info)?.map(|(t, v, _)| (t, v)))
     }
 
-    /// Linear interpolation at `t` (times asked for must increase).
-    fn at(&mut self, t: f64, info: &mut SourceInfo) -> Result<At, FormatError> {
+    /// Linear interpolation at `t` (times asked for must increase), not
+    /// across gaps longer than `max_gap` s.
+    fn at(&mut self, t: f64, max_gap: f64, info: &mut SourceInfo) -> Result<At, FormatError> {
         if !self.started {
             self.started = true;
             self.next = self.pull(info)?;
@@ -229,7 +230,7 @@ impl Follower {
                 At::Value(n.1)
             }
             (Some(p), Some(n)) => {
-                if n.0 - p.0 > NO_INTERPOLATION_GAP_S {
+                if n.0 - p.0 > max_gap {
                     At::Gap
                 } else {
                     let w = (t - p.0) / (n.0 - p.0);
@@ -253,6 +254,10 @@ pub(crate) struct Merged {
     gyro: Option<Follower>,
     /// Accelerometer samples outside the gravity stream's span.
     outside_grav: usize,
+    /// Gaps longer than this (s) are reported.
+    gap_report_s: f64,
+    /// Streams are not interpolated across gaps longer than this (s).
+    max_gap_s: f64,
     done: bool,
 }
 
@@ -268,8 +273,16 @@ impl Fill for Merged {
 }
 
 impl Merged {
-    pub fn new(acc: Sensor, grav: Option<Sensor>, gyro: Option<Sensor>) -> Merged {
+    pub fn new(
+        acc: Sensor,
+        grav: Option<Sensor>,
+        gyro: Option<Sensor>,
+        gap_report_s: f64,
+        max_gap_s: f64,
+    ) -> Merged {
         Merged {
+            gap_report_s,
+            max_gap_s,
             acc,
             grav: grav.map(Follower::new),
             gyro: gyro.map(Follower::new),
@@ -297,7 +310,7 @@ impl Merged {
                 return Ok(false);
             };
             if let Some(g) = &mut self.grav {
-                match g.at(t, info)? {
+                match g.at(t, self.max_gap_s, info)? {
                     At::Value(x) => {
                         v = [v[0] + x[0], v[1] + x[1], v[2] + x[2]];
                     }
@@ -313,7 +326,7 @@ impl Merged {
             }
             let w = match &mut self.gyro {
                 None => None,
-                Some(g) => match g.at(t, info)? {
+                Some(g) => match g.at(t, self.max_gap_s, info)? {
                     At::Value(x) => Some(x),
                     // trimmed: only the overlap is used
                     At::Outside => continue,
@@ -323,7 +336,7 @@ impl Merged {
                     }
                 },
             };
-            record(Sample::new(t, v, w), GAP_REPORT_S, info, out);
+            record(Sample::new(t, v, w), self.gap_report_s, info, out);
         }
         Ok(true)
     }
@@ -381,21 +394,21 @@ impl Merged {
                         start,
                         end,
                         info.trimmed_s,
-                        NO_INTERPOLATION_GAP_S
+                        self.max_gap_s
                     )
                 };
             }
         }
         if info.dropped_in_gaps > 0 {
             info.notes.push(format!(
-                "{} accelerometer samples lie in gaps > {NO_INTERPOLATION_GAP_S} s of another stream and were dropped (the timestamps show the gap)",
-                info.dropped_in_gaps
+                "{} accelerometer samples lie in gaps > {} s of another stream and were dropped (the timestamps show the gap)",
+                info.dropped_in_gaps, self.max_gap_s
             ));
         }
         if info.samples < 2 {
             return Err(too_few(&self.acc.name, info.samples, info));
         }
-        finish_notes(info);
+        finish_notes(info, self.gap_report_s);
         Ok(())
     }
 }
@@ -412,7 +425,7 @@ mod tests {
         s.push(5.0, [1.0, 2.0, 3.0], 3);
         let mut f = Follower::new(Sensor::from_stream(s));
         let mut info = SourceInfo::default();
-        let mut at = |t| match f.at(t, &mut info).unwrap() {
+        let mut at = |t| match f.at(t, 1.0, &mut info).unwrap() {
             At::Value(v) => Some(v),
             At::Outside => Some([f64::NEG_INFINITY; 3]),
             At::Gap => None,

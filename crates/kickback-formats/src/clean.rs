@@ -171,11 +171,16 @@ pub(crate) struct Cleaner {
 }
 
 impl Cleaner {
-    pub fn new(file: &str) -> Self {
+    pub fn new(file: &str, gap_report_s: f64) -> Self {
         Cleaner {
             filter: TimeFilter::new(file),
-            gap_report_s: crate::GAP_REPORT_S,
+            gap_report_s,
         }
+    }
+
+    /// Gaps longer than this (s) are reported.
+    pub fn gap_report_s(&self) -> f64 {
+        self.gap_report_s
     }
 
     /// Takes a sample; appends the samples it keeps to `out` (at most one

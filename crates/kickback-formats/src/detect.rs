@@ -846,7 +846,7 @@ fn sensor_logger(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recordi
             None
         }
     };
-    merge(acc, gravity, gyro, info)
+    merge(acc, gravity, gyro, info, opts)
 }
 
 fn phyphox(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recording, FormatError> {
@@ -952,7 +952,7 @@ fn phyphox(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recording, Fo
         }
         None => None,
     };
-    merge(a, gravity, g, info)
+    merge(a, gravity, g, info, opts)
 }
 
 /// MetaWear group key (name prefix before `_Accelerometer_` / `_Gyroscope_`,
@@ -1075,7 +1075,7 @@ fn metawear_pair(
             None
         }
     };
-    merge(a, None, g, info)
+    merge(a, None, g, info, opts)
 }
 
 /// Finds recordings in a folder tree: single CSV files, app export folders

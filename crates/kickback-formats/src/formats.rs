@@ -964,5 +964,6 @@ pub(crate) fn physics_toolbox(
         None,
         gyro.map(Sensor::from_stream),
         info,
+        opts,
     )
 }

@@ -82,9 +82,11 @@ use std::str::FromStr;
 
 /// Rows buffered at the start of a streamed file to detect units.
 pub const DETECT_ROWS: usize = 2000;
-/// Gaps longer than this (seconds) are listed in [`SourceInfo::gaps`].
+/// Gaps longer than this (seconds) are listed in [`SourceInfo::gaps`]
+/// unless [`ReadOptions::gap_report_s`] says otherwise.
 pub const GAP_REPORT_S: f64 = 0.25;
-/// Streams are not interpolated across gaps longer than this (seconds).
+/// Streams are not interpolated across gaps longer than this (seconds),
+/// unless [`ReadOptions::interpolation_gap_s`] says otherwise.
 pub const NO_INTERPOLATION_GAP_S: f64 = 1.0;
 /// Most bytes decompressed from one zip (2 GiB).
 pub const MAX_ZIP_BYTES: u64 = 2 << 30;
@@ -225,6 +227,28 @@ pub struct ReadOptions {
     pub time_unit: Option<TimeUnit>,
     /// Sample rate for files without a time column (CoreMotion dumps).
     pub rate_hz: Option<f64>,
+    /// Gaps longer than this (s) are listed in [`SourceInfo::gaps`]
+    /// (default [`GAP_REPORT_S`]; the CLI passes `input.gap_warn_s`).
+    pub gap_report_s: Option<f64>,
+    /// Streams are not interpolated across gaps longer than this (s)
+    /// (default [`NO_INTERPOLATION_GAP_S`]; the CLI passes
+    /// `input.gap_split_s`).
+    pub interpolation_gap_s: Option<f64>,
+}
+
+impl ReadOptions {
+    /// The gap length (s) above which gaps are reported.
+    pub fn gap_report_s(&self) -> f64 {
+        self.gap_report_s
+            .filter(|g| g.is_finite() && *g > 0.0)
+            .unwrap_or(GAP_REPORT_S)
+    }
+    /// The gap length (s) across which streams are not interpolated.
+    pub fn interpolation_gap_s(&self) -> f64 {
+        self.interpolation_gap_s
+            .filter(|g| g.is_finite() && *g > 0.0)
+            .unwrap_or(NO_INTERPOLATION_GAP_S)
+    }
 }
 
 /// A unit and how it was determined.

@@ -5,7 +5,7 @@ use crate::batched::Batched;
 use crate::clean::{plausible, TimeFilter, MAX_ABS_ACC, MAX_ABS_GYRO};
 use crate::error::FormatError;
 use crate::units;
-use crate::{AccelUnit, Inner, Recording, SourceInfo};
+use crate::{AccelUnit, Inner, ReadOptions, Recording, SourceInfo};
 
 /// The accelerometer level error of a merged recording, with the unit it was
 /// read in (its values are already in m/s² here).
@@ -91,6 +91,7 @@ pub(crate) fn merge(
     grav: Option<Sensor>,
     gyro: Option<Sensor>,
     mut info: SourceInfo,
+    opts: &ReadOptions,
 ) -> Result<Recording, FormatError> {
     info.accel_rate_hz = acc.rate_hz;
     info.gyro_rate_hz = gyro.as_ref().and_then(|g| g.rate_hz);
@@ -108,6 +109,12 @@ pub(crate) fn merge(
         .map_err(|e| with_unit_hint(e, &info))?;
     Ok(Recording {
         info,
-        inner: Inner::Merged(Box::new(Batched::new(Merged::new(acc, grav, gyro)))),
+        inner: Inner::Merged(Box::new(Batched::new(Merged::new(
+            acc,
+            grav,
+            gyro,
+            opts.gap_report_s(),
+            opts.interpolation_gap_s(),
+        )))),
     })
 }

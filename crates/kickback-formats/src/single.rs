@@ -10,7 +10,6 @@ use crate::text::{
 use crate::units::{self, Hint};
 use crate::{
     AccelUnit, GyroUnit, Inner, ReadOptions, Recording, Sample, SourceInfo, TimeUnit, DETECT_ROWS,
-    GAP_REPORT_S,
 };
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -623,7 +622,7 @@ pub(crate) struct Setup {
 }
 
 /// Adds end-of-read notes on skipped rows.
-pub(crate) fn finish_notes(info: &mut SourceInfo) {
+pub(crate) fn finish_notes(info: &mut SourceInfo, gap_report_s: f64) {
     if info.missing_value_rows > 0 {
         info.notes.push(format!(
             "skipped {} rows with a missing (NaN/empty/null) required value",
@@ -664,7 +663,7 @@ pub(crate) fn finish_notes(info: &mut SourceInfo) {
     if info.gap_count > 0 {
         let longest = info.gaps.iter().map(|g| g.length_s).fold(0.0, f64::max);
         info.notes.push(format!(
-            "{} gaps longer than {GAP_REPORT_S} s (longest listed: {longest:.3} s)",
+            "{} gaps longer than {gap_report_s} s (longest listed: {longest:.3} s)",
             info.gap_count
         ));
     }
@@ -758,7 +757,7 @@ impl SingleStream {
                     if info.samples < 2 {
                         return Err(too_few(&self.table.name, info.samples, info));
                     }
-                    finish_notes(info);
+                    finish_notes(info, self.cleaner.gap_report_s());
                     return Ok(false);
                 }
                 Some(RowOutcome::Missing) => info.missing_value_rows += 1,
@@ -915,7 +914,7 @@ pub(crate) fn start(
     } else {
         info.clock_merge = "one clock (no gyroscope)".into();
     }
-    let mut cleaner = Cleaner::new(&table.name);
+    let mut cleaner = Cleaner::new(&table.name, opts.gap_report_s());
     if eof {
         let mut out = Vec::with_capacity(prefix.len());
         for r in &prefix {
@@ -925,7 +924,7 @@ pub(crate) fn start(
         if out.len() < 2 {
             return Err(too_few(&table.name, out.len(), &info));
         }
-        finish_notes(&mut info);
+        finish_notes(&mut info, opts.gap_report_s());
         return Ok(Recording {
             info,
             inner: Inner::Memory(out.into_iter()),

@@ -402,3 +402,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn gap_limits_come_from_the_options() {
+    let text = "t,ax,ay,az\n0,0,0,1\n0.01,0,0,1\n0.4,0,0,1\n0.41,0,0,1\n";
+    let (_, info) = read(text).unwrap();
+    assert_eq!(info.gap_count, 1, "0.39 s > the default 0.25 s");
+    let mut o = ReadOptions::default();
+    o.gap_report_s = Some(0.5);
+    let (_, info) = read_generic("d.csv", Cursor::new(text), &o)
+        .unwrap()
+        .read_all()
+        .unwrap();
+    assert_eq!(info.gap_count, 0, "0.39 s < 0.5 s");
+}
