@@ -176,6 +176,31 @@ pub fn zip_bomb(path: &Path, bytes: usize) {
     z.finish().unwrap();
 }
 
+/// A zip bomb that lies: an entry of `bytes` zeros whose headers declare
+/// 1,000 bytes (so that no ratio gives it away before inflating).
+pub fn lying_zip_bomb(path: &Path, bytes: usize) {
+    let f = fs::File::create(path).unwrap();
+    let mut z = zip::ZipWriter::new(f);
+    let o = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    z.start_file("data.csv", o).unwrap();
+    let zeros = vec![b'0'; 1 << 20];
+    for _ in 0..bytes >> 20 {
+        z.write_all(&zeros).unwrap();
+    }
+    z.finish().unwrap();
+    let mut b = fs::read(path).unwrap();
+    let declared = 1000u32.to_le_bytes();
+    for (sig, at) in [
+        ([0x50, 0x4b, 0x03, 0x04], 22),
+        ([0x50, 0x4b, 0x01, 0x02], 24),
+    ] {
+        let i = b.windows(4).position(|w| w == sig).unwrap();
+        b[i + at..i + at + 4].copy_from_slice(&declared);
+    }
+    fs::write(path, b).unwrap();
+}
+
 fn is_root() -> bool {
     // root reads files whatever their permissions
     fs::read_to_string("/proc/self/status")
@@ -242,6 +267,13 @@ pub fn build(dir: &Path) -> Vec<Case> {
         &["analyze", "bomb.zip"],
         2,
         "this looks like a zip bomb",
+    ));
+    lying_zip_bomb(&dir.join("lying_bomb.zip"), 100 << 20);
+    cases.push(case(
+        "lying_bomb.zip (100 MB declared as 1,000 bytes)",
+        &["analyze", "lying_bomb.zip"],
+        2,
+        "inflates beyond the 1000 bytes its header declares",
     ));
     let inner = dir.join("inner.zip");
     zip_of(&inner, &[("rec.csv", &csv)]);
