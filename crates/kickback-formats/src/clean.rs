@@ -2,7 +2,7 @@
 //! implausible values, duplicate timestamps, jitter, lone bad timestamps and
 //! clocks that really run backwards.
 
-use crate::error::FormatError;
+use crate::error::{ErrorKind, FormatError};
 use crate::{Gap, Sample, SourceInfo};
 
 /// Largest plausible acceleration component, m/s² (about 1,000 g: no IMU
@@ -125,13 +125,13 @@ impl<T: Copy> TimeFilter<T> {
                 if t > last {
                     self.outlier(line, info);
                 } else {
-                    return Err(FormatError::TimeBackwards {
+                    return Err(FormatError::from(ErrorKind::TimeBackwards {
                         file: self.file.clone(),
                         line,
                         by_s: last - th,
                         from_s: last,
                         to_s: th,
-                    });
+                    }));
                 }
             }
         }
@@ -282,7 +282,7 @@ pub(crate) fn too_few(file: &str, found: usize, info: &SourceInfo) -> FormatErro
             info.backwards_dropped + info.time_outliers_dropped
         ));
     }
-    FormatError::TooFewSamples {
+    FormatError::from(ErrorKind::TooFewSamples {
         file: file.to_string(),
         found,
         detail: if why.is_empty() {
@@ -290,7 +290,7 @@ pub(crate) fn too_few(file: &str, found: usize, info: &SourceInfo) -> FormatErro
         } else {
             format!(" ({} dropped)", why.join("; "))
         },
-    }
+    })
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Opening files, folders and zips; format detection; multi-file formats.
 
-use crate::error::{escape, short_list, shorten, FormatError};
+use crate::error::{escape, short_list, shorten, ErrorKind, FormatError};
 use crate::formats::{self, axis_file, load_stream, StreamKind, IOS_SIGN, STD_SIGN};
 use crate::merge::merge;
 use crate::single::{self, Table};
@@ -330,14 +330,14 @@ fn file_name_lower(path: &Path) -> String {
 /// The error for a named file that is one part of a multi-file export and
 /// holds no recording on its own.
 fn part_of_export(file: &str, app: &str, what: &str, folder: &Path) -> FormatError {
-    FormatError::Unsupported {
+    FormatError::from(ErrorKind::Unsupported {
         file: file.to_string(),
         message: format!(
             "this is one file of the {app} export in {} and holds {what}, no recording on its own; name the export folder (or its zip) instead: {}",
             label(folder),
             label(folder)
         ),
-    }
+    })
 }
 
 /// Adds a note when the file was read on its own although it lies in an
@@ -387,12 +387,12 @@ fn sensor_logger_file(
         ));
     }
     if let Some(what) = what {
-        return Err(FormatError::MissingFiles {
+        return Err(FormatError::from(ErrorKind::MissingFiles {
             file: table.name.clone(),
             message: format!("this Sensor Logger file holds {what}, no recording on its own"),
             expected: "the whole export (folder or zip) with TotalAcceleration.csv (Android), or Accelerometer.csv + Gravity.csv (iOS), and Gyroscope.csv".into(),
             found: table.name.clone(),
-        });
+        }));
     }
     // a renamed file: read by its columns (a level check catches data
     // without gravity)
@@ -459,12 +459,12 @@ fn phyphox_file(
     if dir_is_export(parent) {
         return Err(part_of_export(&table.name, "phyphox", what, parent));
     }
-    Err(FormatError::MissingFiles {
+    Err(FormatError::from(ErrorKind::MissingFiles {
         file: table.name.clone(),
         message: format!("this phyphox file holds {what}, no recording on its own"),
         expected: "Accelerometer.csv (acceleration with g), or an export with Linear Accelerometer.csv + Gravity.csv".into(),
         found: table.name.clone(),
-    })
+    }))
 }
 
 /// A folder: an export, a folder with one recording, or an error that
@@ -522,12 +522,12 @@ fn read_table(
             let af = axis_file(&table, &["epoch (ms)", "epoc (ms)"])?;
             let unit = af.unit.clone().unwrap_or_default();
             if crate::units::gyro_from_header(&unit).is_some() {
-                return Err(FormatError::MissingFiles {
+                return Err(FormatError::from(ErrorKind::MissingFiles {
                     file: table.name.clone(),
                     message: "this is a MetaWear gyroscope file; the accelerometer file of the same recording is needed".into(),
                     expected: "<name>_MetaWear_<time>_<MAC>_Accelerometer_<rate>Hz_<fw>.csv beside it".into(),
                     found: table.name.clone(),
-                });
+                }));
             }
             let mut s = single::Setup {
                 spec: single::RowSpec {
@@ -605,21 +605,21 @@ fn phyphox_single_setup(t: &Table, why: &str) -> Result<single::Setup, FormatErr
         || joined.contains("gravity")
         || lname.ends_with("gravity.csv")
     {
-        return Err(FormatError::MissingFiles {
+        return Err(FormatError::from(ErrorKind::MissingFiles {
             file: t.name.clone(),
             message: "this phyphox file holds linear acceleration (gravity removed) or gravity alone; both are needed".into(),
             expected: "Accelerometer.csv (with g), or Linear Accelerometer.csv + Gravity.csv in one export".into(),
             found: t.name.clone(),
-        });
+        }));
     }
     let unit = af.unit.clone().unwrap_or_default();
     if crate::units::gyro_from_header(&unit).is_some() {
-        return Err(FormatError::MissingFiles {
+        return Err(FormatError::from(ErrorKind::MissingFiles {
             file: t.name.clone(),
             message: "this phyphox file holds only the gyroscope".into(),
             expected: "Accelerometer.csv in the same export".into(),
             found: t.name.clone(),
-        });
+        }));
     }
     let mut info = SourceInfo {
         format: Format::Phyphox.name().into(),
@@ -678,12 +678,12 @@ fn open_container(c: Container, opts: &ReadOptions) -> Result<Recording, FormatE
                 let (name, r) = c.open(&rel)?;
                 return read_single(&name, r, opts, None);
             } else {
-                return Err(FormatError::MissingFiles {
+                return Err(FormatError::from(ErrorKind::MissingFiles {
                     file: c.label.clone(),
                     message: "no recording recognised in this folder/zip".into(),
                     expected: "a Sensor Logger export (Accelerometer.csv, Gravity.csv or TotalAcceleration.csv, Metadata.csv), a phyphox export (Accelerometer.csv / Raw Data.csv with \"Time (s)\"), MetaWear *_Accelerometer_*.csv files, or a single CSV".into(),
                     found: c.listing(),
-                });
+                }));
             }
         }
     };
@@ -700,12 +700,12 @@ fn open_container(c: Container, opts: &ReadOptions) -> Result<Recording, FormatE
             let accs: Vec<_> = groups.iter().filter(|g| g.1.is_some()).collect();
             match accs.len() {
                 1 => metawear_pair(&c, accs[0].1.as_deref().unwrap_or(""), accs[0].2.as_deref(), opts, &why),
-                0 => Err(FormatError::MissingFiles {
+                0 => Err(FormatError::from(ErrorKind::MissingFiles {
                     file: c.label.clone(),
                     message: "no MetaWear accelerometer file".into(),
                     expected: "<name>_MetaWear_<time>_<MAC>_Accelerometer_<rate>Hz_<fw>.csv".into(),
                     found: c.listing(),
-                }),
+                })),
                 _ => Err(FormatError::invalid(&c.label, format!(
                     "this folder holds {} MetaWear recordings; open one *_Accelerometer_*.csv file instead: {}",
                     accs.len(),
@@ -716,7 +716,7 @@ fn open_container(c: Container, opts: &ReadOptions) -> Result<Recording, FormatE
         _ => {
             let csvs = c.csvs();
             if csvs.len() != 1 {
-                return Err(FormatError::MissingFiles {
+                return Err(FormatError::from(ErrorKind::MissingFiles {
                     file: c.label.clone(),
                     message: format!(
                         "format {} reads a single CSV, but this folder/zip holds {} CSV files",
@@ -725,7 +725,7 @@ fn open_container(c: Container, opts: &ReadOptions) -> Result<Recording, FormatE
                     ),
                     expected: "exactly one CSV".into(),
                     found: c.listing(),
-                });
+                }));
             }
             let (name, r) = c.open(csvs[0])?;
             read_single(&name, r, opts, None)
@@ -826,13 +826,13 @@ fn sensor_logger(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recordi
         } else {
             "no accelerometer file in this Sensor Logger export"
         };
-        return Err(FormatError::MissingFiles {
+        return Err(FormatError::from(ErrorKind::MissingFiles {
             file: c.label.clone(),
             message: message.into(),
             expected: "TotalAcceleration.csv (Android), or Accelerometer.csv + Gravity.csv (iOS)"
                 .into(),
             found: c.listing(),
-        });
+        }));
     };
     let gyro = match c.find("Gyroscope.csv") {
         Some(g) => {
@@ -937,12 +937,12 @@ fn phyphox(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recording, Fo
         } else {
             "no accelerometer file in this phyphox export"
         };
-        return Err(FormatError::MissingFiles {
+        return Err(FormatError::from(ErrorKind::MissingFiles {
             file: c.label.clone(),
             message: message.into(),
             expected: "Accelerometer.csv (or Raw Data.csv with \"Acceleration x (m/s^2)\"), or Linear Accelerometer.csv + Gravity.csv".into(),
             found: c.listing(),
-        });
+        }));
     };
     let g = match gyr {
         Some(g) => {

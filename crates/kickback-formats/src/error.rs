@@ -2,6 +2,94 @@
 
 use std::io;
 
+/// An error while reading a recording, in the style of the `csv` crate:
+/// small to pass around (one pointer), its [`ErrorKind`] boxed, with the
+/// file, line and column at hand.
+///
+/// ```
+/// use std::io::Cursor;
+/// use kickback_formats::{read_generic, ErrorKind, ReadOptions};
+/// let text = "t,ax,ay,az\n0,0,0,1\n0.01,0,abc,1\n";
+/// let e = read_generic("d.csv", Cursor::new(text), &ReadOptions::default())
+///     .and_then(|r| r.read_all())
+///     .unwrap_err();
+/// assert_eq!((e.file(), e.line(), e.column()), (Some("d.csv"), Some(3), Some(3)));
+/// assert!(matches!(e.kind(), ErrorKind::BadNumber { .. }));
+/// assert_eq!(std::mem::size_of_val(&e), std::mem::size_of::<usize>());
+/// ```
+#[derive(Debug)]
+pub struct FormatError(Box<ErrorKind>);
+
+impl FormatError {
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+    /// What went wrong, by value.
+    pub fn into_kind(self) -> ErrorKind {
+        *self.0
+    }
+    /// The file (folder, zip or `zip!entry`) the error is about; `None` for
+    /// a bad option value.
+    pub fn file(&self) -> Option<&str> {
+        use ErrorKind::*;
+        match &*self.0 {
+            Io { file, .. }
+            | Empty { file }
+            | LineTooLong { file, .. }
+            | TooManyColumns { file, .. }
+            | BadNumber { file, .. }
+            | BadTime { file, .. }
+            | ColumnCount { file, .. }
+            | TooManyFields { file, .. }
+            | MissingColumns { file, .. }
+            | TooFewSamples { file, .. }
+            | TimeBackwards { file, .. }
+            | MissingFiles { file, .. }
+            | Unsupported { file, .. }
+            | Invalid { file, .. } => Some(file),
+            BadOption { .. } => None,
+        }
+    }
+    /// The 1-based line, when the error is about one.
+    pub fn line(&self) -> Option<u64> {
+        use ErrorKind::*;
+        match &*self.0 {
+            LineTooLong { line, .. }
+            | TooManyColumns { line, .. }
+            | BadNumber { line, .. }
+            | BadTime { line, .. }
+            | ColumnCount { line, .. }
+            | TooManyFields { line, .. }
+            | TimeBackwards { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+    /// The 1-based column, when the error is about one cell.
+    pub fn column(&self) -> Option<usize> {
+        match &*self.0 {
+            ErrorKind::BadNumber { column, .. } | ErrorKind::BadTime { column, .. } => {
+                Some(*column)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl From<ErrorKind> for FormatError {
+    fn from(k: ErrorKind) -> Self {
+        FormatError(Box::new(k))
+    }
+}
+
+impl std::fmt::Display for FormatError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for FormatError {}
+
 /// Everything that can go wrong while reading a recording.
 ///
 /// Every variant names the file (and, where it applies, the 1-based line and
@@ -9,7 +97,7 @@ use std::io;
 /// as is, e.g. `data.csv:17:3: expected a number for column "ay", found "abc"`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum FormatError {
+pub enum ErrorKind {
     /// The operating system failed to read a file.
     #[error("{file}: cannot read it: {error}")]
     Io {
@@ -189,16 +277,18 @@ pub enum FormatError {
 
 impl FormatError {
     pub(crate) fn invalid(file: &str, message: impl Into<String>) -> Self {
-        FormatError::Invalid {
+        ErrorKind::Invalid {
             file: file.to_string(),
             message: message.into(),
         }
+        .into()
     }
     pub(crate) fn io(file: &str, source: io::Error) -> Self {
-        FormatError::Io {
+        ErrorKind::Io {
             file: file.to_string(),
             error: source,
         }
+        .into()
     }
 }
 

@@ -1,7 +1,7 @@
 //! Per-format knowledge: which columns, units, signs and gravity handling.
 
 use crate::assemble::Sensor;
-use crate::error::FormatError;
+use crate::error::{ErrorKind, FormatError};
 use crate::merge::{merge, Stream};
 use crate::single::{
     self, read_all_raw, read_raw_row, RowOutcome, RowPlan, RowSpec, Setup, Table, TimeCol,
@@ -60,18 +60,18 @@ pub(crate) fn sniff(t: &Table) -> Result<(Format, String), FormatError> {
                 let l2 = t.split(lines[1], 0)?;
                 let same = |v: &[String]| v.iter().all(|x| x.trim() == v[0].trim());
                 if same(&f) && same(&l2) {
-                    return Err(FormatError::Unsupported {
+                    return Err(FormatError::from(ErrorKind::Unsupported {
                         file: t.name.clone(),
                         message: "this looks like an Empatica E4 file (row 1 = start time, row 2 = rate, then 1/64 g counts); Empatica E4 is not supported: its wrist accelerometer has no gyroscope and no ankle placement".into(),
-                    });
+                    }));
                 }
             }
-            return Err(FormatError::MissingColumns {
+            return Err(FormatError::from(ErrorKind::MissingColumns {
                 file: t.name.clone(),
                 what: "header".into(),
                 expected: "a header row naming a time column and three accelerometer columns (e.g. time,ax,ay,az,gx,gy,gz), or --input-format axivity for headerless Axivity files".into(),
                 found: format!("a data row: {}", crate::text::found(first)),
-            });
+            }));
         }
         Some(h) => h,
     };
@@ -354,23 +354,23 @@ fn gyro_hint(tr: &Triple, fmt_default: Option<(GyroUnit, &str)>) -> Hint<GyroUni
 }
 
 fn missing_acc(t: &Table) -> FormatError {
-    FormatError::MissingColumns {
+    FormatError::from(ErrorKind::MissingColumns {
         file: t.name.clone(),
         what: "accelerometer".into(),
         expected:
             "a header naming three accelerometer columns (ax, ay, az or acc_x, ... or accel_x, ...)"
                 .into(),
         found: found_list(t),
-    }
+    })
 }
 
 fn missing_time(t: &Table) -> FormatError {
-    FormatError::MissingColumns {
+    FormatError::from(ErrorKind::MissingColumns {
         file: t.name.clone(),
         what: "time".into(),
         expected: "a time column named t, time, time_s, timestamp, seconds or elapsed (optionally with a unit like \"time (ms)\"); or pass --rate HZ".into(),
         found: found_list(t),
-    }
+    })
 }
 
 /// Generic CSV: columns by name.
@@ -448,12 +448,12 @@ pub(crate) fn coremotion(t: &Table, why: &str, opts: &ReadOptions) -> Result<Set
     let (grav, user) = match (grav, user) {
         (Some(g), Some(u)) => (g, u),
         _ => {
-            return Err(FormatError::MissingColumns {
+            return Err(FormatError::from(ErrorKind::MissingColumns {
                 file: t.name.clone(),
                 what: "gravity / userAcceleration".into(),
                 expected: "gravity.x, gravity.y, gravity.z and userAcceleration.x, userAcceleration.y, userAcceleration.z".into(),
                 found: found_list(t),
-            })
+            }))
         }
     };
     let rot = triple_by_raw(&hs, ["rotationRate.x", "rotationRate.y", "rotationRate.z"]);
@@ -566,12 +566,12 @@ pub(crate) fn sensorlog(t: &Table, why: &str) -> Result<Setup, FormatError> {
 }
 
 fn missing_acc_named(t: &Table, expected: &str) -> FormatError {
-    FormatError::MissingColumns {
+    FormatError::from(ErrorKind::MissingColumns {
         file: t.name.clone(),
         what: "accelerometer".into(),
         expected: expected.into(),
         found: found_list(t),
-    }
+    })
 }
 
 pub(crate) fn axivity(t: &Table, why: &str) -> Result<Setup, FormatError> {
@@ -583,13 +583,13 @@ pub(crate) fn axivity(t: &Table, why: &str) -> Result<Setup, FormatError> {
         TimeCol::Numeric(0)
     };
     if n < 4 {
-        return Err(FormatError::ColumnCount {
+        return Err(FormatError::from(ErrorKind::ColumnCount {
             file: t.name.clone(),
             line: t.header_line,
             expected: 4,
             found: n,
             name: "z".into(),
-        });
+        }));
     }
     let mut info = base_info(Format::Axivity, why, &t.name);
     info.gravity = "raw accelerometer (includes gravity)".into();
@@ -750,12 +750,12 @@ pub(crate) fn axis_file(t: &Table, time_names: &[&str]) -> Result<AxisFile, Form
     let xyz = match xyz {
         [Some(x), Some(y), Some(z)] => [x, y, z],
         _ => {
-            return Err(FormatError::MissingColumns {
+            return Err(FormatError::from(ErrorKind::MissingColumns {
                 file: t.name.clone(),
                 what: "x, y, z".into(),
                 expected: "a time column and three axis columns named x, y, z".into(),
                 found: found_list(t),
-            })
+            }))
         }
     };
     Ok(AxisFile {

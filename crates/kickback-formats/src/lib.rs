@@ -70,7 +70,7 @@ pub use detect::{
     find_recordings, recording_for, scan, Scan, Skipped, MAX_ZIP_ENTRIES, MAX_ZIP_RATIO,
     ZIP_RATIO_FROM_BYTES,
 };
-pub use error::FormatError;
+pub use error::{ErrorKind, FormatError};
 pub use kickback::Sample;
 pub use units::{AccelUnit, GyroUnit, TimeUnit};
 
@@ -191,7 +191,7 @@ impl FromStr for Format {
             "axivity" | "ax3" | "ax6" | "cwa" => Format::Axivity,
             "generic" | "csv" => Format::Generic,
             _ => {
-                return Err(FormatError::BadOption {
+                return Err(FormatError::from(error::ErrorKind::BadOption {
                     what: "input format".into(),
                     value: s.to_string(),
                     expected: FORMATS
@@ -199,7 +199,7 @@ impl FromStr for Format {
                         .map(|d| d.name)
                         .collect::<Vec<_>>()
                         .join(", "),
-                })
+                }))
             }
         };
         Ok(f)

@@ -3,22 +3,22 @@
 use crate::assemble::{Merged, Sensor};
 use crate::batched::Batched;
 use crate::clean::{plausible, TimeFilter, MAX_ABS_ACC, MAX_ABS_GYRO};
-use crate::error::FormatError;
+use crate::error::{ErrorKind, FormatError};
 use crate::units;
 use crate::{AccelUnit, Inner, ReadOptions, Recording, SourceInfo};
 
 /// The accelerometer level error of a merged recording, with the unit it was
 /// read in (its values are already in m/s² here).
 fn with_unit_hint(e: FormatError, info: &SourceInfo) -> FormatError {
-    match e {
-        FormatError::Invalid { file, message } => FormatError::Invalid {
+    match e.into_kind() {
+        ErrorKind::Invalid { file, message } => FormatError::from(ErrorKind::Invalid {
             file,
             message: format!(
                 "{message} (the accelerometer was read as: {})",
                 info.accel.reason
             ),
-        },
-        e => e,
+        }),
+        k => k.into(),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::batched::{Batched, Fill};
 use crate::clean::{too_few, Cleaner};
-use crate::error::FormatError;
+use crate::error::{ErrorKind, FormatError};
 use crate::text::{
     self, parse_cell, parse_cell_bytes, parse_datetime, split_ascii, split_fields, Cell,
     LineReader, Split,
@@ -51,9 +51,9 @@ impl Table {
                     return Err(if any {
                         FormatError::invalid(name, "no header row found (only blank, comment or \"sep=\" lines); expected a header naming the time and accelerometer columns")
                     } else {
-                        FormatError::Empty {
+                        FormatError::from(ErrorKind::Empty {
                             file: name.to_string(),
-                        }
+                        })
                     })
                 }
                 Some((n, l)) => {
@@ -192,7 +192,7 @@ fn check_field_counts(
     } else {
         "check the delimiter: every row needs the header's columns; add the missing column names to the header, or pass a file whose rows match it".to_string()
     };
-    Err(FormatError::TooManyFields {
+    Err(FormatError::from(ErrorKind::TooManyFields {
         file: name.to_string(),
         line,
         found,
@@ -204,7 +204,7 @@ fn check_field_counts(
             "'.'".into()
         },
         advice,
-    })
+    }))
 }
 
 /// Where the time of a row comes from.
@@ -395,13 +395,13 @@ pub(crate) fn read_raw_row(
                     Ok(Some(RowOutcome::Short))
                 } else {
                     let needed = spec.needed();
-                    Err(FormatError::ColumnCount {
+                    Err(FormatError::from(ErrorKind::ColumnCount {
                         file: table.name.clone(),
                         line,
                         expected: needed,
                         found,
                         name: spec.name(needed - 1),
-                    })
+                    }))
                 }
             }
         };
@@ -566,21 +566,21 @@ impl RowCtx<'_> {
     #[inline(never)]
     fn row_error<F: Fields + ?Sized>(&self, f: &F, e: RowError) -> FormatError {
         match e {
-            RowError::Number(i) => FormatError::BadNumber {
+            RowError::Number(i) => FormatError::from(ErrorKind::BadNumber {
                 file: self.name.to_string(),
                 line: self.line,
                 column: i + 1,
                 name: self.spec.name(i),
                 found: text::found(&f.text(i)),
-            },
-            RowError::Time(i) => FormatError::BadTime {
+            }),
+            RowError::Time(i) => FormatError::from(ErrorKind::BadTime {
                 file: self.name.to_string(),
                 line: self.line,
                 column: i + 1,
                 name: self.spec.name(i),
                 expected: "a date-time like 2024-01-31 12:00:00.000".into(),
                 found: text::found(&f.text(i)),
-            },
+            }),
         }
     }
 }

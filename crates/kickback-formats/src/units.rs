@@ -1,7 +1,7 @@
 //! Units, their parsing from option strings and header text, and their
 //! detection from the data.
 
-use crate::error::FormatError;
+use crate::error::{ErrorKind, FormatError};
 use crate::UnitReport;
 use kickback::STANDARD_GRAVITY;
 use serde::Serialize;
@@ -64,11 +64,11 @@ impl FromStr for AccelUnit {
             "m/s2" | "ms2" | "mps2" | "m/s/s" | "ms-2" | "m/(s2)" => {
                 Ok(AccelUnit::MetersPerSecond2)
             }
-            _ => Err(FormatError::BadOption {
+            _ => Err(FormatError::from(ErrorKind::BadOption {
                 what: "accelerometer unit".into(),
                 value: s.to_string(),
                 expected: "g, m/s2".into(),
-            }),
+            })),
         }
     }
 }
@@ -88,11 +88,11 @@ impl FromStr for GyroUnit {
             "deg/s" | "degs" | "dps" | "degps" | "deg/sec" | "degrees/s" => {
                 Ok(GyroUnit::DegPerSecond)
             }
-            _ => Err(FormatError::BadOption {
+            _ => Err(FormatError::from(ErrorKind::BadOption {
                 what: "gyroscope unit".into(),
                 value: s.to_string(),
                 expected: "rad/s, deg/s".into(),
-            }),
+            })),
         }
     }
 }
@@ -111,11 +111,11 @@ impl FromStr for TimeUnit {
             "ms" | "millis" | "milliseconds" => Ok(TimeUnit::Millis),
             "us" | "µs" | "μs" | "micros" | "microseconds" => Ok(TimeUnit::Micros),
             "ns" | "nanos" | "nanoseconds" => Ok(TimeUnit::Nanos),
-            _ => Err(FormatError::BadOption {
+            _ => Err(FormatError::from(ErrorKind::BadOption {
                 what: "time unit".into(),
                 value: s.to_string(),
                 expected: "s, ms, us, ns".into(),
-            }),
+            })),
         }
     }
 }
