@@ -115,6 +115,7 @@ fn main() {
         fragment: "\"rep_count\"".into(),
         absent: None,
         skip: None,
+        unprivileged: false,
     };
     cases.push(long("long generic CSV", "long.csv"));
     cases.push(long("long generic CSV in a zip", "long.zip"));

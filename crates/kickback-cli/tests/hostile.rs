@@ -18,10 +18,9 @@ fn hostile_inputs_give_their_exit_status_and_message() {
             println!("skipped {}: {why}", c.name);
             continue;
         }
-        let mut cmd = Command::cargo_bin("kickback").unwrap();
-        cmd.current_dir(dir.path())
-            .args(&c.args)
-            .timeout(Duration::from_secs(60));
+        let bin = assert_cmd::cargo::cargo_bin("kickback");
+        let mut cmd = Command::from_std(c.command(&bin));
+        cmd.current_dir(dir.path()).timeout(Duration::from_secs(60));
         if let Some(f) = &c.stdin {
             cmd.pipe_stdin(f).unwrap();
         }

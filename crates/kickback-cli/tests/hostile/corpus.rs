@@ -22,8 +22,27 @@ pub struct Case {
     pub fragment: String,
     /// Must not appear (e.g. a message printed twice).
     pub absent: Option<String>,
-    /// Why the case cannot run here (e.g. root ignores file permissions).
+    /// Why the case cannot run here.
     pub skip: Option<String>,
+    /// Run as user `nobody` (through `setpriv`): root reads any file, so
+    /// the unreadable-file cases need another user.
+    pub unprivileged: bool,
+}
+
+impl Case {
+    /// The command that runs this case with `bin`.
+    pub fn command(&self, bin: &Path) -> std::process::Command {
+        let mut c = if self.unprivileged {
+            let mut c = std::process::Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(bin);
+            c
+        } else {
+            std::process::Command::new(bin)
+        };
+        c.args(&self.args);
+        c
+    }
 }
 
 fn case(name: &str, args: &[&str], exit: i32, fragment: &str) -> Case {
@@ -35,6 +54,7 @@ fn case(name: &str, args: &[&str], exit: i32, fragment: &str) -> Case {
         fragment: fragment.to_string(),
         absent: None,
         skip: None,
+        unprivileged: false,
     }
 }
 
