@@ -4,7 +4,7 @@
 //! read side by side. Memory stays flat whatever the recording's length.
 
 use crate::batched::Fill;
-use crate::clean::{plausible, record, too_few, TimeFilter, MAX_ABS_ACC, MAX_ABS_GYRO};
+use crate::clean::{plausible, record, too_few, GyroWatch, TimeFilter, MAX_ABS_ACC, MAX_ABS_GYRO};
 use crate::error::FormatError;
 use crate::merge::Stream;
 use crate::single::{finish_notes, read_raw_row, RawRow, RowOutcome, RowPlan, RowSpec, Table};
@@ -254,6 +254,7 @@ pub(crate) struct Merged {
     gyro: Option<Follower>,
     /// Accelerometer samples outside the gravity stream's span.
     outside_grav: usize,
+    gyro_watch: GyroWatch,
     /// Gaps longer than this (s) are reported.
     gap_report_s: f64,
     /// Streams are not interpolated across gaps longer than this (s).
@@ -287,6 +288,7 @@ impl Merged {
             grav: grav.map(Follower::new),
             gyro: gyro.map(Follower::new),
             outside_grav: 0,
+            gyro_watch: GyroWatch::default(),
             done: false,
         }
     }
@@ -327,7 +329,10 @@ impl Merged {
             let w = match &mut self.gyro {
                 None => None,
                 Some(g) => match g.at(t, self.max_gap_s, info)? {
-                    At::Value(x) => Some(x),
+                    At::Value(x) => {
+                        self.gyro_watch.observe(x);
+                        Some(x)
+                    }
                     // trimmed: only the overlap is used
                     At::Outside => continue,
                     At::Gap => {
@@ -407,6 +412,9 @@ impl Merged {
         }
         if info.samples < 2 {
             return Err(too_few(&self.acc.name, info.samples, info));
+        }
+        if let Some(g) = &self.gyro {
+            self.gyro_watch.check(&g.s.name, info)?;
         }
         finish_notes(info, self.gap_report_s);
         Ok(())

@@ -163,11 +163,55 @@ impl<T: Copy> TimeFilter<T> {
     }
 }
 
+/// Watches a whole gyroscope stream for rates no leg reaches: the unit
+/// check of the first rows ([`crate::units::check_gyro_level`]) misses a
+/// deg/s gyroscope under a rad/s label when the recording starts still.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct GyroWatch {
+    fast: usize,
+    total: usize,
+}
+
+/// |ω|² (rad²/s²) above which a sample is faster than a leg turns.
+const FAST_GYRO_SQ: f64 = crate::units::MAX_P95_GYRO * crate::units::MAX_P95_GYRO;
+
+impl GyroWatch {
+    #[inline(always)]
+    pub fn observe(&mut self, g: [f64; 3]) {
+        self.total += 1;
+        if g[0] * g[0] + g[1] * g[1] + g[2] * g[2] > FAST_GYRO_SQ {
+            self.fast += 1;
+        }
+    }
+
+    /// Fails when more than 5 % of the samples turn faster than a leg can.
+    pub fn check(&self, file: &str, info: &SourceInfo) -> Result<(), FormatError> {
+        if self.total == 0 || self.fast * 20 <= self.total {
+            return Ok(());
+        }
+        let unit = info.gyro.as_ref().map(|g| g.unit.as_str()).unwrap_or("");
+        let advice = if unit == "rad/s" {
+            "the values look like deg/s; pass --gyro-unit deg/s"
+        } else {
+            "check the gyroscope's unit and scale"
+        };
+        Err(FormatError::invalid(
+            file,
+            format!(
+                "{:.0} % of the gyroscope's samples turn faster than a leg can ({} rad/s) as read (in {unit}): {advice}",
+                100.0 * self.fast as f64 / self.total as f64,
+                crate::units::MAX_P95_GYRO
+            ),
+        ))
+    }
+}
+
 /// The final cleaning of the samples handed out: the [`TimeFilter`], the
 /// plausibility of values, and the counts, times and gaps in the report.
 pub(crate) struct Cleaner {
     filter: TimeFilter<Sample>,
     gap_report_s: f64,
+    gyro: GyroWatch,
 }
 
 impl Cleaner {
@@ -175,6 +219,7 @@ impl Cleaner {
         Cleaner {
             filter: TimeFilter::new(file),
             gap_report_s,
+            gyro: GyroWatch::default(),
         }
     }
 
@@ -197,17 +242,26 @@ impl Cleaner {
             count_implausible(s, info);
             return Ok(());
         }
+        if let Some(g) = s.gyro {
+            self.gyro.observe([g.x, g.y, g.z]);
+        }
         let gap = self.gap_report_s;
         self.filter.push(s.t, *s, line, info, &mut |_, s, _, info| {
             record(s, gap, info, out)
         })
     }
 
-    /// Hands out a held sample at the end of the input.
-    pub fn finish(&mut self, info: &mut SourceInfo, out: &mut Vec<Sample>) {
+    /// Hands out a held sample at the end of the input; fails when the
+    /// gyroscope as a whole turned faster than a leg can.
+    pub fn finish(
+        &mut self,
+        info: &mut SourceInfo,
+        out: &mut Vec<Sample>,
+    ) -> Result<(), FormatError> {
         let gap = self.gap_report_s;
         self.filter
             .finish(info, &mut |_, s, _, info| record(s, gap, info, out));
+        self.gyro.check(&self.filter.file, info)
     }
 }
 

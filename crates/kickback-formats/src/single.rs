@@ -753,7 +753,7 @@ impl SingleStream {
             }
             match read_raw_row(&mut self.table, &self.spec, &self.plan, &mut self.row_index)? {
                 None => {
-                    self.cleaner.finish(info, out);
+                    self.cleaner.finish(info, out)?;
                     if info.samples < 2 {
                         return Err(too_few(&self.table.name, info.samples, info));
                     }
@@ -920,7 +920,7 @@ pub(crate) fn start(
         for r in &prefix {
             cleaner.push(&conv.apply(r), r.line, &mut info, &mut out)?;
         }
-        cleaner.finish(&mut info, &mut out);
+        cleaner.finish(&mut info, &mut out)?;
         if out.len() < 2 {
             return Err(too_few(&table.name, out.len(), &info));
         }

@@ -272,6 +272,48 @@ pub fn build(dir: &Path) -> Vec<Case> {
         "found: time, ax, ay, zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz…",
     ));
 
+    // deg/s under a rad/s header after a still start longer than the rows
+    // that decide the units
+    let rows = sample_rows(9000);
+    let mut text = b"time_s,ax,ay,az,gx (rad/s),gy (rad/s),gz (rad/s)\n".to_vec();
+    for i in 0..2500 {
+        let r = rows[0];
+        writeln!(
+            text,
+            "{:.4},{},{},{},{},{},{}",
+            i as f64 * 0.02,
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6]
+        )
+        .unwrap();
+    }
+    for (i, r) in rows[400..4000].iter().enumerate() {
+        let d = 180.0 / std::f64::consts::PI;
+        let t = 50.0 + i as f64 * 0.02;
+        writeln!(
+            text,
+            "{t:.4},{},{},{},{:.3},{:.3},{:.3}",
+            r[1],
+            r[2],
+            r[3],
+            r[4] * d,
+            r[5] * d,
+            r[6] * d
+        )
+        .unwrap();
+    }
+    write(&dir.join("gyro_degs_still_start.csv"), &text);
+    cases.push(case(
+        "gyro_degs_still_start.csv",
+        &["analyze", "gyro_degs_still_start.csv"],
+        2,
+        "of the gyroscope's samples turn faster than a leg can (25 rad/s) as read (in rad/s): the values look like deg/s; pass --gyro-unit deg/s",
+    ));
+
     // zips: a legitimate one, a bomb, a nested zip
     let csv = generic_csv(3000);
     zip_of(&dir.join("good.zip"), &[("rec.csv", &csv)]);
