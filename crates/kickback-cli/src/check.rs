@@ -198,16 +198,26 @@ pub fn expand(args: &[String]) -> Vec<Target> {
                 )),
                 Ok(paths) => {
                     let mut any = false;
+                    let mut used = false;
                     for entry in paths {
                         any = true;
                         match entry {
-                            Ok(m) if m.is_dir() => folder(&mut out, &mut push, &m),
+                            Ok(m) if m.is_dir() => {
+                                used = true;
+                                folder(&mut out, &mut push, &m)
+                            }
                             // a file of an export counts as its export;
                             // metadata and truth files are no recording
                             Ok(m) => match kickback_formats::recording_for(&m) {
-                                Ok(Some(r)) => push(&mut out, r),
+                                Ok(Some(r)) => {
+                                    used = true;
+                                    push(&mut out, r)
+                                }
                                 Ok(None) => {}
-                                Err(e) => out.push(Target::err(&m.display().to_string(), e)),
+                                Err(e) => {
+                                    used = true;
+                                    out.push(Target::err(&m.display().to_string(), e))
+                                }
                             },
                             Err(e) => {
                                 let src = e.path().display().to_string();
@@ -219,6 +229,11 @@ pub fn expand(args: &[String]) -> Vec<Target> {
                         out.push(Target::err(
                             arg,
                             format!("{arg}: no files match this pattern"),
+                        ));
+                    } else if !used {
+                        out.push(Target::err(
+                            arg,
+                            format!("{arg}: the files this pattern matches are no recordings (metadata, annotations, truth files, non-CSV files)"),
                         ));
                     }
                 }

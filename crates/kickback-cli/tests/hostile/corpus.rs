@@ -440,6 +440,13 @@ pub fn build(dir: &Path) -> Vec<Case> {
     c.absent = Some("Metadata".into());
     cases.push(c);
     cases.push(case(
+        "glob of truth files only (check)",
+        &["check", "exports/**/*.json"],
+        2,
+        "the files this pattern matches are no recordings",
+    ));
+    write(&dir.join("exports/a.truth.json"), b"{}");
+    cases.push(case(
         "folder of exports (analyze)",
         &["analyze", "exports"],
         2,
