@@ -40,16 +40,15 @@ struct Row {
 }
 
 fn run(bin: &Path, dir: &Path, c: &corpus::Case) -> Row {
-    let timed = Path::new("/usr/bin/time").exists();
-    let mut cmd = if timed {
-        let mut c = Command::new("/usr/bin/time");
-        c.arg("-v").arg(bin);
-        c
+    let inner = c.command(bin);
+    let mut cmd = if Path::new("/usr/bin/time").exists() {
+        let mut t = Command::new("/usr/bin/time");
+        t.arg("-v").arg(inner.get_program()).args(inner.get_args());
+        t
     } else {
-        Command::new(bin)
+        inner
     };
     cmd.current_dir(dir)
-        .args(&c.args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd.stdin(match &c.stdin {
