@@ -1,8 +1,8 @@
 //! Runs the hostile-input corpus (tests/hostile/corpus.rs) and the large
 //! cases of the readers under `/usr/bin/time -v` and prints one row per
 //! case: exit status, wall time and peak memory (max RSS). Fails (exit 1)
-//! when a case's exit status is not the expected one, when a zip case peaks
-//! above 64 MB, or when the bomb takes 1 s or more.
+//! when a case's exit status is not the expected one, when a zip or long
+//! case peaks above 64 MB, or when a bomb takes 1 s or more.
 //!
 //! ```text
 //! cargo build --release -p kickback-cli
@@ -11,8 +11,8 @@
 //!
 //! The `kickback` binary is taken from `$KICKBACK_BIN`, else beside this
 //! example (`target/release/kickback`). `--hours` (default 1) sets the
-//! length of the long recordings: a generic CSV, the same as a zip, and the
-//! same as a Sensor Logger export folder.
+//! length of the long recordings: a generic CSV, the same as a zip, as a
+//! Sensor Logger export folder and as a Physics Toolbox CSV.
 
 #[path = "../tests/hostile/corpus.rs"]
 mod corpus;
@@ -100,6 +100,11 @@ fn main() {
     std::fs::write(dir.path().join("long.csv"), &csv).unwrap();
     corpus::zip_of(&dir.path().join("long.zip"), &[("long.csv", &csv)]);
     corpus::sensor_logger_export(&dir.path().join("long_export"), rows);
+    std::fs::write(
+        dir.path().join("long_physics_toolbox.csv"),
+        corpus::physics_toolbox_csv(rows),
+    )
+    .unwrap();
     drop(csv);
     let long = |name: &str, path: &str| corpus::Case {
         name: format!("{name} ({hours} h)"),
@@ -119,6 +124,7 @@ fn main() {
     cases.push(long("long generic CSV", "long.csv"));
     cases.push(long("long generic CSV in a zip", "long.zip"));
     cases.push(long("long Sensor Logger folder", "long_export"));
+    cases.push(long("long Physics Toolbox CSV", "long_physics_toolbox.csv"));
 
     println!("| case | exit (expected) | time s | peak RSS MB |");
     println!("|---|---|---|---|");
@@ -143,7 +149,7 @@ fn main() {
             r.secs,
             rss
         );
-        let zip = r.name.contains("zip");
+        let zip = r.name.contains("zip") || r.name.starts_with("long");
         if !r.ok {
             bad.push(format!("{}: wrong exit status or message", r.name));
         }

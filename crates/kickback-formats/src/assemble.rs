@@ -6,10 +6,11 @@
 use crate::batched::Fill;
 use crate::clean::{plausible, record, too_few, GyroWatch, TimeFilter, MAX_ABS_ACC, MAX_ABS_GYRO};
 use crate::error::FormatError;
-use crate::merge::Stream;
 use crate::single::{finish_notes, read_raw_row, RawRow, RowOutcome, RowPlan, RowSpec, Table};
 use crate::{units, Sample, SourceInfo};
+use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 /// A cleaned sample of one sensor: time (s), value (SI), source line.
 type Item = (f64, [f64; 3], u64);
@@ -25,8 +26,122 @@ enum Source {
         t_scale: f64,
         v_scale: f64,
     },
-    /// A stream already in memory (Physics Toolbox's split rows).
-    Memory(std::vec::IntoIter<Item>),
+    /// One sensor's events of sample-and-hold rows (Physics Toolbox).
+    Hold(Rc<RefCell<HoldSplit>>, usize),
+}
+
+/// Events of one sensor held in the queue of [`HoldSplit`] while the other
+/// sensor is sought, at most.
+const MAX_HELD: usize = 1 << 16;
+
+/// Sample-and-hold rows (every row holds every sensor's last value) split
+/// into per-sensor events, read as the two sensors ask for them: a sensor's
+/// sample is a row where its values changed (all-zero rows before its first
+/// change are skipped). Sensor 0 is the accelerometer, 1 the gyroscope.
+pub(crate) struct HoldSplit {
+    table: Table,
+    spec: RowSpec,
+    plan: RowPlan,
+    row_index: u64,
+    prefix: VecDeque<RawRow>,
+    t_scale: f64,
+    scale: [f64; 2],
+    prev: [Option<[f64; 3]>; 2],
+    queues: [VecDeque<Item>; 2],
+    /// A sensor read as ended (its queue would have grown too long).
+    stopped: [bool; 2],
+    ended: bool,
+}
+
+impl HoldSplit {
+    /// Splits `table`'s rows; `prefix` holds its first rows, already read.
+    pub fn new(
+        table: Table,
+        spec: RowSpec,
+        plan: RowPlan,
+        row_index: u64,
+        prefix: VecDeque<RawRow>,
+        t_scale: f64,
+        scale: [f64; 2],
+    ) -> Self {
+        HoldSplit {
+            table,
+            spec,
+            plan,
+            row_index,
+            prefix,
+            t_scale,
+            scale,
+            prev: [None; 2],
+            queues: [VecDeque::new(), VecDeque::new()],
+            stopped: [false; 2],
+            ended: false,
+        }
+    }
+
+    /// Whether a row value is an event of a sensor whose last value was
+    /// `prev` (and updates it).
+    pub fn is_event(prev: &mut Option<[f64; 3]>, v: [f64; 3]) -> bool {
+        if prev.is_none() && v == [0.0; 3] || *prev == Some(v) {
+            return false;
+        }
+        *prev = Some(v);
+        true
+    }
+
+    fn next_event(&mut self, k: usize, info: &mut SourceInfo) -> Result<Option<Item>, FormatError> {
+        loop {
+            if let Some(x) = self.queues[k].pop_front() {
+                return Ok(Some(x));
+            }
+            if self.ended || self.stopped[k] {
+                return Ok(None);
+            }
+            if self.queues[1 - k].len() >= MAX_HELD {
+                self.stopped[k] = true;
+                info.notes.push(format!(
+                    "the {} held one value for more than {MAX_HELD} rows of the other sensor; it is read as ended there",
+                    if k == 0 { "accelerometer" } else { "gyroscope" }
+                ));
+                return Ok(None);
+            }
+            let r = match self.prefix.pop_front() {
+                Some(r) => r,
+                None => match read_raw_row(
+                    &mut self.table,
+                    &self.spec,
+                    &self.plan,
+                    &mut self.row_index,
+                )? {
+                    None => {
+                        self.ended = true;
+                        continue;
+                    }
+                    Some(RowOutcome::Row(r)) => r,
+                    Some(RowOutcome::Missing) => {
+                        info.missing_value_rows += 1;
+                        continue;
+                    }
+                    Some(RowOutcome::Short) => {
+                        info.short_rows += 1;
+                        continue;
+                    }
+                },
+            };
+            for (j, v) in [Some(r.acc), r.gyro].into_iter().enumerate() {
+                if let Some(v) = v {
+                    if !self.stopped[j] && Self::is_event(&mut self.prev[j], v) {
+                        let s = self.scale[j];
+                        self.queues[j].push_back((
+                            r.t * self.t_scale,
+                            [v[0] * s, v[1] * s, v[2] * s],
+                            r.line,
+                        ));
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// One sensor's samples in SI units, cleaned (plausible values, the
@@ -86,18 +201,22 @@ impl Sensor {
         }
     }
 
-    /// A sensor over a stream in memory.
-    pub fn from_stream(s: Stream) -> Sensor {
-        let rate_hz = s.rate_hz();
-        let items: Vec<Item> = (0..s.len()).map(|i| (s.t[i], s.v[i], s.line[i])).collect();
+    /// Sensor `k` (0: accelerometer, 1: gyroscope) of sample-and-hold rows.
+    pub fn from_hold(
+        split: Rc<RefCell<HoldSplit>>,
+        k: usize,
+        name: String,
+        rate_hz: Option<f64>,
+        head_si: Vec<[f64; 3]>,
+    ) -> Sensor {
         Sensor {
-            filter: TimeFilter::new(&s.name),
-            name: s.name,
-            src: Source::Memory(items.into_iter()),
-            head_si: Vec::new(),
+            filter: TimeFilter::new(&name),
+            name,
+            src: Source::Hold(split, k),
             ready: VecDeque::new(),
             ended: false,
             rate_hz,
+            head_si,
             first_t: None,
             last_t: None,
             count: 0,
@@ -146,7 +265,7 @@ impl Sensor {
 /// The next raw row of a source, in SI units.
 fn raw(src: &mut Source, info: &mut SourceInfo) -> Result<Option<Item>, FormatError> {
     match src {
-        Source::Memory(it) => Ok(it.next()),
+        Source::Hold(split, k) => split.borrow_mut().next_event(*k, info),
         Source::Table {
             table,
             spec,
@@ -427,11 +546,20 @@ mod tests {
 
     #[test]
     fn interpolation_outside_and_gaps() {
-        let mut s = Stream::new("g");
-        s.push(0.0, [0.0; 3], 1);
-        s.push(1.0, [1.0, 2.0, 3.0], 2);
-        s.push(5.0, [1.0, 2.0, 3.0], 3);
-        let mut f = Follower::new(Sensor::from_stream(s));
+        // a gyroscope of sample-and-hold rows: events at 0, 1 and 5 s
+        let text = "time,gFx,gFy,gFz,wx,wy,wz\n0,0,0,1,0,0,0.5\n1,0,0,1,1,2,3\n2,0,0,1,1,2,3\n5,0,0,1,1,2,3.5\n";
+        let table = Table::open("p.csv", Box::new(std::io::Cursor::new(text))).unwrap();
+        let spec = RowSpec {
+            time: crate::single::TimeCol::Numeric(0),
+            acc: vec![[1, 2, 3]],
+            gyro: Some([4, 5, 6]),
+            ragged_ok: false,
+            names: table.names(0),
+        };
+        let plan = RowPlan::new(&spec, &table);
+        let split = HoldSplit::new(table, spec, plan, 0, VecDeque::new(), 1.0, [1.0, 1.0]);
+        let split = Rc::new(RefCell::new(split));
+        let mut f = Follower::new(Sensor::from_hold(split, 1, "w".into(), None, Vec::new()));
         let mut info = SourceInfo::default();
         let mut at = |t| match f.at(t, 1.0, &mut info).unwrap() {
             At::Value(v) => Some(v),
@@ -439,10 +567,10 @@ mod tests {
             At::Gap => None,
         };
         assert_eq!(at(-1.0), Some([f64::NEG_INFINITY; 3]));
-        assert_eq!(at(0.5), Some([0.5, 1.0, 1.5]));
+        assert_eq!(at(0.5), Some([0.5, 1.0, 1.75]));
         assert_eq!(at(1.0), Some([1.0, 2.0, 3.0]));
-        assert_eq!(at(3.0), None);
-        assert_eq!(at(5.0), Some([1.0, 2.0, 3.0]));
+        assert_eq!(at(3.0), None, "2 s is a held value, not an event");
+        assert_eq!(at(5.0), Some([1.0, 2.0, 3.5]));
         assert_eq!(at(6.0), Some([f64::NEG_INFINITY; 3]));
     }
 }

@@ -1,17 +1,17 @@
 //! Per-format knowledge: which columns, units, signs and gravity handling.
 
-use crate::assemble::Sensor;
+use crate::assemble::{HoldSplit, Sensor};
 use crate::error::{ErrorKind, FormatError};
-use crate::merge::{merge, Stream};
-use crate::single::{
-    self, read_all_raw, read_raw_row, RowOutcome, RowPlan, RowSpec, Setup, Table, TimeCol,
-};
+use crate::merge::merge;
+use crate::single::{self, read_raw_row, RowOutcome, RowPlan, RowSpec, Setup, Table, TimeCol};
 use crate::text::{parse_datetime, HeaderName};
 use crate::units::{self, accel_from_header, gyro_from_header, time_from_header, Hint};
 use crate::{
     AccelUnit, Format, GyroUnit, ReadOptions, Recording, SourceInfo, TimeUnit, UnitReport,
 };
+use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 pub(crate) const IOS_SIGN: &str =
     "iOS (CoreMotion) sign: accelerometer negated so that it reads +9.81 up at rest";
@@ -868,7 +868,7 @@ pub(crate) fn physics_toolbox(
     let time = col_where(&hs, |h| raw_eq(h, "time")).ok_or_else(|| missing_time(&t))?;
     let mut info = base_info(Format::PhysicsToolbox, why, &t.name);
     info.gravity = "g-force columns gFx..gFz (include gravity)".into();
-    // read all rows with the gyro columns as "gyro" so both come in one pass
+    // the gyro columns ride as "gyro" so both sensors come from one pass
     let spec = RowSpec {
         time: TimeCol::Numeric(time),
         acc: vec![gf],
@@ -876,12 +876,27 @@ pub(crate) fn physics_toolbox(
         ragged_ok: false,
         names: t.names(0),
     };
-    let rows = read_all_raw(&mut t, &spec, &mut info)?;
-    let gf_vals: Vec<[f64; 3]> = rows
-        .iter()
-        .map(|r| r.acc)
-        .filter(|a| *a != [0.0; 3])
-        .collect();
+    let plan = RowPlan::new(&spec, &t);
+    let mut row_index = 0;
+    let mut rows = VecDeque::new();
+    while rows.len() < crate::DETECT_ROWS {
+        match read_raw_row(&mut t, &spec, &plan, &mut row_index)? {
+            None => break,
+            Some(RowOutcome::Row(r)) => rows.push_back(r),
+            Some(RowOutcome::Missing) => info.missing_value_rows += 1,
+            Some(RowOutcome::Short) => info.short_rows += 1,
+        }
+    }
+    // each sensor's events (rows where its values changed) among the first rows
+    let events = |get: &dyn Fn(&single::RawRow) -> Option<[f64; 3]>| {
+        let mut prev = None;
+        rows.iter()
+            .filter_map(|r| Some((r.t, get(r)?)))
+            .filter(|(_, v)| HoldSplit::is_event(&mut prev, *v))
+            .collect::<Vec<_>>()
+    };
+    let acc_events = events(&|r| Some(r.acc));
+    let gf_vals: Vec<[f64; 3]> = acc_events.iter().map(|e| e.1).collect();
     let (au, arep) = units::decide_accel(
         opts.accel_unit,
         &Hint::Known(AccelUnit::G, "g-force columns gFx/gFy/gFz".into()),
@@ -899,33 +914,16 @@ pub(crate) fn physics_toolbox(
         &traw,
     );
     info.time = trep;
-    // sample-and-hold: a sensor's sample is a row where its values changed;
-    // all-zero rows before its first event are skipped.
-    let split = |get: &dyn Fn(&single::RawRow) -> Option<[f64; 3]>, name: &str, scale: f64| {
-        let mut s = Stream::new(name);
-        let mut prev: Option<[f64; 3]> = None;
-        for r in &rows {
-            let v = match get(r) {
-                Some(v) => v,
-                None => continue,
-            };
-            if prev.is_none() && v == [0.0; 3] {
-                continue;
-            }
-            if prev != Some(v) {
-                s.push(r.t * tu.to_si(), v.map(|x| x * scale), r.line);
-                prev = Some(v);
-            }
-        }
-        s
+    let head = |ev: &[(f64, [f64; 3])], scale: f64| {
+        let ts: Vec<f64> = ev.iter().map(|e| e.0 * tu.to_si()).collect();
+        let si: Vec<[f64; 3]> = ev.iter().map(|e| e.1.map(|x| x * scale)).collect();
+        (units::rate_hz(&ts), si)
     };
-    let mut acc = split(&|r| Some(r.acc), &format!("{} (gF)", t.name), au.to_si());
-    let gyro = if w.is_some() {
-        let gvals: Vec<[f64; 3]> = rows
-            .iter()
-            .filter_map(|r| r.gyro)
-            .filter(|g| *g != [0.0; 3])
-            .collect();
+    let (acc_rate, acc_head) = head(&acc_events, au.to_si());
+    let gyro_events = events(&|r| r.gyro);
+    let mut gyro_scale = 1.0;
+    let gyro_head = if w.is_some() && gyro_events.len() >= 2 {
+        let gvals: Vec<[f64; 3]> = gyro_events.iter().map(|e| e.1).collect();
         let (gu, grep) = units::decide_gyro(
             opts.gyro_unit,
             &Hint::Known(
@@ -936,34 +934,32 @@ pub(crate) fn physics_toolbox(
         );
         units::check_gyro_level(&t.name, &gvals, gu)?;
         info.gyro = Some(grep);
-        let mut g = split(&|r| r.gyro, &format!("{} (w)", t.name), gu.to_si());
-        g.clean(&mut info)?;
-        if g.len() < 2 {
-            info.notes.push(
-                "gyroscope columns hold no data (all zero); reading accelerometer only".into(),
-            );
-            info.gyro = None;
-            None
-        } else {
-            Some(g)
-        }
+        gyro_scale = gu.to_si();
+        Some(head(&gyro_events, gyro_scale))
     } else {
+        if w.is_some() {
+            info.notes.push(format!(
+                "the gyroscope columns hold no data (all zero or one value) in the first {} rows; reading the accelerometer only",
+                rows.len()
+            ));
+        }
         None
     };
-    acc.clean(&mut info)?;
-    info.accel_rate_hz = acc.rate_hz();
-    info.gyro_rate_hz = gyro.as_ref().and_then(|g| g.rate_hz());
-    info.notes.push(format!(
-        "sample-and-hold rows ({}) split into per-sensor streams by value changes: {} accelerometer samples{}",
-        rows.len(),
-        acc.len(),
-        gyro.as_ref().map(|g| format!(", {} gyroscope samples", g.len())).unwrap_or_default()
-    ));
-    merge(
-        Sensor::from_stream(acc),
-        None,
-        gyro.map(Sensor::from_stream),
-        info,
-        opts,
-    )
+    info.notes.push(
+        "sample-and-hold rows split into per-sensor streams: a sensor's sample is a row where its values changed".into(),
+    );
+    let name = t.name.clone();
+    let split = Rc::new(RefCell::new(HoldSplit::new(
+        t,
+        spec,
+        plan,
+        row_index,
+        rows,
+        tu.to_si(),
+        [au.to_si(), gyro_scale],
+    )));
+    let acc = Sensor::from_hold(split.clone(), 0, format!("{name} (gF)"), acc_rate, acc_head);
+    let gyro = gyro_head
+        .map(|(rate, head)| Sensor::from_hold(split, 1, format!("{name} (w)"), rate, head));
+    merge(acc, None, gyro, info, opts)
 }

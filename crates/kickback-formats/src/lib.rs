@@ -27,23 +27,27 @@
 //! ```
 //!
 //! Design notes:
-//! * Single-file formats with one clock are **streamed**: only the first
-//!   rows (up to [`DETECT_ROWS`]) are buffered to detect units, the rest is
+//! * Every format is **streamed**: only the first rows (up to
+//!   [`DETECT_ROWS`]) of each file are buffered to detect units, the rest is
 //!   parsed while iterating. Multi-file recordings (Sensor Logger, phyphox
-//!   per-sensor files, MetaWear pairs) and Physics Toolbox (sample-and-hold,
-//!   split into per-sensor streams) are read into memory, then merged.
+//!   per-sensor files, MetaWear pairs) are read side by side, and Physics
+//!   Toolbox's sample-and-hold rows are split into per-sensor events as they
+//!   are read; memory stays flat whatever the length.
 //! * Merging separate clocks: the **accelerometer timeline is the output
 //!   timeline**; the gyroscope (and, for iOS Sensor Logger, the gravity
 //!   stream) is linearly interpolated at the accelerometer's timestamps. Only
 //!   the span where both streams have data is used (the trimmed seconds are
 //!   reported). Accelerometer samples falling inside a gap of more than
-//!   [`NO_INTERPOLATION_GAP_S`] in the other stream are dropped, so the output
-//!   timestamps show the gap instead of inventing data.
+//!   [`NO_INTERPOLATION_GAP_S`] (or [`ReadOptions::interpolation_gap_s`]) in
+//!   the other stream are dropped, so the output timestamps show the gap
+//!   instead of inventing data.
 //! * Time is never re-based: timestamps stay in the file's seconds (epoch
 //!   seconds for epoch clocks).
 //! * Exact duplicate timestamps are dropped (counted). A step backwards in
-//!   time of up to 1 s (clock jitter) drops that sample (counted); a larger
-//!   step backwards is an error ([`FormatError::TimeBackwards`]).
+//!   time of up to 1 s (clock jitter) drops that sample (counted); a lone
+//!   sample whose time jumps ahead or back and then returns is dropped
+//!   (counted); a clock that really runs backwards is an error
+//!   ([`ErrorKind::TimeBackwards`]).
 //! * Rows with NaN / empty / `null` in a required value are skipped and
 //!   counted; text that is not a number is an error naming file, line and
 //!   column. A short last row (truncated file) is skipped with a warning.

@@ -1,8 +1,8 @@
-//! In-memory streams with their own clocks, and merging them.
+//! Merging the sensors of a recording with several clocks (see
+//! [`crate::assemble`]).
 
 use crate::assemble::{Merged, Sensor};
 use crate::batched::Batched;
-use crate::clean::{plausible, TimeFilter, MAX_ABS_ACC, MAX_ABS_GYRO};
 use crate::error::{ErrorKind, FormatError};
 use crate::units;
 use crate::{AccelUnit, Inner, ReadOptions, Recording, SourceInfo};
@@ -19,66 +19,6 @@ fn with_unit_hint(e: FormatError, info: &SourceInfo) -> FormatError {
             ),
         }),
         k => k.into(),
-    }
-}
-
-/// One sensor stream in SI units with its own timestamps.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Stream {
-    pub name: String,
-    pub t: Vec<f64>,
-    pub v: Vec<[f64; 3]>,
-    /// Source line of each sample (for error messages).
-    pub line: Vec<u64>,
-}
-
-impl Stream {
-    pub fn new(name: &str) -> Self {
-        Stream {
-            name: name.to_string(),
-            ..Default::default()
-        }
-    }
-    pub fn push(&mut self, t: f64, v: [f64; 3], line: u64) {
-        self.t.push(t);
-        self.v.push(v);
-        self.line.push(line);
-    }
-    pub fn len(&self) -> usize {
-        self.t.len()
-    }
-    pub fn rate_hz(&self) -> Option<f64> {
-        units::rate_hz(&self.t)
-    }
-
-    /// Drops non-finite and implausible values, duplicate, jittered and
-    /// lone bad timestamps ([`TimeFilter`]), counting them in `info`; a
-    /// clock that really runs backwards is an error.
-    pub fn clean(&mut self, info: &mut SourceInfo) -> Result<(), FormatError> {
-        let n = self.t.len();
-        let mut keep = Stream {
-            name: std::mem::take(&mut self.name),
-            t: Vec::with_capacity(n),
-            v: Vec::with_capacity(n),
-            line: Vec::with_capacity(n),
-        };
-        let mut filter = TimeFilter::new(&keep.name);
-        let mut emit = |t: f64, v: [f64; 3], line: u64, _: &mut SourceInfo| keep.push(t, v, line);
-        for i in 0..n {
-            let (t, v) = (self.t[i], self.v[i]);
-            if !plausible(t, &v, MAX_ABS_GYRO.max(MAX_ABS_ACC)) {
-                if t.is_finite() && v.iter().all(|x| x.is_finite()) {
-                    info.implausible_rows += 1;
-                } else {
-                    info.missing_value_rows += 1;
-                }
-                continue;
-            }
-            filter.push(t, v, self.line[i], info, &mut emit)?;
-        }
-        filter.finish(info, &mut emit);
-        *self = keep;
-        Ok(())
     }
 }
 

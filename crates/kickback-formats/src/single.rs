@@ -669,25 +669,6 @@ pub(crate) fn finish_notes(info: &mut SourceInfo, gap_report_s: f64) {
     }
 }
 
-/// Reads all rows of a table (for in-memory formats).
-pub(crate) fn read_all_raw(
-    table: &mut Table,
-    spec: &RowSpec,
-    info: &mut SourceInfo,
-) -> Result<Vec<RawRow>, FormatError> {
-    let mut out = Vec::new();
-    let mut idx = 0;
-    let plan = RowPlan::new(spec, table);
-    while let Some(o) = read_raw_row(table, spec, &plan, &mut idx)? {
-        match o {
-            RowOutcome::Row(r) => out.push(r),
-            RowOutcome::Missing => info.missing_value_rows += 1,
-            RowOutcome::Short => info.short_rows += 1,
-        }
-    }
-    Ok(out)
-}
-
 /// The streaming reader behind [`Inner::Stream`].
 pub(crate) struct SingleStream {
     table: Table,

@@ -136,6 +136,29 @@ pub fn generic_csv(rows: usize) -> Vec<u8> {
     out
 }
 
+/// A Physics Toolbox Sensor Suite CSV (g-force and rad/s, sample-and-hold
+/// rows) of `rows` sample rows.
+pub fn physics_toolbox_csv(rows: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(rows * 80);
+    out.extend_from_slice(b"\ntime,gFx,gFy,gFz,wx,wy,wz,\n");
+    let g = 9.80665;
+    for r in sample_rows(rows) {
+        writeln!(
+            out,
+            "{:.6},{:.5},{:.5},{:.5},{:.6},{:.6},{:.6},",
+            r[0],
+            r[1] / g,
+            r[2] / g,
+            r[3] / g,
+            r[4],
+            r[5],
+            r[6]
+        )
+        .unwrap();
+    }
+    out
+}
+
 /// A phyphox accelerometer (with g) CSV of `rows` sample rows.
 pub fn phyphox_csv(rows: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(rows * 64);
