@@ -65,6 +65,16 @@ impl InputArgs {
     }
 }
 
+/// `opts` with the reader's gap limits taken from the settings
+/// (`input.gap_warn_s`: gaps reported; `input.gap_split_s`: streams not
+/// interpolated across), so that the reader and the engine agree.
+pub fn with_gap_settings(opts: &ReadOptions, settings: &Settings) -> ReadOptions {
+    let mut o = opts.clone();
+    o.gap_report_s = Some(settings.input.gap_warn_s);
+    o.interpolation_gap_s = Some(settings.input.gap_split_s);
+    o
+}
+
 /// Units of everything in the report, and of the input as read.
 #[derive(Debug, Clone, Serialize)]
 pub struct Units {
@@ -139,6 +149,7 @@ pub fn analyze_path_with(
     settings: &Settings,
     pipeline: Pipeline,
 ) -> Result<Report> {
+    let opts = &with_gap_settings(opts, settings);
     let (analysis, info) = match pipeline {
         Pipeline::SingleThread => run_single(path, opts, settings)?,
         Pipeline::Threaded => run_threaded(path, opts, settings)?,

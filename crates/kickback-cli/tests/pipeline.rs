@@ -87,8 +87,11 @@ fn threaded_and_single_thread_errors_are_identical() {
         e.ends_with(":6001: expected at least 7 fields (up to column \"gz\"), found 3"),
         "{e}"
     );
+    // (a lone sample whose time jumps back is dropped; a clock that goes on
+    // from there is an error)
     let mut l = owned.clone();
     l[7000] = format!("1.0,{}", lines[7000].split_once(',').unwrap().1);
+    l[7001] = format!("1.02,{}", lines[7001].split_once(',').unwrap().1);
     let e = same(&write("backwards.csv", &l), &opts).unwrap_err();
     assert!(e.contains(":7001: time goes backwards"), "{e}");
     let mut l = owned.clone();

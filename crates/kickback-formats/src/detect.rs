@@ -1,14 +1,29 @@
 //! Opening files, folders and zips; format detection; multi-file formats.
 
-use crate::error::FormatError;
+use crate::error::{escape, short_list, shorten, ErrorKind, FormatError};
 use crate::formats::{self, axis_file, load_stream, StreamKind, IOS_SIGN, STD_SIGN};
-use crate::merge::{add_streams, merge};
+use crate::merge::merge;
 use crate::single::{self, Table};
 use crate::{Format, ReadOptions, Recording, SourceInfo, MAX_ZIP_BYTES};
-use std::cell::Cell;
+use std::collections::HashSet;
 use std::fs::File;
-use std::io::{Cursor, Read};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+/// Most entries read from a zip's central directory.
+pub const MAX_ZIP_ENTRIES: usize = 10_000;
+/// Largest compression ratio accepted for a zip entry of more than
+/// [`ZIP_RATIO_FROM_BYTES`]: sensor CSVs deflate about 3–10 to 1, a zip
+/// bomb 1,000 to 1.
+pub const MAX_ZIP_RATIO: u64 = 100;
+/// Entries smaller than this (declared) are not held to [`MAX_ZIP_RATIO`].
+pub const ZIP_RATIO_FROM_BYTES: u64 = 1 << 20;
+
+/// A path as shown in messages (control characters escaped).
+pub(crate) fn label(p: &Path) -> String {
+    escape(&p.display().to_string())
+}
 
 /// A folder or zip holding several CSVs.
 struct Container {
@@ -20,7 +35,7 @@ struct Container {
 
 enum CKind {
     Dir(PathBuf),
-    Zip { path: PathBuf, used: Cell<u64> },
+    Zip { path: PathBuf },
 }
 
 fn is_csv(name: &str) -> bool {
@@ -34,7 +49,7 @@ fn base(name: &str) -> &str {
 
 impl Container {
     fn dir(p: &Path) -> Result<Container, FormatError> {
-        let label = p.display().to_string();
+        let label = label(p);
         let mut files = Vec::new();
         let rd = std::fs::read_dir(p).map_err(|e| FormatError::io(&label, e))?;
         for e in rd.flatten() {
@@ -43,10 +58,13 @@ impl Container {
             if path.is_dir() && name.eq_ignore_ascii_case("meta") {
                 if let Ok(rd2) = std::fs::read_dir(&path) {
                     for e2 in rd2.flatten() {
-                        files.push(format!("{name}/{}", e2.file_name().to_string_lossy()));
+                        if e2.path().is_file() {
+                            files.push(format!("{name}/{}", e2.file_name().to_string_lossy()));
+                        }
                     }
                 }
             } else if path.is_file() {
+                // regular files (and links to them) only: a FIFO would hang
                 files.push(name);
             }
         }
@@ -58,22 +76,49 @@ impl Container {
         })
     }
 
+    /// Lists a zip's entries and refuses it, before inflating anything,
+    /// when its declared sizes or compression ratios make it a zip bomb.
+    /// Each CSV entry's declared size is counted once against
+    /// [`MAX_ZIP_BYTES`]; reading an entry stops where it inflates beyond
+    /// its declared size.
     fn zip(p: &Path) -> Result<Container, FormatError> {
-        let label = p.display().to_string();
+        let label = label(p);
         let f = File::open(p).map_err(|e| FormatError::io(&label, e))?;
-        let z = zip::ZipArchive::new(f)
+        let mut z = zip::ZipArchive::new(f)
             .map_err(|e| FormatError::invalid(&label, format!("not a readable zip file: {e}")))?;
-        let mut files: Vec<String> = z
-            .file_names()
-            .filter(|n| !n.ends_with('/'))
-            .map(|s| s.to_string())
-            .collect();
+        if z.len() > MAX_ZIP_ENTRIES {
+            return Err(FormatError::invalid(&label, format!("the zip holds {} entries, more than the {MAX_ZIP_ENTRIES} a recording's export has; refusing to read it", z.len())));
+        }
+        let mut files = Vec::new();
+        let mut declared = 0u64;
+        for i in 0..z.len() {
+            let e = z.by_index_raw(i).map_err(|e| {
+                FormatError::invalid(&label, format!("cannot read the zip's directory: {e}"))
+            })?;
+            let name = e.name().to_string();
+            if name.ends_with('/') {
+                continue;
+            }
+            if is_csv(&name) {
+                let (size, packed) = (e.size(), e.compressed_size());
+                if size > ZIP_RATIO_FROM_BYTES && size / packed.max(1) > MAX_ZIP_RATIO {
+                    return Err(FormatError::invalid(&label, format!(
+                        "zip entry \"{}\" declares {size} bytes packed into {packed} (more than {MAX_ZIP_RATIO} to 1): this looks like a zip bomb, refusing to inflate it; unzip it yourself if you trust it",
+                        shorten(&name)
+                    )));
+                }
+                declared = declared.saturating_add(size);
+            }
+            files.push(name);
+        }
+        if declared > MAX_ZIP_BYTES {
+            return Err(FormatError::invalid(&label, format!("the zip's CSV entries declare {declared} bytes in all, more than the {MAX_ZIP_BYTES} accepted; refusing to inflate it")));
+        }
         files.sort();
         Ok(Container {
             label,
             kind: CKind::Zip {
                 path: p.to_path_buf(),
-                used: Cell::new(0),
             },
             files,
         })
@@ -81,8 +126,8 @@ impl Container {
 
     fn display(&self, rel: &str) -> String {
         match &self.kind {
-            CKind::Dir(d) => d.join(rel).display().to_string(),
-            CKind::Zip { .. } => format!("{}!{rel}", self.label),
+            CKind::Dir(d) => label(&d.join(rel)),
+            CKind::Zip { .. } => format!("{}!{}", self.label, escape(rel)),
         }
     }
 
@@ -93,25 +138,10 @@ impl Container {
                 let f = File::open(d.join(rel)).map_err(|e| FormatError::io(&name, e))?;
                 Ok((name, Box::new(f)))
             }
-            CKind::Zip { path, used } => {
-                let f = File::open(path).map_err(|e| FormatError::io(&self.label, e))?;
-                let mut z = zip::ZipArchive::new(f).map_err(|e| {
-                    FormatError::invalid(&self.label, format!("not a readable zip file: {e}"))
-                })?;
-                let entry = z.by_name(rel).map_err(|e| {
-                    FormatError::invalid(&name, format!("cannot read zip entry: {e}"))
-                })?;
-                let budget = MAX_ZIP_BYTES.saturating_sub(used.get());
-                let mut buf = Vec::new();
-                entry
-                    .take(budget + 1)
-                    .read_to_end(&mut buf)
+            CKind::Zip { path } => {
+                let r = ZipEntry::start(path.clone(), rel.to_string())
                     .map_err(|e| FormatError::io(&name, e))?;
-                if buf.len() as u64 > budget {
-                    return Err(FormatError::invalid(&self.label, format!("zip decompresses to more than {MAX_ZIP_BYTES} bytes; refusing to read it")));
-                }
-                used.set(used.get() + buf.len() as u64);
-                Ok((name, Box::new(Cursor::new(buf))))
+                Ok((name, Box::new(r)))
             }
         }
     }
@@ -141,16 +171,87 @@ impl Container {
     }
 
     fn listing(&self) -> String {
-        if self.files.is_empty() {
-            "(nothing)".into()
-        } else {
-            self.files
-                .iter()
-                .take(30)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ")
+        short_list(self.files.iter())
+    }
+}
+
+/// A zip entry inflated on a thread of its own and handed over in chunks
+/// through a bounded channel: memory stays at a few chunks whatever the
+/// entry's size, and the entry stops where it inflates beyond its declared
+/// size.
+struct ZipEntry {
+    rx: mpsc::Receiver<io::Result<Vec<u8>>>,
+    chunk: Vec<u8>,
+    pos: usize,
+}
+
+/// Bytes per chunk of [`ZipEntry`].
+const ZIP_CHUNK: usize = 64 * 1024;
+
+impl ZipEntry {
+    fn start(path: PathBuf, rel: String) -> io::Result<ZipEntry> {
+        let (tx, rx) = mpsc::sync_channel(2);
+        std::thread::Builder::new()
+            .name("kickback-unzip".into())
+            .spawn(move || {
+                if let Err(e) = inflate(&path, &rel, &tx) {
+                    let _ = tx.send(Err(e));
+                }
+            })?;
+        Ok(ZipEntry {
+            rx,
+            chunk: Vec::new(),
+            pos: 0,
+        })
+    }
+}
+
+/// Sends the inflated bytes of entry `rel` in chunks; stops when the
+/// reader hangs up.
+fn inflate(path: &Path, rel: &str, tx: &mpsc::SyncSender<io::Result<Vec<u8>>>) -> io::Result<()> {
+    let mut z = zip::ZipArchive::new(File::open(path)?).map_err(io::Error::other)?;
+    let mut e = z.by_name(rel).map_err(io::Error::other)?;
+    let declared = e.size();
+    let mut total = 0u64;
+    loop {
+        let mut buf = vec![0u8; ZIP_CHUNK];
+        let n = match e.read(&mut buf) {
+            Ok(n) => n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        if n == 0 {
+            return Ok(());
         }
+        total += n as u64;
+        if total > declared {
+            return Err(io::Error::other(format!(
+                "the zip entry inflates beyond the {declared} bytes its header declares: a zip bomb or a damaged zip; refusing to read on"
+            )));
+        }
+        buf.truncate(n);
+        if tx.send(Ok(buf)).is_err() {
+            return Ok(());
+        }
+    }
+}
+
+impl Read for ZipEntry {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.pos == self.chunk.len() {
+            match self.rx.recv() {
+                Ok(Ok(c)) => {
+                    self.chunk = c;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.chunk.len() - self.pos);
+        buf[..n].copy_from_slice(&self.chunk[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
     }
 }
 
@@ -170,54 +271,224 @@ fn is_zip(path: &Path) -> bool {
 }
 
 pub(crate) fn open(path: &Path, opts: &ReadOptions) -> Result<Recording, FormatError> {
-    let label = path.display().to_string();
+    if path.as_os_str() == "-" {
+        return read_single("standard input", Box::new(io::stdin()), opts, None);
+    }
+    let label = label(path);
     let meta = std::fs::metadata(path).map_err(|e| FormatError::io(&label, e))?;
     if meta.is_dir() {
-        return open_container(Container::dir(path)?, opts);
+        return open_dir(path, opts);
     }
-    if is_zip(path) {
+    if meta.is_file() && is_zip(path) {
         return open_container(Container::zip(path)?, opts);
     }
-    // a single file: maybe part of a multi-file export beside it
+    // metadata of an export is no recording
+    let app = match file_name_lower(path).as_str() {
+        "metadata.csv" | "annotation.csv" => Some("Sensor Logger"),
+        "device.csv" | "time.csv" => Some("phyphox"),
+        _ => None,
+    };
+    if let Some(app) = app {
+        let parent = parent_of(path);
+        if dir_is_export(parent) || parent.ends_with("meta") {
+            let folder = if parent.ends_with("meta") {
+                parent_of(parent)
+            } else {
+                parent
+            };
+            return Err(part_of_export(&label, app, "metadata", folder));
+        }
+    }
+    // a single file (or a pipe / device the user named: read as a stream)
     let f = File::open(path).map_err(|e| FormatError::io(&label, e))?;
     let table = Table::open(&label, Box::new(f))?;
     let (fmt, why) = match opts.format {
         Some(f) => (f, "forced by option".to_string()),
         None => formats::sniff(&table)?,
     };
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let fname = path
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
     match fmt {
-        Format::SensorLogger if !fname.eq_ignore_ascii_case("TotalAcceleration.csv") => {
-            let c = Container::dir(parent)?;
-            let mut r = sensor_logger(&c, opts, &why)?;
-            r.info.notes.push(format!(
-                "{fname} is one file of a Sensor Logger export; read the whole export folder {}",
-                parent.display()
-            ));
-            Ok(r)
-        }
-        Format::Phyphox => {
-            let c = Container::dir(parent)?;
-            if c.csvs().len() > 1 {
-                let mut r = phyphox(&c, opts, &why)?;
-                r.info.notes.push(format!(
-                    "{fname} is one file of a phyphox export; read the whole export folder"
-                ));
-                Ok(r)
-            } else {
-                read_table(table, fmt, &why, opts)
-            }
-        }
+        Format::SensorLogger => sensor_logger_file(path, table, &why, opts),
+        Format::Phyphox => phyphox_file(path, table, &why, opts),
         Format::MetaWear => metawear_file(path, table, &why, opts),
         _ => read_table(table, fmt, &why, opts),
     }
+}
+
+/// The folder a file lies in (`.` for a bare name).
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+fn file_name_lower(path: &Path) -> String {
+    path.file_name()
+        .map(|s| s.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// The error for a named file that is one part of a multi-file export and
+/// holds no recording on its own.
+fn part_of_export(file: &str, app: &str, what: &str, folder: &Path) -> FormatError {
+    FormatError::from(ErrorKind::Unsupported {
+        file: file.to_string(),
+        message: format!(
+            "this is one file of the {app} export in {} and holds {what}, no recording on its own; name the export folder (or its zip) instead: {}",
+            label(folder),
+            label(folder)
+        ),
+    })
+}
+
+/// Adds a note when the file was read on its own although it lies in an
+/// export folder that holds more (a gyroscope).
+fn note_alone(mut r: Recording, path: &Path) -> Recording {
+    let parent = parent_of(path);
+    if dir_is_export(parent) {
+        r.info.notes.push(format!(
+            "{} was read on its own, as named; the other files of its export (such as the gyroscope) are not used: name the export folder {} to read the whole export",
+            label(path),
+            label(parent)
+        ));
+    }
+    r
+}
+
+/// A single Sensor Logger CSV named on its own: only TotalAcceleration.csv
+/// (Android, with gravity) or a renamed file holds a recording by itself.
+fn sensor_logger_file(
+    path: &Path,
+    table: Table,
+    why: &str,
+    opts: &ReadOptions,
+) -> Result<Recording, FormatError> {
+    let name = file_name_lower(path);
+    if name == "totalacceleration.csv" {
+        return Ok(note_alone(
+            read_table(table, Format::SensorLogger, why, opts)?,
+            path,
+        ));
+    }
+    let what = match name.as_str() {
+        "accelerometer.csv" => Some("acceleration with gravity removed"),
+        "gravity.csv" => Some("gravity alone"),
+        "gyroscope.csv" => Some("the gyroscope alone"),
+        n if n.contains("uncalibrated") => Some("an uncalibrated sensor"),
+        "orientation.csv" | "magnetometer.csv" | "location.csv" => Some("no accelerometer"),
+        _ => None,
+    };
+    let parent = parent_of(path);
+    if dir_is_export(parent) {
+        return Err(part_of_export(
+            &table.name,
+            "Sensor Logger",
+            what.unwrap_or("one sensor stream"),
+            parent,
+        ));
+    }
+    if let Some(what) = what {
+        return Err(FormatError::from(ErrorKind::MissingFiles {
+            file: table.name.clone(),
+            message: format!("this Sensor Logger file holds {what}, no recording on its own"),
+            expected: "the whole export (folder or zip) with TotalAcceleration.csv (Android), or Accelerometer.csv + Gravity.csv (iOS), and Gyroscope.csv".into(),
+            found: table.name.clone(),
+        }));
+    }
+    // a renamed file: read by its columns (a level check catches data
+    // without gravity)
+    read_table(table, Format::SensorLogger, why, opts)
+}
+
+/// What a phyphox per-sensor file holds, from its name and header.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum PhyphoxRole {
+    /// Acceleration with g.
+    Accel,
+    Linear,
+    Gravity,
+    Gyro,
+}
+
+/// The role of a phyphox CSV, or `None` when it holds no m/s² or rad/s
+/// columns.
+fn phyphox_role(file: &str, t: &Table) -> Option<PhyphoxRole> {
+    let hs = formats::headers(t);
+    let joined: String = hs.iter().map(|h| h.joined()).collect::<Vec<_>>().join(" ");
+    let b = base(file).to_ascii_lowercase();
+    let units: String = hs
+        .iter()
+        .filter_map(|h| h.unit.clone())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
+    if !units.contains("m/s") && !units.contains("rad/s") {
+        return None;
+    }
+    Some(if units.contains("rad/s") || joined.contains("gyroscope") {
+        PhyphoxRole::Gyro
+    } else if b.contains("linear") || joined.contains("linear") {
+        PhyphoxRole::Linear
+    } else if b.contains("gravity") || joined.contains("gravity") {
+        PhyphoxRole::Gravity
+    } else {
+        PhyphoxRole::Accel
+    })
+}
+
+/// A single phyphox CSV named on its own: read when it holds acceleration
+/// with g; otherwise an error naming what to open instead.
+fn phyphox_file(
+    path: &Path,
+    table: Table,
+    why: &str,
+    opts: &ReadOptions,
+) -> Result<Recording, FormatError> {
+    let role = phyphox_role(&table.name, &table);
+    let what = match role {
+        Some(PhyphoxRole::Linear) => "linear acceleration (gravity removed)",
+        Some(PhyphoxRole::Gravity) => "gravity alone",
+        Some(PhyphoxRole::Gyro) => "the gyroscope alone",
+        _ => {
+            return Ok(note_alone(
+                read_table(table, Format::Phyphox, why, opts)?,
+                path,
+            ))
+        }
+    };
+    let parent = parent_of(path);
+    if dir_is_export(parent) {
+        return Err(part_of_export(&table.name, "phyphox", what, parent));
+    }
+    Err(FormatError::from(ErrorKind::MissingFiles {
+        file: table.name.clone(),
+        message: format!("this phyphox file holds {what}, no recording on its own"),
+        expected: "Accelerometer.csv (acceleration with g), or an export with Linear Accelerometer.csv + Gravity.csv".into(),
+        found: table.name.clone(),
+    }))
+}
+
+/// A folder: an export, a folder with one recording, or an error that
+/// points to `kickback check` when it holds several.
+fn open_dir(path: &Path, opts: &ReadOptions) -> Result<Recording, FormatError> {
+    let c = Container::dir(path)?;
+    if opts.format.is_none() && !dir_is_export(path) {
+        let found = scan(path).recordings;
+        if found.len() > 1 {
+            let names = found
+                .iter()
+                .map(|p| p.strip_prefix(path).unwrap_or(p).display().to_string());
+            return Err(FormatError::invalid(
+                &c.label,
+                format!(
+                    "this folder holds {} recordings ({}); analyze reads one recording: name one of them, or check them all at once with `kickback check {}`",
+                    found.len(),
+                    short_list(names),
+                    c.label
+                ),
+            ));
+        }
+    }
+    open_container(c, opts)
 }
 
 pub(crate) fn read_single(
@@ -251,12 +522,12 @@ fn read_table(
             let af = axis_file(&table, &["epoch (ms)", "epoc (ms)"])?;
             let unit = af.unit.clone().unwrap_or_default();
             if crate::units::gyro_from_header(&unit).is_some() {
-                return Err(FormatError::MissingFiles {
+                return Err(FormatError::from(ErrorKind::MissingFiles {
                     file: table.name.clone(),
                     message: "this is a MetaWear gyroscope file; the accelerometer file of the same recording is needed".into(),
                     expected: "<name>_MetaWear_<time>_<MAC>_Accelerometer_<rate>Hz_<fw>.csv beside it".into(),
                     found: table.name.clone(),
-                });
+                }));
             }
             let mut s = single::Setup {
                 spec: single::RowSpec {
@@ -311,8 +582,11 @@ fn read_table(
             s
         }
         Format::Phyphox => {
-            let mut s = formats::generic(&table, why, opts)
-                .or_else(|_| phyphox_single_setup(&table, why))?;
+            let mut s = match phyphox_role(&table.name, &table) {
+                Some(PhyphoxRole::Accel) | None => formats::generic(&table, why, opts)
+                    .or_else(|_| phyphox_single_setup(&table, why))?,
+                Some(_) => phyphox_single_setup(&table, why)?,
+            };
             s.info.format = Format::Phyphox.name().into();
             s
         }
@@ -331,21 +605,21 @@ fn phyphox_single_setup(t: &Table, why: &str) -> Result<single::Setup, FormatErr
         || joined.contains("gravity")
         || lname.ends_with("gravity.csv")
     {
-        return Err(FormatError::MissingFiles {
+        return Err(FormatError::from(ErrorKind::MissingFiles {
             file: t.name.clone(),
             message: "this phyphox file holds linear acceleration (gravity removed) or gravity alone; both are needed".into(),
             expected: "Accelerometer.csv (with g), or Linear Accelerometer.csv + Gravity.csv in one export".into(),
             found: t.name.clone(),
-        });
+        }));
     }
     let unit = af.unit.clone().unwrap_or_default();
     if crate::units::gyro_from_header(&unit).is_some() {
-        return Err(FormatError::MissingFiles {
+        return Err(FormatError::from(ErrorKind::MissingFiles {
             file: t.name.clone(),
             message: "this phyphox file holds only the gyroscope".into(),
             expected: "Accelerometer.csv in the same export".into(),
             found: t.name.clone(),
-        });
+        }));
     }
     let mut info = SourceInfo {
         format: Format::Phyphox.name().into(),
@@ -404,12 +678,12 @@ fn open_container(c: Container, opts: &ReadOptions) -> Result<Recording, FormatE
                 let (name, r) = c.open(&rel)?;
                 return read_single(&name, r, opts, None);
             } else {
-                return Err(FormatError::MissingFiles {
+                return Err(FormatError::from(ErrorKind::MissingFiles {
                     file: c.label.clone(),
                     message: "no recording recognised in this folder/zip".into(),
                     expected: "a Sensor Logger export (Accelerometer.csv, Gravity.csv or TotalAcceleration.csv, Metadata.csv), a phyphox export (Accelerometer.csv / Raw Data.csv with \"Time (s)\"), MetaWear *_Accelerometer_*.csv files, or a single CSV".into(),
                     found: c.listing(),
-                });
+                }));
             }
         }
     };
@@ -426,12 +700,12 @@ fn open_container(c: Container, opts: &ReadOptions) -> Result<Recording, FormatE
             let accs: Vec<_> = groups.iter().filter(|g| g.1.is_some()).collect();
             match accs.len() {
                 1 => metawear_pair(&c, accs[0].1.as_deref().unwrap_or(""), accs[0].2.as_deref(), opts, &why),
-                0 => Err(FormatError::MissingFiles {
+                0 => Err(FormatError::from(ErrorKind::MissingFiles {
                     file: c.label.clone(),
                     message: "no MetaWear accelerometer file".into(),
                     expected: "<name>_MetaWear_<time>_<MAC>_Accelerometer_<rate>Hz_<fw>.csv".into(),
                     found: c.listing(),
-                }),
+                })),
                 _ => Err(FormatError::invalid(&c.label, format!(
                     "this folder holds {} MetaWear recordings; open one *_Accelerometer_*.csv file instead: {}",
                     accs.len(),
@@ -442,7 +716,7 @@ fn open_container(c: Container, opts: &ReadOptions) -> Result<Recording, FormatE
         _ => {
             let csvs = c.csvs();
             if csvs.len() != 1 {
-                return Err(FormatError::MissingFiles {
+                return Err(FormatError::from(ErrorKind::MissingFiles {
                     file: c.label.clone(),
                     message: format!(
                         "format {} reads a single CSV, but this folder/zip holds {} CSV files",
@@ -451,7 +725,7 @@ fn open_container(c: Container, opts: &ReadOptions) -> Result<Recording, FormatE
                     ),
                     expected: "exactly one CSV".into(),
                     found: c.listing(),
-                });
+                }));
             }
             let (name, r) = c.open(csvs[0])?;
             read_single(&name, r, opts, None)
@@ -482,7 +756,7 @@ fn sensor_logger(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recordi
         .find("Metadata.csv")
         .map(|m| read_kv_csv(c, &m))
         .unwrap_or_default();
-    let get = |k: &str| meta.iter().find(|(a, _)| a == k).map(|(_, v)| v.clone());
+    let get = |k: &str| meta.iter().find(|(a, _)| a == k).map(|(_, v)| shorten(v));
     let platform = get("platform").map(|p| p.to_ascii_lowercase());
     if let Some(m) = c.find("Metadata.csv") {
         info.files.push(c.display(&m));
@@ -495,7 +769,7 @@ fn sensor_logger(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recordi
     };
     if let Some(s) = get("standardisation") {
         info.notes
-            .push(format!("Metadata.csv standardisation = {s}"));
+            .push(format!("Metadata.csv standardisation = {}", shorten(&s)));
     }
     let time_names: &[&str] = &["time", "seconds_elapsed"];
     let tdef = Some((
@@ -533,32 +807,32 @@ fn sensor_logger(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recordi
         _ => (-1.0, format!("{IOS_SIGN} (assumed: no Metadata.csv platform; Accelerometer + Gravity without TotalAcceleration is the iOS layout)")),
     };
     info.sign_convention = sign_txt;
-    let acc = if let Some(tot) = total {
+    let (acc, gravity) = if let Some(tot) = total {
         let (s, rep, trep) = load(&tot, StreamKind::Accel, sign, &mut info)?;
         info.accel = rep;
         info.time = trep;
         info.gravity = "TotalAcceleration.csv (includes gravity)".into();
-        s
+        (s, None)
     } else if let (Some(l), Some(g)) = (lin.clone(), grav.clone()) {
         let (ls, rep, trep) = load(&l, StreamKind::Accel, sign, &mut info)?;
         let (gs, _, _) = load(&g, StreamKind::Accel, sign, &mut info)?;
         info.accel = rep;
         info.time = trep;
         info.gravity = "Accelerometer.csv + Gravity.csv (gravity interpolated at the accelerometer's timestamps)".into();
-        add_streams(&ls, &gs, &mut info)
+        (ls, Some(gs))
     } else {
         let message = if lin.is_some() {
             "Accelerometer.csv has gravity removed and there is no Gravity.csv or TotalAcceleration.csv to restore it (enable the Gravity or Total Acceleration sensor in Sensor Logger)"
         } else {
             "no accelerometer file in this Sensor Logger export"
         };
-        return Err(FormatError::MissingFiles {
+        return Err(FormatError::from(ErrorKind::MissingFiles {
             file: c.label.clone(),
             message: message.into(),
             expected: "TotalAcceleration.csv (Android), or Accelerometer.csv + Gravity.csv (iOS)"
                 .into(),
             found: c.listing(),
-        });
+        }));
     };
     let gyro = match c.find("Gyroscope.csv") {
         Some(g) => {
@@ -572,7 +846,7 @@ fn sensor_logger(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recordi
             None
         }
     };
-    merge(acc, gyro, info)
+    merge(acc, gravity, gyro, info, opts)
 }
 
 fn phyphox(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recording, FormatError> {
@@ -589,8 +863,8 @@ fn phyphox(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recording, Fo
             while let Ok(Some((_, f, _))) = t.next_row() {
                 if f.len() >= 2 {
                     match f[0].as_str() {
-                        "deviceModel" => model = Some(f[1].clone()),
-                        "deviceBrand" => brand = Some(f[1].clone()),
+                        "deviceModel" => model = Some(shorten(&f[1])),
+                        "deviceBrand" => brand = Some(shorten(&f[1])),
                         _ => {}
                     }
                 }
@@ -606,7 +880,7 @@ fn phyphox(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recording, Fo
         if let Ok(mut t) = c.table(&tm) {
             if let Ok(Some((_, f, _))) = t.next_row() {
                 if f.len() >= 3 && f[0] == "START" {
-                    info.notes.push(format!("meta/time.csv: experiment started at Unix time {} (times are kept relative to the experiment start)", f[2]));
+                    info.notes.push(format!("meta/time.csv: experiment started at Unix time {} (times are kept relative to the experiment start)", shorten(&f[2])));
                 }
             }
         }
@@ -617,30 +891,13 @@ fn phyphox(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recording, Fo
     let mut grav = None;
     let mut gyr = None;
     for f in c.csvs() {
-        let t = match c.table(f) {
-            Ok(t) => t,
-            Err(_) => continue,
-        };
-        let hs = formats::headers(&t);
-        let joined: String = hs.iter().map(|h| h.joined()).collect::<Vec<_>>().join(" ");
-        let b = base(f).to_ascii_lowercase();
-        let units: String = hs
-            .iter()
-            .filter_map(|h| h.unit.clone())
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_ascii_lowercase();
-        if !units.contains("m/s") && !units.contains("rad/s") {
-            continue;
-        }
-        let slot = if units.contains("rad/s") || joined.contains("gyroscope") {
-            &mut gyr
-        } else if b.contains("linear") || joined.contains("linear") {
-            &mut lin
-        } else if b.contains("gravity") || joined.contains("gravity") {
-            &mut grav
-        } else {
-            &mut acc
+        let Ok(t) = c.table(f) else { continue };
+        let slot = match phyphox_role(f, &t) {
+            None => continue,
+            Some(PhyphoxRole::Gyro) => &mut gyr,
+            Some(PhyphoxRole::Linear) => &mut lin,
+            Some(PhyphoxRole::Gravity) => &mut grav,
+            Some(PhyphoxRole::Accel) => &mut acc,
         };
         if slot.is_none() {
             *slot = Some(f.clone());
@@ -657,12 +914,12 @@ fn phyphox(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recording, Fo
         info.files.push(c.display(rel));
         load_stream(t, &af, kind, Some(unit), tdef, 1.0, opts, info)
     };
-    let a = if let Some(a) = acc {
+    let (a, gravity) = if let Some(a) = acc {
         let (s, rep, trep) = load(&a, StreamKind::Accel, &mut info)?;
         info.accel = rep;
         info.time = trep;
         info.gravity = format!("{} (acceleration with g)", base(&a));
-        s
+        (s, None)
     } else if let (Some(l), Some(g)) = (lin.clone(), grav) {
         let (ls, rep, trep) = load(&l, StreamKind::Accel, &mut info)?;
         let (gs, _, _) = load(&g, StreamKind::Accel, &mut info)?;
@@ -673,19 +930,19 @@ fn phyphox(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recording, Fo
             base(&l),
             base(&g)
         );
-        add_streams(&ls, &gs, &mut info)
+        (ls, Some(gs))
     } else {
         let message = if lin.is_some() {
             "this phyphox export has only linear acceleration (gravity removed) and no Gravity.csv to restore it; record with \"Acceleration with g\" or add the Gravity sensor"
         } else {
             "no accelerometer file in this phyphox export"
         };
-        return Err(FormatError::MissingFiles {
+        return Err(FormatError::from(ErrorKind::MissingFiles {
             file: c.label.clone(),
             message: message.into(),
             expected: "Accelerometer.csv (or Raw Data.csv with \"Acceleration x (m/s^2)\"), or Linear Accelerometer.csv + Gravity.csv".into(),
             found: c.listing(),
-        });
+        }));
     };
     let g = match gyr {
         Some(g) => {
@@ -695,7 +952,7 @@ fn phyphox(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recording, Fo
         }
         None => None,
     };
-    merge(a, g, info)
+    merge(a, gravity, g, info, opts)
 }
 
 /// MetaWear group key (name prefix before `_Accelerometer_` / `_Gyroscope_`,
@@ -746,10 +1003,7 @@ fn metawear_file(
     why: &str,
     opts: &ReadOptions,
 ) -> Result<Recording, FormatError> {
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let parent = parent_of(path);
     let fname = path
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
@@ -821,14 +1075,15 @@ fn metawear_pair(
             None
         }
     };
-    merge(a, g, info)
+    merge(a, None, g, info, opts)
 }
 
 /// Finds recordings in a folder tree: single CSV files, app export folders
 /// (Sensor Logger, phyphox: counted as ONE recording, returned as the
 /// folder), zips, and MetaWear recordings (returned as the accelerometer
 /// file; its gyroscope partner is found when opened). Skips `*.truth.json`,
-/// non-CSV files and metadata CSVs. The result is sorted.
+/// non-CSV files and metadata CSVs. The result is sorted. See [`scan`] for
+/// what was skipped and why.
 ///
 /// ```
 /// let dir = tempfile::tempdir().unwrap();
@@ -838,76 +1093,244 @@ fn metawear_pair(
 /// assert_eq!(found.len(), 1);
 /// ```
 pub fn find_recordings(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    walk(dir, 0, &mut out);
-    out.sort();
-    out
+    scan(dir).recordings
 }
 
-fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
-    if depth > 16 {
-        return;
-    }
-    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.flatten().map(|e| e.path()).collect(),
-        Err(_) => return,
-    };
-    entries.sort();
-    let names: Vec<String> = entries
-        .iter()
-        .filter(|p| p.is_file())
-        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .collect();
-    let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
-    let is_export = lower.iter().any(|n| n == "metadata.csv")
+/// What [`scan`] found in a folder tree.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Scan {
+    /// The recordings, sorted (as [`find_recordings`] gives them).
+    pub recordings: Vec<PathBuf>,
+    /// Paths that were not read, with the reason: folders that cannot be
+    /// read, FIFOs, sockets and devices, broken links and symlink loops.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A path [`scan`] did not read.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Skipped {
+    /// The path.
+    pub path: PathBuf,
+    /// Why it was skipped, for a user (starts with the path).
+    pub reason: String,
+}
+
+/// Most folder levels [`scan`] descends.
+const MAX_DEPTH: usize = 32;
+
+/// [`find_recordings`], with what was skipped: only regular files (and
+/// links to them) are read; each folder is visited once, so symlink loops
+/// end.
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// std::fs::write(dir.path().join("a.csv"), "t,ax,ay,az\n0,0,0,1\n0.01,0,0,1\n").unwrap();
+/// let s = kickback_formats::scan(dir.path());
+/// assert_eq!(s.recordings.len(), 1);
+/// assert!(s.skipped.is_empty());
+/// ```
+pub fn scan(dir: &Path) -> Scan {
+    let mut s = Scan::default();
+    let mut seen = HashSet::new();
+    walk(dir, 0, &mut s, &mut seen);
+    s.recordings.sort();
+    s
+}
+
+fn skip(s: &mut Scan, path: &Path, why: impl std::fmt::Display) {
+    s.skipped.push(Skipped {
+        path: path.to_path_buf(),
+        reason: format!("{}: {why}", label(path)),
+    });
+}
+
+/// Lower-case names of the regular files in a folder.
+fn file_names(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.path().is_file())
+                .map(|e| e.file_name().to_string_lossy().to_ascii_lowercase())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether lower-case file names make an app's multi-file export (Sensor
+/// Logger, phyphox), read as one recording.
+fn names_are_export(lower: &[String]) -> bool {
+    lower.iter().any(|n| n == "metadata.csv")
         || (lower.iter().any(|n| {
             n == "accelerometer.csv"
                 || n == "totalacceleration.csv"
                 || n == "raw data.csv"
                 || n == "linear accelerometer.csv"
-        }) && lower.iter().filter(|n| is_csv(n)).count() > 1);
-    if is_export && depth > 0 {
-        out.push(dir.to_path_buf());
+        }) && lower.iter().filter(|n| is_csv(n)).count() > 1)
+}
+
+fn dir_is_export(dir: &Path) -> bool {
+    names_are_export(&file_names(dir))
+}
+
+/// Files that belong to a recording but are none: metadata, annotations,
+/// truth files, notes.
+fn is_not_recording(lower: &str) -> bool {
+    matches!(
+        lower,
+        "metadata.csv" | "annotation.csv" | "info.txt" | "device.csv" | "time.csv"
+    ) || lower.ends_with(".txt")
+        || lower.ends_with(".json")
+        || !(is_csv(lower) || lower.ends_with(".zip"))
+}
+
+/// The recording a file found by a glob belongs to: the file itself, its
+/// export folder (so that a glob over an export counts it once), its
+/// MetaWear accelerometer partner, or `None` for files that are no
+/// recording (metadata, annotations, truth files, non-CSV files). Paths
+/// that are no regular file (a FIFO, a device) give an error to report.
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// let p = dir.path().join("a.csv");
+/// std::fs::write(&p, "t,ax,ay,az\n0,0,0,1\n0.01,0,0,1\n").unwrap();
+/// assert_eq!(kickback_formats::recording_for(&p).unwrap(), Some(p.clone()));
+/// let t = dir.path().join("a.truth.json");
+/// std::fs::write(&t, "{}").unwrap();
+/// assert_eq!(kickback_formats::recording_for(&t).unwrap(), None);
+/// ```
+pub fn recording_for(path: &Path) -> Result<Option<PathBuf>, String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("{}: cannot read it: {e}", label(path)))?;
+    if meta.is_dir() {
+        return Ok(Some(path.to_path_buf()));
+    }
+    if !meta.is_file() {
+        return Err(format!(
+            "{}: not a regular file (a FIFO, socket or device); skipped",
+            label(path)
+        ));
+    }
+    let lower = file_name_lower(path);
+    let parent = parent_of(path);
+    let siblings = file_names(parent);
+    if names_are_export(&siblings) && is_csv(&lower) {
+        return Ok(Some(parent.to_path_buf()));
+    }
+    if is_not_recording(&lower) {
+        return Ok(None);
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if let Some((key, false)) = metawear_key(&name) {
+        let names: Vec<String> = std::fs::read_dir(parent)
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let groups = metawear_groups(names.iter().map(|s| s.as_str()));
+        if let Some(acc) = groups.into_iter().find(|g| g.0 == key).and_then(|g| g.1) {
+            return Ok(Some(parent.join(acc)));
+        }
+    }
+    Ok(Some(path.to_path_buf()))
+}
+
+fn walk(dir: &Path, depth: usize, s: &mut Scan, seen: &mut HashSet<PathBuf>) {
+    if depth > MAX_DEPTH {
+        skip(
+            s,
+            dir,
+            format!("nested deeper than {MAX_DEPTH} folders; not searched"),
+        );
+        return;
+    }
+    match std::fs::canonicalize(dir) {
+        Ok(c) => {
+            if !seen.insert(c) {
+                skip(
+                    s,
+                    dir,
+                    "a link to a folder already searched (a symlink loop?); not searched again",
+                );
+                return;
+            }
+        }
+        Err(e) => {
+            skip(s, dir, format!("cannot read this folder: {e}"));
+            return;
+        }
+    }
+    let rd = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            skip(s, dir, format!("cannot read this folder: {e}"));
+            return;
+        }
+    };
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for e in rd {
+        let p = match e {
+            Ok(e) => e.path(),
+            Err(err) => {
+                skip(s, dir, format!("cannot list this folder: {err}"));
+                continue;
+            }
+        };
+        let lower = file_name_lower(&p);
+        match std::fs::metadata(&p) {
+            Ok(m) if m.is_dir() => {
+                if lower != "meta" && !lower.starts_with('.') {
+                    dirs.push(p);
+                }
+            }
+            Ok(m) if m.is_file() => files.push(p),
+            Ok(_) => skip(
+                s,
+                &p,
+                "not a regular file (a FIFO, socket or device); skipped",
+            ),
+            Err(err) => skip(
+                s,
+                &p,
+                format!("cannot read it ({err}); a broken link or a symlink loop?"),
+            ),
+        }
+    }
+    files.sort();
+    dirs.sort();
+    let names: Vec<String> = files
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+    if names_are_export(&lower) {
+        s.recordings.push(dir.to_path_buf());
         return;
     }
     let groups = metawear_groups(names.iter().map(|s| s.as_str()));
-    for p in &entries {
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+    for (p, name) in files.iter().zip(&names) {
         let l = name.to_ascii_lowercase();
-        if p.is_dir() {
-            if l != "meta" && !l.starts_with('.') {
-                walk(p, depth + 1, out);
+        if is_not_recording(&l) {
+            continue;
+        }
+        if let Some((key, is_acc)) = metawear_key(name) {
+            let g = groups.iter().find(|g| g.0 == key);
+            let has_acc = g.map(|g| g.1.is_some()).unwrap_or(false);
+            if is_acc || !has_acc {
+                s.recordings.push(p.clone());
             }
             continue;
         }
-        if is_export {
-            continue;
-        }
-        if l.ends_with(".zip") {
-            out.push(p.clone());
-        } else if is_csv(&l) && !l.ends_with(".truth.json") {
-            if let Some((key, is_acc)) = metawear_key(&name) {
-                let g = groups.iter().find(|g| g.0 == key);
-                let has_acc = g.map(|g| g.1.is_some()).unwrap_or(false);
-                if is_acc || !has_acc {
-                    out.push(p.clone());
-                }
-                continue;
-            }
-            if matches!(
-                l.as_str(),
-                "metadata.csv" | "annotation.csv" | "info.txt" | "device.csv" | "time.csv"
-            ) || l.ends_with(".txt")
-            {
-                continue;
-            }
-            out.push(p.clone());
-        }
+        s.recordings.push(p.clone());
     }
-    if is_export && depth == 0 {
-        out.push(dir.to_path_buf());
+    for d in &dirs {
+        walk(d, depth + 1, s, seen);
     }
 }

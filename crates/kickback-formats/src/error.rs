@@ -2,6 +2,94 @@
 
 use std::io;
 
+/// An error while reading a recording, in the style of the `csv` crate:
+/// small to pass around (one pointer), its [`ErrorKind`] boxed, with the
+/// file, line and column at hand.
+///
+/// ```
+/// use std::io::Cursor;
+/// use kickback_formats::{read_generic, ErrorKind, ReadOptions};
+/// let text = "t,ax,ay,az\n0,0,0,1\n0.01,0,abc,1\n";
+/// let e = read_generic("d.csv", Cursor::new(text), &ReadOptions::default())
+///     .and_then(|r| r.read_all())
+///     .unwrap_err();
+/// assert_eq!((e.file(), e.line(), e.column()), (Some("d.csv"), Some(3), Some(3)));
+/// assert!(matches!(e.kind(), ErrorKind::BadNumber { .. }));
+/// assert_eq!(std::mem::size_of_val(&e), std::mem::size_of::<usize>());
+/// ```
+#[derive(Debug)]
+pub struct FormatError(Box<ErrorKind>);
+
+impl FormatError {
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+    /// What went wrong, by value.
+    pub fn into_kind(self) -> ErrorKind {
+        *self.0
+    }
+    /// The file (folder, zip or `zip!entry`) the error is about; `None` for
+    /// a bad option value.
+    pub fn file(&self) -> Option<&str> {
+        use ErrorKind::*;
+        match &*self.0 {
+            Io { file, .. }
+            | Empty { file }
+            | LineTooLong { file, .. }
+            | TooManyColumns { file, .. }
+            | BadNumber { file, .. }
+            | BadTime { file, .. }
+            | ColumnCount { file, .. }
+            | TooManyFields { file, .. }
+            | MissingColumns { file, .. }
+            | TooFewSamples { file, .. }
+            | TimeBackwards { file, .. }
+            | MissingFiles { file, .. }
+            | Unsupported { file, .. }
+            | Invalid { file, .. } => Some(file),
+            BadOption { .. } => None,
+        }
+    }
+    /// The 1-based line, when the error is about one.
+    pub fn line(&self) -> Option<u64> {
+        use ErrorKind::*;
+        match &*self.0 {
+            LineTooLong { line, .. }
+            | TooManyColumns { line, .. }
+            | BadNumber { line, .. }
+            | BadTime { line, .. }
+            | ColumnCount { line, .. }
+            | TooManyFields { line, .. }
+            | TimeBackwards { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+    /// The 1-based column, when the error is about one cell.
+    pub fn column(&self) -> Option<usize> {
+        match &*self.0 {
+            ErrorKind::BadNumber { column, .. } | ErrorKind::BadTime { column, .. } => {
+                Some(*column)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl From<ErrorKind> for FormatError {
+    fn from(k: ErrorKind) -> Self {
+        FormatError(Box::new(k))
+    }
+}
+
+impl std::fmt::Display for FormatError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for FormatError {}
+
 /// Everything that can go wrong while reading a recording.
 ///
 /// Every variant names the file (and, where it applies, the 1-based line and
@@ -9,15 +97,15 @@ use std::io;
 /// as is, e.g. `data.csv:17:3: expected a number for column "ay", found "abc"`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum FormatError {
+pub enum ErrorKind {
     /// The operating system failed to read a file.
-    #[error("{file}: {source}")]
+    #[error("{file}: cannot read it: {error}")]
     Io {
         /// File (or folder / zip) being read.
         file: String,
-        /// The underlying error.
-        #[source]
-        source: io::Error,
+        /// The underlying error (shown in the message once, not as a
+        /// separate cause).
+        error: io::Error,
     },
     /// The file holds no data at all.
     #[error("{file}: the file is empty; expected a header row and at least 2 data rows")]
@@ -93,6 +181,24 @@ pub enum FormatError {
         /// Name of the last needed column.
         name: String,
     },
+    /// Most data rows have more fields than the header has columns.
+    #[error("{file}:{line}: this row has {found} fields but the header names {columns} columns (delimiter {delimiter}, decimal mark {decimal}); {advice}")]
+    TooManyFields {
+        /// File name.
+        file: String,
+        /// 1-based line number of the first such row.
+        line: u64,
+        /// Fields in that row.
+        found: usize,
+        /// Columns in the header.
+        columns: usize,
+        /// The delimiter found, quoted (`','`, `tab`).
+        delimiter: String,
+        /// The decimal mark found, quoted.
+        decimal: String,
+        /// What to do.
+        advice: String,
+    },
     /// The header does not name the columns the reader needs.
     #[error("{file}: no {what} columns found; expected {expected}; found: {found}")]
     MissingColumns {
@@ -116,7 +222,7 @@ pub enum FormatError {
         detail: String,
     },
     /// Time jumps backwards by more than the tolerated jitter.
-    #[error("{file}:{line}: time goes backwards by {by_s:.3} s (from {from_s} to {to_s}); small backwards steps (jitter, up to 1 s) are dropped, larger ones suggest several recordings in one file")]
+    #[error("{file}:{line}: time goes backwards by {} s (from {} to {}) and goes on from there; a lone sample whose time jumps and returns is dropped, and so are steps back of up to 1 s (jitter), but a clock that really runs backwards suggests several recordings in one file: split it", num(*.by_s), num(*.from_s), num(*.to_s))]
     TimeBackwards {
         /// File name.
         file: String,
@@ -171,26 +277,121 @@ pub enum FormatError {
 
 impl FormatError {
     pub(crate) fn invalid(file: &str, message: impl Into<String>) -> Self {
-        FormatError::Invalid {
+        ErrorKind::Invalid {
             file: file.to_string(),
             message: message.into(),
         }
+        .into()
     }
     pub(crate) fn io(file: &str, source: io::Error) -> Self {
-        FormatError::Io {
+        ErrorKind::Io {
             file: file.to_string(),
-            source,
+            error: source,
         }
+        .into()
     }
 }
 
-/// Shortens untrusted text for an error message.
-pub(crate) fn shorten(s: &str) -> String {
-    const MAX: usize = 40;
-    if s.chars().count() <= MAX {
-        s.to_string()
+/// A number for a message: 3 decimals in the everyday range, scientific
+/// notation outside it, so that no value (1e300, 5e-9) prints as a wall of
+/// digits.
+///
+/// ```ignore
+/// assert_eq!(num(1.5), "1.500");
+/// assert_eq!(num(1e300), "1.000e300");
+/// ```
+pub(crate) fn num(x: f64) -> String {
+    let a = x.abs();
+    if !x.is_finite() || a == 0.0 || (1e-3..1e9).contains(&a) {
+        format!("{x:.3}")
     } else {
-        let t: String = s.chars().take(MAX).collect();
-        format!("{t}…")
+        format!("{x:.3e}")
+    }
+}
+
+/// Text from the file or the file system (a name, a cell, a header) made
+/// safe to print: control characters escaped.
+pub(crate) fn escape(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Shortens untrusted text for an error message.
+/// At most [`QUOTE_CHARS`] characters, control characters escaped.
+pub(crate) fn shorten(s: &str) -> String {
+    let n = s.chars().count();
+    if n <= QUOTE_CHARS {
+        escape(s)
+    } else {
+        let t: String = s.chars().take(QUOTE_CHARS).collect();
+        format!("{}… ({n} characters)", escape(&t))
+    }
+}
+
+/// Names joined with ", ", each shortened, the whole at most about
+/// [`QUOTE_CHARS`] characters, then how many there are.
+pub(crate) fn short_list<S: AsRef<str>>(names: impl Iterator<Item = S>) -> String {
+    let mut out = String::new();
+    let mut total = 0usize;
+    let mut shown = 0usize;
+    for n in names {
+        total += 1;
+        if out.chars().count() < QUOTE_CHARS {
+            let n = n.as_ref();
+            let s = if n.chars().count() > 30 {
+                let t: String = n.chars().take(30).collect();
+                format!("{}…", escape(&t))
+            } else {
+                escape(n)
+            };
+            if !out.is_empty() {
+                out.push_str(", ");
+            }
+            out.push_str(&s);
+            shown += 1;
+        }
+    }
+    if total > shown {
+        out.push_str(&format!(", … ({total} in all)"));
+    }
+    if out.is_empty() {
+        out.push_str("(nothing)");
+    }
+    out
+}
+
+/// Most characters of file content quoted in a message.
+pub(crate) const QUOTE_CHARS: usize = 100;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_quotes_stay_short() {
+        for (x, want) in [
+            (1.5, "1.500"),
+            (0.0, "0.000"),
+            (-2.25, "-2.250"),
+            (1e300, "1.000e300"),
+            (5e-9, "5.000e-9"),
+            (f64::MAX, "1.798e308"),
+        ] {
+            assert_eq!(num(x), want);
+        }
+        let long = "x".repeat(500_000);
+        assert!(shorten(&long).len() < 130);
+        assert_eq!(shorten("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(shorten("a\nb"), "a\\nb");
     }
 }

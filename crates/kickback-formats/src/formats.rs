@@ -1,13 +1,17 @@
 //! Per-format knowledge: which columns, units, signs and gravity handling.
 
-use crate::error::FormatError;
-use crate::merge::{merge, Stream};
-use crate::single::{self, read_all_raw, RowSpec, Setup, Table, TimeCol};
+use crate::assemble::{HoldSplit, Sensor};
+use crate::error::{ErrorKind, FormatError};
+use crate::merge::merge;
+use crate::single::{self, read_raw_row, RowOutcome, RowPlan, RowSpec, Setup, Table, TimeCol};
 use crate::text::{parse_datetime, HeaderName};
 use crate::units::{self, accel_from_header, gyro_from_header, time_from_header, Hint};
 use crate::{
     AccelUnit, Format, GyroUnit, ReadOptions, Recording, SourceInfo, TimeUnit, UnitReport,
 };
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
 
 pub(crate) const IOS_SIGN: &str =
     "iOS (CoreMotion) sign: accelerometer negated so that it reads +9.81 up at rest";
@@ -24,13 +28,7 @@ pub(crate) fn headers(t: &Table) -> Vec<HeaderName> {
 
 pub(crate) fn found_list(t: &Table) -> String {
     match &t.header {
-        Some(h) => h
-            .iter()
-            .filter(|s| !s.is_empty())
-            .take(40)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(", "),
+        Some(h) => crate::error::short_list(h.iter().filter(|s| !s.is_empty())),
         None => "(no header row)".into(),
     }
 }
@@ -62,18 +60,18 @@ pub(crate) fn sniff(t: &Table) -> Result<(Format, String), FormatError> {
                 let l2 = t.split(lines[1], 0)?;
                 let same = |v: &[String]| v.iter().all(|x| x.trim() == v[0].trim());
                 if same(&f) && same(&l2) {
-                    return Err(FormatError::Unsupported {
+                    return Err(FormatError::from(ErrorKind::Unsupported {
                         file: t.name.clone(),
                         message: "this looks like an Empatica E4 file (row 1 = start time, row 2 = rate, then 1/64 g counts); Empatica E4 is not supported: its wrist accelerometer has no gyroscope and no ankle placement".into(),
-                    });
+                    }));
                 }
             }
-            return Err(FormatError::MissingColumns {
+            return Err(FormatError::from(ErrorKind::MissingColumns {
                 file: t.name.clone(),
                 what: "header".into(),
                 expected: "a header row naming a time column and three accelerometer columns (e.g. time,ax,ay,az,gx,gy,gz), or --input-format axivity for headerless Axivity files".into(),
                 found: format!("a data row: {}", crate::text::found(first)),
-            });
+            }));
         }
         Some(h) => h,
     };
@@ -356,23 +354,23 @@ fn gyro_hint(tr: &Triple, fmt_default: Option<(GyroUnit, &str)>) -> Hint<GyroUni
 }
 
 fn missing_acc(t: &Table) -> FormatError {
-    FormatError::MissingColumns {
+    FormatError::from(ErrorKind::MissingColumns {
         file: t.name.clone(),
         what: "accelerometer".into(),
         expected:
             "a header naming three accelerometer columns (ax, ay, az or acc_x, ... or accel_x, ...)"
                 .into(),
         found: found_list(t),
-    }
+    })
 }
 
 fn missing_time(t: &Table) -> FormatError {
-    FormatError::MissingColumns {
+    FormatError::from(ErrorKind::MissingColumns {
         file: t.name.clone(),
         what: "time".into(),
         expected: "a time column named t, time, time_s, timestamp, seconds or elapsed (optionally with a unit like \"time (ms)\"); or pass --rate HZ".into(),
         found: found_list(t),
-    }
+    })
 }
 
 /// Generic CSV: columns by name.
@@ -450,12 +448,12 @@ pub(crate) fn coremotion(t: &Table, why: &str, opts: &ReadOptions) -> Result<Set
     let (grav, user) = match (grav, user) {
         (Some(g), Some(u)) => (g, u),
         _ => {
-            return Err(FormatError::MissingColumns {
+            return Err(FormatError::from(ErrorKind::MissingColumns {
                 file: t.name.clone(),
                 what: "gravity / userAcceleration".into(),
                 expected: "gravity.x, gravity.y, gravity.z and userAcceleration.x, userAcceleration.y, userAcceleration.z".into(),
                 found: found_list(t),
-            })
+            }))
         }
     };
     let rot = triple_by_raw(&hs, ["rotationRate.x", "rotationRate.y", "rotationRate.z"]);
@@ -568,12 +566,12 @@ pub(crate) fn sensorlog(t: &Table, why: &str) -> Result<Setup, FormatError> {
 }
 
 fn missing_acc_named(t: &Table, expected: &str) -> FormatError {
-    FormatError::MissingColumns {
+    FormatError::from(ErrorKind::MissingColumns {
         file: t.name.clone(),
         what: "accelerometer".into(),
         expected: expected.into(),
         found: found_list(t),
-    }
+    })
 }
 
 pub(crate) fn axivity(t: &Table, why: &str) -> Result<Setup, FormatError> {
@@ -585,13 +583,13 @@ pub(crate) fn axivity(t: &Table, why: &str) -> Result<Setup, FormatError> {
         TimeCol::Numeric(0)
     };
     if n < 4 {
-        return Err(FormatError::ColumnCount {
+        return Err(FormatError::from(ErrorKind::ColumnCount {
             file: t.name.clone(),
             line: t.header_line,
             expected: 4,
             found: n,
             name: "z".into(),
-        });
+        }));
     }
     let mut info = base_info(Format::Axivity, why, &t.name);
     info.gravity = "raw accelerometer (includes gravity)".into();
@@ -752,12 +750,12 @@ pub(crate) fn axis_file(t: &Table, time_names: &[&str]) -> Result<AxisFile, Form
     let xyz = match xyz {
         [Some(x), Some(y), Some(z)] => [x, y, z],
         _ => {
-            return Err(FormatError::MissingColumns {
+            return Err(FormatError::from(ErrorKind::MissingColumns {
                 file: t.name.clone(),
                 what: "x, y, z".into(),
                 expected: "a time column and three axis columns named x, y, z".into(),
                 found: found_list(t),
-            })
+            }))
         }
     };
     Ok(AxisFile {
@@ -775,8 +773,9 @@ pub(crate) enum StreamKind {
     Gyro,
 }
 
-/// Reads a whole per-sensor file into an SI stream. Returns the stream and
-/// the unit reports (value unit, time unit).
+/// Opens a per-sensor file as a stream of SI samples; its first
+/// [`DETECT_ROWS`](crate::DETECT_ROWS) rows decide the units. Returns the
+/// sensor and the unit reports (value unit, time unit).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn load_stream(
     mut t: Table,
@@ -787,7 +786,7 @@ pub(crate) fn load_stream(
     scale: f64,
     opts: &ReadOptions,
     info: &mut SourceInfo,
-) -> Result<(Stream, UnitReport, UnitReport), FormatError> {
+) -> Result<(Sensor, UnitReport, UnitReport), FormatError> {
     let spec = RowSpec {
         time: TimeCol::Numeric(af.time),
         acc: vec![af.xyz],
@@ -795,7 +794,17 @@ pub(crate) fn load_stream(
         ragged_ok: false,
         names: t.names(0),
     };
-    let rows = read_all_raw(&mut t, &spec, info)?;
+    let plan = RowPlan::new(&spec, &t);
+    let mut row_index = 0;
+    let mut rows = VecDeque::new();
+    while rows.len() < crate::DETECT_ROWS {
+        match read_raw_row(&mut t, &spec, &plan, &mut row_index)? {
+            None => break,
+            Some(RowOutcome::Row(r)) => rows.push_back(r),
+            Some(RowOutcome::Missing) => info.missing_value_rows += 1,
+            Some(RowOutcome::Short) => info.short_rows += 1,
+        }
+    }
     let vals: Vec<[f64; 3]> = rows.iter().map(|r| r.acc).collect();
     let tr = Triple {
         cols: af.xyz,
@@ -809,7 +818,7 @@ pub(crate) fn load_stream(
                 &tr,
                 d.map(|(u, _)| (u, "documented unit of this app's file")),
             );
-            let (u, rep) = units::decide_accel(opts.accel_unit, &hint, &vals, &mut Vec::new());
+            let (u, rep) = units::decide_accel(opts.accel_unit, &hint, &vals);
             (u.to_si(), rep)
         }
         StreamKind::Gyro => {
@@ -819,6 +828,7 @@ pub(crate) fn load_stream(
                 d.map(|(u, _)| (u, "documented unit of this app's file")),
             );
             let (u, rep) = units::decide_gyro(opts.gyro_unit, &hint, &vals);
+            units::check_gyro_level(&t.name, &vals, u)?;
             (u.to_si(), rep)
         }
     };
@@ -829,12 +839,8 @@ pub(crate) fn load_stream(
         _ => Hint::Detect,
     };
     let (tu, trep) = units::decide_time(opts.time_unit, &th, &traw);
-    let mut s = Stream::new(&t.name);
-    for r in &rows {
-        s.push(r.t * tu.to_si(), r.acc.map(|v| v * factor * scale), r.line);
-    }
-    s.clean(info)?;
-    Ok((s, vrep, trep))
+    let sensor = Sensor::from_table(t, spec, plan, row_index, rows, tu.to_si(), factor * scale);
+    Ok((sensor, vrep, trep))
 }
 
 // ---------------------------------------------------------------- Physics Toolbox
@@ -862,7 +868,7 @@ pub(crate) fn physics_toolbox(
     let time = col_where(&hs, |h| raw_eq(h, "time")).ok_or_else(|| missing_time(&t))?;
     let mut info = base_info(Format::PhysicsToolbox, why, &t.name);
     info.gravity = "g-force columns gFx..gFz (include gravity)".into();
-    // read all rows with the gyro columns as "gyro" so both come in one pass
+    // the gyro columns ride as "gyro" so both sensors come from one pass
     let spec = RowSpec {
         time: TimeCol::Numeric(time),
         acc: vec![gf],
@@ -870,17 +876,33 @@ pub(crate) fn physics_toolbox(
         ragged_ok: false,
         names: t.names(0),
     };
-    let rows = read_all_raw(&mut t, &spec, &mut info)?;
+    let plan = RowPlan::new(&spec, &t);
+    let mut row_index = 0;
+    let mut rows = VecDeque::new();
+    while rows.len() < crate::DETECT_ROWS {
+        match read_raw_row(&mut t, &spec, &plan, &mut row_index)? {
+            None => break,
+            Some(RowOutcome::Row(r)) => rows.push_back(r),
+            Some(RowOutcome::Missing) => info.missing_value_rows += 1,
+            Some(RowOutcome::Short) => info.short_rows += 1,
+        }
+    }
+    // each sensor's events (rows where its values changed) among the first rows
+    let events = |get: &dyn Fn(&single::RawRow) -> Option<[f64; 3]>| {
+        let mut prev = None;
+        rows.iter()
+            .filter_map(|r| Some((r.t, get(r)?)))
+            .filter(|(_, v)| HoldSplit::is_event(&mut prev, *v))
+            .collect::<Vec<_>>()
+    };
+    let acc_events = events(&|r| Some(r.acc));
+    let gf_vals: Vec<[f64; 3]> = acc_events.iter().map(|e| e.1).collect();
     let (au, arep) = units::decide_accel(
         opts.accel_unit,
         &Hint::Known(AccelUnit::G, "g-force columns gFx/gFy/gFz".into()),
-        &rows
-            .iter()
-            .map(|r| r.acc)
-            .filter(|a| *a != [0.0; 3])
-            .collect::<Vec<_>>(),
-        &mut info.notes,
+        &gf_vals,
     );
+    units::check_accel_level(&t.name, &gf_vals, au)?;
     info.accel = arep;
     let traw: Vec<f64> = rows.iter().map(|r| r.t).collect();
     let (tu, trep) = units::decide_time(
@@ -892,33 +914,16 @@ pub(crate) fn physics_toolbox(
         &traw,
     );
     info.time = trep;
-    // sample-and-hold: a sensor's sample is a row where its values changed;
-    // all-zero rows before its first event are skipped.
-    let split = |get: &dyn Fn(&single::RawRow) -> Option<[f64; 3]>, name: &str, scale: f64| {
-        let mut s = Stream::new(name);
-        let mut prev: Option<[f64; 3]> = None;
-        for r in &rows {
-            let v = match get(r) {
-                Some(v) => v,
-                None => continue,
-            };
-            if prev.is_none() && v == [0.0; 3] {
-                continue;
-            }
-            if prev != Some(v) {
-                s.push(r.t * tu.to_si(), v.map(|x| x * scale), r.line);
-                prev = Some(v);
-            }
-        }
-        s
+    let head = |ev: &[(f64, [f64; 3])], scale: f64| {
+        let ts: Vec<f64> = ev.iter().map(|e| e.0 * tu.to_si()).collect();
+        let si: Vec<[f64; 3]> = ev.iter().map(|e| e.1.map(|x| x * scale)).collect();
+        (units::rate_hz(&ts), si)
     };
-    let mut acc = split(&|r| Some(r.acc), &format!("{} (gF)", t.name), au.to_si());
-    let gyro = if w.is_some() {
-        let gvals: Vec<[f64; 3]> = rows
-            .iter()
-            .filter_map(|r| r.gyro)
-            .filter(|g| *g != [0.0; 3])
-            .collect();
+    let (acc_rate, acc_head) = head(&acc_events, au.to_si());
+    let gyro_events = events(&|r| r.gyro);
+    let mut gyro_scale = 1.0;
+    let gyro_head = if w.is_some() && gyro_events.len() >= 2 {
+        let gvals: Vec<[f64; 3]> = gyro_events.iter().map(|e| e.1).collect();
         let (gu, grep) = units::decide_gyro(
             opts.gyro_unit,
             &Hint::Known(
@@ -927,27 +932,34 @@ pub(crate) fn physics_toolbox(
             ),
             &gvals,
         );
+        units::check_gyro_level(&t.name, &gvals, gu)?;
         info.gyro = Some(grep);
-        let mut g = split(&|r| r.gyro, &format!("{} (w)", t.name), gu.to_si());
-        g.clean(&mut info)?;
-        if g.len() < 2 {
-            info.notes.push(
-                "gyroscope columns hold no data (all zero); reading accelerometer only".into(),
-            );
-            info.gyro = None;
-            None
-        } else {
-            Some(g)
-        }
+        gyro_scale = gu.to_si();
+        Some(head(&gyro_events, gyro_scale))
     } else {
+        if w.is_some() {
+            info.notes.push(format!(
+                "the gyroscope columns hold no data (all zero or one value) in the first {} rows; reading the accelerometer only",
+                rows.len()
+            ));
+        }
         None
     };
-    acc.clean(&mut info)?;
-    info.notes.push(format!(
-        "sample-and-hold rows ({}) split into per-sensor streams by value changes: {} accelerometer samples{}",
-        rows.len(),
-        acc.len(),
-        gyro.as_ref().map(|g| format!(", {} gyroscope samples", g.len())).unwrap_or_default()
-    ));
-    merge(acc, gyro, info)
+    info.notes.push(
+        "sample-and-hold rows split into per-sensor streams: a sensor's sample is a row where its values changed".into(),
+    );
+    let name = t.name.clone();
+    let split = Rc::new(RefCell::new(HoldSplit::new(
+        t,
+        spec,
+        plan,
+        row_index,
+        rows,
+        tu.to_si(),
+        [au.to_si(), gyro_scale],
+    )));
+    let acc = Sensor::from_hold(split.clone(), 0, format!("{name} (gF)"), acc_rate, acc_head);
+    let gyro = gyro_head
+        .map(|(rate, head)| Sensor::from_hold(split, 1, format!("{name} (w)"), rate, head));
+    merge(acc, None, gyro, info, opts)
 }

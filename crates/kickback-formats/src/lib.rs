@@ -27,23 +27,27 @@
 //! ```
 //!
 //! Design notes:
-//! * Single-file formats with one clock are **streamed**: only the first
-//!   rows (up to [`DETECT_ROWS`]) are buffered to detect units, the rest is
+//! * Every format is **streamed**: only the first rows (up to
+//!   [`DETECT_ROWS`]) of each file are buffered to detect units, the rest is
 //!   parsed while iterating. Multi-file recordings (Sensor Logger, phyphox
-//!   per-sensor files, MetaWear pairs) and Physics Toolbox (sample-and-hold,
-//!   split into per-sensor streams) are read into memory, then merged.
+//!   per-sensor files, MetaWear pairs) are read side by side, and Physics
+//!   Toolbox's sample-and-hold rows are split into per-sensor events as they
+//!   are read; memory stays flat whatever the length.
 //! * Merging separate clocks: the **accelerometer timeline is the output
 //!   timeline**; the gyroscope (and, for iOS Sensor Logger, the gravity
 //!   stream) is linearly interpolated at the accelerometer's timestamps. Only
 //!   the span where both streams have data is used (the trimmed seconds are
 //!   reported). Accelerometer samples falling inside a gap of more than
-//!   [`NO_INTERPOLATION_GAP_S`] in the other stream are dropped, so the output
-//!   timestamps show the gap instead of inventing data.
+//!   [`NO_INTERPOLATION_GAP_S`] (or [`ReadOptions::interpolation_gap_s`]) in
+//!   the other stream are dropped, so the output timestamps show the gap
+//!   instead of inventing data.
 //! * Time is never re-based: timestamps stay in the file's seconds (epoch
 //!   seconds for epoch clocks).
 //! * Exact duplicate timestamps are dropped (counted). A step backwards in
-//!   time of up to 1 s (clock jitter) drops that sample (counted); a larger
-//!   step backwards is an error ([`FormatError::TimeBackwards`]).
+//!   time of up to 1 s (clock jitter) drops that sample (counted); a lone
+//!   sample whose time jumps ahead or back and then returns is dropped
+//!   (counted); a clock that really runs backwards is an error
+//!   ([`ErrorKind::TimeBackwards`]).
 //! * Rows with NaN / empty / `null` in a required value are skipped and
 //!   counted; text that is not a number is an error naming file, line and
 //!   column. A short last row (truncated file) is skipped with a warning.
@@ -53,6 +57,10 @@
 
 #![warn(missing_docs)]
 
+mod assemble;
+mod batched;
+mod clean;
+mod decode;
 mod detect;
 mod error;
 mod formats;
@@ -62,8 +70,11 @@ pub mod text;
 mod units;
 pub mod write;
 
-pub use detect::find_recordings;
-pub use error::FormatError;
+pub use detect::{
+    find_recordings, recording_for, scan, Scan, Skipped, MAX_ZIP_ENTRIES, MAX_ZIP_RATIO,
+    ZIP_RATIO_FROM_BYTES,
+};
+pub use error::{ErrorKind, FormatError};
 pub use kickback::Sample;
 pub use units::{AccelUnit, GyroUnit, TimeUnit};
 
@@ -75,9 +86,11 @@ use std::str::FromStr;
 
 /// Rows buffered at the start of a streamed file to detect units.
 pub const DETECT_ROWS: usize = 2000;
-/// Gaps longer than this (seconds) are listed in [`SourceInfo::gaps`].
+/// Gaps longer than this (seconds) are listed in [`SourceInfo::gaps`]
+/// unless [`ReadOptions::gap_report_s`] says otherwise.
 pub const GAP_REPORT_S: f64 = 0.25;
-/// Streams are not interpolated across gaps longer than this (seconds).
+/// Streams are not interpolated across gaps longer than this (seconds),
+/// unless [`ReadOptions::interpolation_gap_s`] says otherwise.
 pub const NO_INTERPOLATION_GAP_S: f64 = 1.0;
 /// Most bytes decompressed from one zip (2 GiB).
 pub const MAX_ZIP_BYTES: u64 = 2 << 30;
@@ -182,7 +195,7 @@ impl FromStr for Format {
             "axivity" | "ax3" | "ax6" | "cwa" => Format::Axivity,
             "generic" | "csv" => Format::Generic,
             _ => {
-                return Err(FormatError::BadOption {
+                return Err(FormatError::from(error::ErrorKind::BadOption {
                     what: "input format".into(),
                     value: s.to_string(),
                     expected: FORMATS
@@ -190,7 +203,7 @@ impl FromStr for Format {
                         .map(|d| d.name)
                         .collect::<Vec<_>>()
                         .join(", "),
-                })
+                }))
             }
         };
         Ok(f)
@@ -218,6 +231,28 @@ pub struct ReadOptions {
     pub time_unit: Option<TimeUnit>,
     /// Sample rate for files without a time column (CoreMotion dumps).
     pub rate_hz: Option<f64>,
+    /// Gaps longer than this (s) are listed in [`SourceInfo::gaps`]
+    /// (default [`GAP_REPORT_S`]; the CLI passes `input.gap_warn_s`).
+    pub gap_report_s: Option<f64>,
+    /// Streams are not interpolated across gaps longer than this (s)
+    /// (default [`NO_INTERPOLATION_GAP_S`]; the CLI passes
+    /// `input.gap_split_s`).
+    pub interpolation_gap_s: Option<f64>,
+}
+
+impl ReadOptions {
+    /// The gap length (s) above which gaps are reported.
+    pub fn gap_report_s(&self) -> f64 {
+        self.gap_report_s
+            .filter(|g| g.is_finite() && *g > 0.0)
+            .unwrap_or(GAP_REPORT_S)
+    }
+    /// The gap length (s) across which streams are not interpolated.
+    pub fn interpolation_gap_s(&self) -> f64 {
+        self.interpolation_gap_s
+            .filter(|g| g.is_finite() && *g > 0.0)
+            .unwrap_or(NO_INTERPOLATION_GAP_S)
+    }
 }
 
 /// A unit and how it was determined.
@@ -282,6 +317,14 @@ pub struct SourceInfo {
     pub duplicates_dropped: usize,
     /// Samples dropped because time stepped backwards (jitter ≤ 1 s).
     pub backwards_dropped: usize,
+    /// Lone samples dropped because their time jumped away (ahead, or back
+    /// by more than 1 s) and the next sample returned to the clock.
+    pub time_outliers_dropped: usize,
+    /// Line of the first such sample.
+    pub first_time_outlier_line: Option<u64>,
+    /// Rows skipped because a value is beyond any sensor's range (a corrupt
+    /// cell such as 1e308).
+    pub implausible_rows: usize,
     /// Rows skipped because a required value was NaN / empty / null.
     pub missing_value_rows: usize,
     /// Short rows skipped (a truncated last row, or ragged rows where the format allows).
@@ -305,7 +348,8 @@ impl SourceInfo {
 
 pub(crate) enum Inner {
     Memory(std::vec::IntoIter<Sample>),
-    Stream(Box<single::SingleStream>),
+    Stream(Box<batched::Batched<single::SingleStream>>),
+    Merged(Box<batched::Batched<assemble::Merged>>),
 }
 
 /// An opened recording: the report and the samples (streamed or in memory).
@@ -395,6 +439,13 @@ impl Samples {
                 }
                 r
             }
+            Inner::Merged(s) => {
+                let r = s.next_batch(out, max, &mut self.info);
+                if r.is_err() {
+                    self.failed = true;
+                }
+                r
+            }
         }
     }
 
@@ -419,12 +470,25 @@ impl Iterator for Samples {
                 }
                 r
             }
+            Inner::Merged(s) => {
+                let r = s.next_sample(&mut self.info);
+                if matches!(r, Some(Err(_))) {
+                    self.failed = true;
+                }
+                r
+            }
         }
     }
 }
 
 /// Opens a recording: a file, an export folder or a zip. The format is
 /// detected from the content unless `opts.format` is set.
+///
+/// The path `-` reads standard input (one CSV, format detected from its
+/// content). A file that is one part of a multi-file export (Sensor
+/// Logger's `Accelerometer.csv`, phyphox's `Gyroscope.csv`) is an error that
+/// names the export folder to open instead; a file that holds a recording
+/// by itself is read on its own, never together with files beside it.
 pub fn open(path: &Path, opts: &ReadOptions) -> Result<Recording, FormatError> {
     detect::open(path, opts)
 }

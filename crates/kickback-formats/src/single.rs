@@ -1,14 +1,15 @@
 //! Tables (preamble, header, delimiter) and the streaming single-clock reader.
 
-use crate::error::FormatError;
+use crate::batched::{Batched, Fill};
+use crate::clean::{too_few, Cleaner};
+use crate::error::{ErrorKind, FormatError};
 use crate::text::{
     self, parse_cell, parse_cell_bytes, parse_datetime, split_ascii, split_fields, Cell,
     LineReader, Split,
 };
 use crate::units::{self, Hint};
 use crate::{
-    AccelUnit, Gap, GyroUnit, Inner, ReadOptions, Recording, Sample, SourceInfo, TimeUnit,
-    DETECT_ROWS, GAP_REPORT_S,
+    AccelUnit, GyroUnit, Inner, ReadOptions, Recording, Sample, SourceInfo, TimeUnit, DETECT_ROWS,
 };
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -36,6 +37,7 @@ impl Table {
     /// Opens a table. `allow_headerless`: a first line that starts with a
     /// number or a date is taken as data.
     pub fn open(name: &str, r: Box<dyn Read>) -> Result<Table, FormatError> {
+        let r = crate::decode::text_input(name, r)?;
         Self::from_lines(name, LineReader::new(name, r))
     }
 
@@ -49,9 +51,9 @@ impl Table {
                     return Err(if any {
                         FormatError::invalid(name, "no header row found (only blank, comment or \"sep=\" lines); expected a header naming the time and accelerometer columns")
                     } else {
-                        FormatError::Empty {
+                        FormatError::from(ErrorKind::Empty {
                             file: name.to_string(),
-                        }
+                        })
                     })
                 }
                 Some((n, l)) => {
@@ -97,6 +99,7 @@ impl Table {
             pending.push_front((hl, header_text));
             None
         } else {
+            check_field_counts(name, &fields, &pending, delim, decimal_comma)?;
             Some(fields)
         };
         Ok(Table {
@@ -148,6 +151,60 @@ impl Table {
             None => (1..=n).map(|i| format!("column {i}")).collect(),
         }
     }
+}
+
+/// Fails when most of the first data rows have more (non-empty) fields than
+/// the header has columns: a wrong delimiter, or decimal commas with `,` as
+/// the delimiter, which would split every number in two.
+fn check_field_counts(
+    name: &str,
+    header: &[String],
+    rows: &VecDeque<(u64, String)>,
+    delim: char,
+    decimal_comma: bool,
+) -> Result<(), FormatError> {
+    let n = header.len();
+    let (mut seen, mut over) = (0usize, 0usize);
+    let mut first = None;
+    for (ln, l) in rows {
+        if l.trim().is_empty() {
+            continue;
+        }
+        seen += 1;
+        let f = split_fields(l, delim, name, *ln)?;
+        if f.len() > n && f[n..].iter().any(|x| !x.is_empty()) {
+            over += 1;
+            first.get_or_insert((*ln, f.len()));
+        }
+    }
+    let Some((line, found)) = first else {
+        return Ok(());
+    };
+    if over * 2 <= seen {
+        return Ok(());
+    }
+    let delimiter = match delim {
+        '\t' => "tab".to_string(),
+        c => format!("'{c}'"),
+    };
+    let advice = if delim == ',' && found > n && found <= 2 * n {
+        "the numbers seem to use a decimal comma while ',' also separates the columns, so each number is split in two; export again with ';' or tab as the delimiter, or with a decimal point".to_string()
+    } else {
+        "check the delimiter: every row needs the header's columns; add the missing column names to the header, or pass a file whose rows match it".to_string()
+    };
+    Err(FormatError::from(ErrorKind::TooManyFields {
+        file: name.to_string(),
+        line,
+        found,
+        columns: n,
+        delimiter,
+        decimal: if decimal_comma {
+            "','".into()
+        } else {
+            "'.'".into()
+        },
+        advice,
+    }))
 }
 
 /// Where the time of a row comes from.
@@ -338,13 +395,13 @@ pub(crate) fn read_raw_row(
                     Ok(Some(RowOutcome::Short))
                 } else {
                     let needed = spec.needed();
-                    Err(FormatError::ColumnCount {
+                    Err(FormatError::from(ErrorKind::ColumnCount {
                         file: table.name.clone(),
                         line,
                         expected: needed,
                         found,
                         name: spec.name(needed - 1),
-                    })
+                    }))
                 }
             }
         };
@@ -509,21 +566,21 @@ impl RowCtx<'_> {
     #[inline(never)]
     fn row_error<F: Fields + ?Sized>(&self, f: &F, e: RowError) -> FormatError {
         match e {
-            RowError::Number(i) => FormatError::BadNumber {
+            RowError::Number(i) => FormatError::from(ErrorKind::BadNumber {
                 file: self.name.to_string(),
                 line: self.line,
                 column: i + 1,
                 name: self.spec.name(i),
                 found: text::found(&f.text(i)),
-            },
-            RowError::Time(i) => FormatError::BadTime {
+            }),
+            RowError::Time(i) => FormatError::from(ErrorKind::BadTime {
                 file: self.name.to_string(),
                 line: self.line,
                 column: i + 1,
                 name: self.spec.name(i),
                 expected: "a date-time like 2024-01-31 12:00:00.000".into(),
                 found: text::found(&f.text(i)),
-            },
+            }),
         }
     }
 }
@@ -553,86 +610,6 @@ impl Conv {
     }
 }
 
-/// [`Sample::is_finite`], inlined into the per-row path.
-#[inline(always)]
-fn is_finite(s: &Sample) -> bool {
-    s.t.is_finite()
-        && s.acc.iter().all(|v| v.is_finite())
-        && s.gyro.map_or(true, |g| g.iter().all(|v| v.is_finite()))
-}
-
-/// Drops duplicate / backwards timestamps and records gaps and counts.
-pub(crate) struct Cleaner {
-    file: String,
-    last_t: Option<f64>,
-}
-
-impl Cleaner {
-    pub fn new(file: &str) -> Self {
-        Cleaner {
-            file: file.to_string(),
-            last_t: None,
-        }
-    }
-
-    /// Returns whether to keep the sample (and records it in `info`).
-    #[inline]
-    pub fn push(
-        &mut self,
-        s: &Sample,
-        line: u64,
-        info: &mut SourceInfo,
-    ) -> Result<bool, FormatError> {
-        if !is_finite(s) {
-            info.missing_value_rows += 1;
-            return Ok(false);
-        }
-        if let Some(last) = self.last_t {
-            if s.t == last {
-                info.duplicates_dropped += 1;
-                return Ok(false);
-            }
-            if s.t < last {
-                if last - s.t > 1.0 {
-                    return Err(self.backwards(line, last, s.t));
-                }
-                info.backwards_dropped += 1;
-                return Ok(false);
-            }
-            let dt = s.t - last;
-            if dt > GAP_REPORT_S {
-                info.gap_count += 1;
-                if info.gaps.len() < 100 {
-                    info.gaps.push(Gap {
-                        start_s: last,
-                        length_s: dt,
-                    });
-                }
-            }
-        } else {
-            info.first_t = Some(s.t);
-        }
-        self.last_t = Some(s.t);
-        info.last_t = Some(s.t);
-        info.samples += 1;
-        Ok(true)
-    }
-}
-
-impl Cleaner {
-    #[cold]
-    #[inline(never)]
-    fn backwards(&self, line: u64, last: f64, t: f64) -> FormatError {
-        FormatError::TimeBackwards {
-            file: self.file.clone(),
-            line,
-            by_s: last - t,
-            from_s: last,
-            to_s: t,
-        }
-    }
-}
-
 /// Per-format knowledge for a single-clock file.
 pub(crate) struct Setup {
     pub spec: RowSpec,
@@ -645,7 +622,7 @@ pub(crate) struct Setup {
 }
 
 /// Adds end-of-read notes on skipped rows.
-pub(crate) fn finish_notes(info: &mut SourceInfo) {
+pub(crate) fn finish_notes(info: &mut SourceInfo, gap_report_s: f64) {
     if info.missing_value_rows > 0 {
         info.notes.push(format!(
             "skipped {} rows with a missing (NaN/empty/null) required value",
@@ -670,36 +647,27 @@ pub(crate) fn finish_notes(info: &mut SourceInfo) {
             info.backwards_dropped
         ));
     }
+    if info.time_outliers_dropped > 0 {
+        info.notes.push(format!(
+            "dropped {} lone samples whose time jumped away and back (first at line {}); the recording goes on around them",
+            info.time_outliers_dropped,
+            info.first_time_outlier_line.unwrap_or(0)
+        ));
+    }
+    if info.implausible_rows > 0 {
+        info.notes.push(format!(
+            "skipped {} rows with values beyond any sensor's range (corrupt cells such as 1e308)",
+            info.implausible_rows
+        ));
+    }
     if info.gap_count > 0 {
         let longest = info.gaps.iter().map(|g| g.length_s).fold(0.0, f64::max);
         info.notes.push(format!(
-            "{} gaps longer than {GAP_REPORT_S} s (longest listed: {longest:.3} s)",
+            "{} gaps longer than {gap_report_s} s (longest listed: {longest:.3} s)",
             info.gap_count
         ));
     }
 }
-
-/// Reads all rows of a table (for in-memory formats).
-pub(crate) fn read_all_raw(
-    table: &mut Table,
-    spec: &RowSpec,
-    info: &mut SourceInfo,
-) -> Result<Vec<RawRow>, FormatError> {
-    let mut out = Vec::new();
-    let mut idx = 0;
-    let plan = RowPlan::new(spec, table);
-    while let Some(o) = read_raw_row(table, spec, &plan, &mut idx)? {
-        match o {
-            RowOutcome::Row(r) => out.push(r),
-            RowOutcome::Missing => info.missing_value_rows += 1,
-            RowOutcome::Short => info.short_rows += 1,
-        }
-    }
-    Ok(out)
-}
-
-/// Samples [`SingleStream::next_sample`] reads ahead at a time.
-const BATCH: usize = 512;
 
 /// The streaming reader behind [`Inner::Stream`].
 pub(crate) struct SingleStream {
@@ -712,64 +680,11 @@ pub(crate) struct SingleStream {
     row_index: u64,
     /// The input is read to its end or an error.
     done: bool,
-    /// Samples read ahead for [`Self::next_sample`], from `batch_pos` on,
-    /// and the error that ended the input after them.
-    batch: Vec<Sample>,
-    batch_pos: usize,
-    error: Option<FormatError>,
+    /// A sample beyond the count asked for (see [`Fill::fill`]).
+    spill: Option<Sample>,
 }
 
-impl SingleStream {
-    /// The next sample: read ahead in batches ([`Self::fill`]), so `info`
-    /// runs ahead of the samples handed out by up to [`BATCH`] rows.
-    #[inline]
-    pub fn next_sample(&mut self, info: &mut SourceInfo) -> Option<Result<Sample, FormatError>> {
-        if self.batch_pos == self.batch.len() {
-            if let Some(e) = self.error.take() {
-                return Some(Err(e));
-            }
-            let mut batch = std::mem::take(&mut self.batch);
-            batch.clear();
-            self.batch_pos = 0;
-            let r = self.fill(&mut batch, BATCH, info);
-            self.batch = batch;
-            if let Err(e) = r {
-                if self.batch.is_empty() {
-                    return Some(Err(e));
-                }
-                self.error = Some(e);
-            }
-            if self.batch.is_empty() {
-                return None;
-            }
-        }
-        let s = self.batch[self.batch_pos];
-        self.batch_pos += 1;
-        Some(Ok(s))
-    }
-
-    /// Appends up to `max` samples to `out`: the items [`Self::next_sample`]
-    /// would give (those it read ahead first). `Ok(false)` at the end of the
-    /// input; an error comes after the samples before it were appended.
-    pub fn next_batch(
-        &mut self,
-        out: &mut Vec<Sample>,
-        max: usize,
-        info: &mut SourceInfo,
-    ) -> Result<bool, FormatError> {
-        let ahead = &self.batch[self.batch_pos..];
-        let k = ahead.len().min(max);
-        out.extend_from_slice(&ahead[..k]);
-        self.batch_pos += k;
-        if k == max {
-            return Ok(true);
-        }
-        if let Some(e) = self.error.take() {
-            return Err(e);
-        }
-        self.fill(out, max - k, info)
-    }
-
+impl Fill for SingleStream {
     /// Reads rows until `out` holds `max` more samples or the input ends
     /// (`Ok(false)`, with the end-of-read notes added to `info`).
     fn fill(
@@ -778,16 +693,31 @@ impl SingleStream {
         max: usize,
         info: &mut SourceInfo,
     ) -> Result<bool, FormatError> {
+        let stop = out.len().saturating_add(max);
+        if let Some(s) = self.spill.take() {
+            out.push(s);
+            if out.len() >= stop {
+                return Ok(true);
+            }
+        }
         if self.done {
             return Ok(false);
         }
-        let r = self.fill_rows(out, out.len().saturating_add(max), info);
+        let r = self.fill_rows(out, stop, info);
         if !matches!(r, Ok(true)) {
             self.done = true;
         }
+        // the cleaner hands out a held sample with the next one: keep one
+        // over the count for the next call
+        if r.is_ok() && out.len() > stop {
+            self.spill = out.pop();
+            return Ok(true);
+        }
         r
     }
+}
 
+impl SingleStream {
     fn fill_rows(
         &mut self,
         out: &mut Vec<Sample>,
@@ -804,7 +734,11 @@ impl SingleStream {
             }
             match read_raw_row(&mut self.table, &self.spec, &self.plan, &mut self.row_index)? {
                 None => {
-                    finish_notes(info);
+                    self.cleaner.finish(info, out)?;
+                    if info.samples < 2 {
+                        return Err(too_few(&self.table.name, info.samples, info));
+                    }
+                    finish_notes(info, self.cleaner.gap_report_s());
                     return Ok(false);
                 }
                 Some(RowOutcome::Missing) => info.missing_value_rows += 1,
@@ -877,11 +811,7 @@ fn keep(
     out: &mut Vec<Sample>,
     info: &mut SourceInfo,
 ) -> Result<(), FormatError> {
-    let s = conv.apply(raw);
-    if cleaner.push(&s, raw.line, info)? {
-        out.push(s);
-    }
-    Ok(())
+    cleaner.push(&conv.apply(raw), raw.line, info, out)
 }
 
 /// Decides units from the first rows and returns a (streamed or, for short
@@ -915,8 +845,9 @@ pub(crate) fn start(
         }
     }
     let accs: Vec<[f64; 3]> = prefix.iter().map(|r| r.acc).collect();
-    let (au, arep) = units::decide_accel(opts.accel_unit, &accel, &accs, &mut info.notes);
+    let (au, arep) = units::decide_accel(opts.accel_unit, &accel, &accs);
     info.accel = arep;
+    units::check_accel_level(&table.name, &accs, au)?;
     let mut conv = Conv {
         time_scale: 1.0,
         acc_scale: au.to_si() * acc_sign,
@@ -925,6 +856,7 @@ pub(crate) fn start(
     if spec.gyro.is_some() {
         let gs: Vec<[f64; 3]> = prefix.iter().filter_map(|r| r.gyro).collect();
         let (gu, grep) = units::decide_gyro(opts.gyro_unit, &gyro, &gs);
+        units::check_gyro_level(&table.name, &gs, gu)?;
         conv.gyro_scale = gu.to_si();
         info.gyro = Some(grep);
     }
@@ -948,8 +880,14 @@ pub(crate) fn start(
             };
         }
     }
-    let ts: Vec<f64> = prefix.iter().map(|r| r.t * conv.time_scale).collect();
+    // implausible times (rows skipped later) do not make a rate
+    let ts: Vec<f64> = prefix
+        .iter()
+        .map(|r| r.t * conv.time_scale)
+        .filter(|t| t.abs() <= crate::clean::MAX_ABS_T)
+        .collect();
     info.accel_rate_hz = units::rate_hz(&ts);
+    units::check_rate(&table.name, info.accel_rate_hz, &info.time)?;
     if spec.gyro.is_some() {
         info.gyro_rate_hz = info.accel_rate_hz;
         info.clock_merge =
@@ -957,36 +895,17 @@ pub(crate) fn start(
     } else {
         info.clock_merge = "one clock (no gyroscope)".into();
     }
-    let mut cleaner = Cleaner::new(&table.name);
+    let mut cleaner = Cleaner::new(&table.name, opts.gap_report_s());
     if eof {
         let mut out = Vec::with_capacity(prefix.len());
         for r in &prefix {
-            let s = conv.apply(r);
-            if cleaner.push(&s, r.line, &mut info)? {
-                out.push(s);
-            }
+            cleaner.push(&conv.apply(r), r.line, &mut info, &mut out)?;
         }
+        cleaner.finish(&mut info, &mut out)?;
         if out.len() < 2 {
-            let detail = if info.missing_value_rows > 0 && prefix.is_empty() {
-                format!(
-                    " (every data row has a missing value: {} rows with NaN/empty cells)",
-                    info.missing_value_rows
-                )
-            } else if info.duplicates_dropped > 0 {
-                format!(
-                    " ({} duplicate timestamps dropped)",
-                    info.duplicates_dropped
-                )
-            } else {
-                String::new()
-            };
-            return Err(FormatError::TooFewSamples {
-                file: table.name.clone(),
-                found: out.len(),
-                detail,
-            });
+            return Err(too_few(&table.name, out.len(), &info));
         }
-        finish_notes(&mut info);
+        finish_notes(&mut info, opts.gap_report_s());
         return Ok(Recording {
             info,
             inner: Inner::Memory(out.into_iter()),
@@ -994,7 +913,7 @@ pub(crate) fn start(
     }
     Ok(Recording {
         info,
-        inner: Inner::Stream(Box::new(SingleStream {
+        inner: Inner::Stream(Box::new(Batched::new(SingleStream {
             table,
             spec,
             plan,
@@ -1003,9 +922,7 @@ pub(crate) fn start(
             cleaner,
             row_index,
             done: false,
-            batch: Vec::new(),
-            batch_pos: 0,
-            error: None,
-        })),
+            spill: None,
+        }))),
     })
 }

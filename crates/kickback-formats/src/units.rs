@@ -1,7 +1,7 @@
 //! Units, their parsing from option strings and header text, and their
 //! detection from the data.
 
-use crate::error::FormatError;
+use crate::error::{ErrorKind, FormatError};
 use crate::UnitReport;
 use kickback::STANDARD_GRAVITY;
 use serde::Serialize;
@@ -64,11 +64,11 @@ impl FromStr for AccelUnit {
             "m/s2" | "ms2" | "mps2" | "m/s/s" | "ms-2" | "m/(s2)" => {
                 Ok(AccelUnit::MetersPerSecond2)
             }
-            _ => Err(FormatError::BadOption {
+            _ => Err(FormatError::from(ErrorKind::BadOption {
                 what: "accelerometer unit".into(),
                 value: s.to_string(),
                 expected: "g, m/s2".into(),
-            }),
+            })),
         }
     }
 }
@@ -88,11 +88,11 @@ impl FromStr for GyroUnit {
             "deg/s" | "degs" | "dps" | "degps" | "deg/sec" | "degrees/s" => {
                 Ok(GyroUnit::DegPerSecond)
             }
-            _ => Err(FormatError::BadOption {
+            _ => Err(FormatError::from(ErrorKind::BadOption {
                 what: "gyroscope unit".into(),
                 value: s.to_string(),
                 expected: "rad/s, deg/s".into(),
-            }),
+            })),
         }
     }
 }
@@ -111,11 +111,11 @@ impl FromStr for TimeUnit {
             "ms" | "millis" | "milliseconds" => Ok(TimeUnit::Millis),
             "us" | "µs" | "μs" | "micros" | "microseconds" => Ok(TimeUnit::Micros),
             "ns" | "nanos" | "nanoseconds" => Ok(TimeUnit::Nanos),
-            _ => Err(FormatError::BadOption {
+            _ => Err(FormatError::from(ErrorKind::BadOption {
                 what: "time unit".into(),
                 value: s.to_string(),
                 expected: "s, ms, us, ns".into(),
-            }),
+            })),
         }
     }
 }
@@ -262,7 +262,6 @@ pub(crate) fn decide_accel(
     opt: Option<AccelUnit>,
     hint: &Hint<AccelUnit>,
     raw: &[[f64; 3]],
-    notes: &mut Vec<String>,
 ) -> (AccelUnit, UnitReport) {
     let med = median(raw.iter().map(norm).collect());
     let med_txt = med
@@ -288,14 +287,6 @@ pub(crate) fn decide_accel(
             ),
         }
     };
-    if let Some(m) = med {
-        let si = m * u.to_si();
-        if si < 3.0 {
-            notes.push(format!("median |a| is only {si:.2} m/s²: gravity seems to be removed from this accelerometer stream; the analysis needs specific force including gravity"));
-        } else if si > 40.0 {
-            notes.push(format!("median |a| is {si:.1} m/s², far above gravity: check the accelerometer unit (--accel-unit) or whether values are raw counts"));
-        }
-    }
     (
         u,
         UnitReport {
@@ -398,6 +389,83 @@ pub(crate) fn decide_time(
             reason,
         },
     )
+}
+
+/// Slowest median sample rate accepted, Hz: the documented minimum is
+/// 12.5 Hz; the margin is for the jitter of phone clocks.
+pub(crate) const MIN_RATE_HZ: f64 = 12.0;
+/// Fastest plausible 95th-percentile angular rate of a leg, rad/s (a
+/// kicked shank peaks near 15 rad/s).
+pub(crate) const MAX_P95_GYRO: f64 = 25.0;
+
+/// Fails when the accelerometer, read in `unit`, is far from gravity at its
+/// median: gravity removed, or the wrong unit.
+pub(crate) fn check_accel_level(
+    file: &str,
+    raw: &[[f64; 3]],
+    unit: AccelUnit,
+) -> Result<(), FormatError> {
+    let Some(m) = median(raw.iter().map(norm).collect()) else {
+        return Ok(());
+    };
+    let si = m * unit.to_si();
+    let what = if si < 3.0 {
+        if unit == AccelUnit::MetersPerSecond2 && (0.5..=2.0).contains(&m) {
+            format!("the accelerometer's median |a| is {m:.2} read as m/s², far below gravity (9.81 m/s²): the values look like g; pass --accel-unit g")
+        } else {
+            format!("the accelerometer's median |a| is {} m/s², far below gravity (9.81 m/s²): gravity seems removed (linear acceleration), and the analysis needs acceleration including gravity; export it with gravity (Sensor Logger: the export folder with TotalAcceleration.csv or Gravity.csv; phyphox: \"Acceleration with g\"), or pass --accel-unit if the unit is wrong", crate::error::num(si))
+        }
+    } else if si > 40.0 {
+        if unit == AccelUnit::G && (4.0..=20.0).contains(&m) {
+            format!("the accelerometer's median |a| is {m:.2} read as g ({si:.0} m/s²), far above gravity: the values look like m/s²; pass --accel-unit m/s2")
+        } else {
+            format!("the accelerometer's median |a| is {} m/s², far above gravity (9.81 m/s²): the values look like raw sensor counts or the wrong unit; convert them to g or m/s², or pass --accel-unit", crate::error::num(si))
+        }
+    } else {
+        return Ok(());
+    };
+    Err(FormatError::invalid(file, what))
+}
+
+/// Fails when the gyroscope, read in `unit`, turns faster than a leg can.
+pub(crate) fn check_gyro_level(
+    file: &str,
+    raw: &[[f64; 3]],
+    unit: GyroUnit,
+) -> Result<(), FormatError> {
+    let Some(p) = percentile(raw.iter().map(norm).collect(), 0.95) else {
+        return Ok(());
+    };
+    let si = p * unit.to_si();
+    if si <= MAX_P95_GYRO {
+        return Ok(());
+    }
+    let what = if unit == GyroUnit::RadPerSecond {
+        format!("the gyroscope reads {} rad/s at its 95th percentile, faster than a leg turns ({MAX_P95_GYRO} rad/s): the values look like deg/s; pass --gyro-unit deg/s", crate::error::num(si))
+    } else {
+        format!("the gyroscope reads {} rad/s at its 95th percentile ({} {unit}), faster than a leg turns ({MAX_P95_GYRO} rad/s): check the gyroscope's unit and scale", crate::error::num(si), crate::error::num(p))
+    };
+    Err(FormatError::invalid(file, what))
+}
+
+/// Fails when the median sample rate is below [`MIN_RATE_HZ`].
+pub(crate) fn check_rate(
+    file: &str,
+    rate_hz: Option<f64>,
+    time: &UnitReport,
+) -> Result<(), FormatError> {
+    match rate_hz {
+        Some(r) if r < MIN_RATE_HZ => Err(FormatError::invalid(
+            file,
+            format!(
+                "the samples are {} s apart (median), {} Hz; the analysis needs at least 12.5 Hz. The time was read as: {}. If the time column is in another unit, pass --time-unit (ms, us or ns); otherwise record at 50 Hz or more",
+                crate::error::num(1.0 / r),
+                crate::error::num(r),
+                time.reason
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 pub(crate) fn norm(a: &[f64; 3]) -> f64 {

@@ -141,25 +141,20 @@ fn sensor_logger_android_has_no_gyroscope() {
 }
 
 #[test]
-fn sensor_logger_single_file_reads_its_folder() {
-    let Some((info, _)) = check(
-        "sensor-logger-ios/2022-09-16_11-15-46/Gyroscope.csv",
-        &ReadOptions::default(),
-        Ok_ {
-            n: 2064,
-            duration: 20.54,
-            format: "sensor-logger",
-            accel: "m/s²",
-            gyro: Some("rad/s"),
-            rate: 100.4,
-        },
-    ) else {
-        return;
-    };
-    assert!(info
-        .notes
-        .iter()
-        .any(|n| n.contains("one file of a Sensor Logger export")));
+fn sensor_logger_single_file_names_its_folder() {
+    // the named file is what is read: one stream of an export is an error
+    // that names the folder to give instead
+    for f in ["Gyroscope.csv", "Accelerometer.csv", "Metadata.csv"] {
+        let rel = format!("sensor-logger-ios/2022-09-16_11-15-46/{f}");
+        let Some(e) = err(&rel, &ReadOptions::default()) else {
+            return;
+        };
+        assert!(
+            e.contains("name the export folder (or its zip) instead")
+                && e.ends_with("2022-09-16_11-15-46"),
+            "{e}"
+        );
+    }
 }
 
 #[test]
@@ -189,19 +184,33 @@ fn phyphox_gait() {
     };
     assert!(info.clock_merge.contains("interpolated"));
     assert!(info.trimmed_s > 0.0 && info.trimmed_s < 0.01);
-    // a single file of the export reads the whole folder
-    check(
+    // a single file of the export that holds acceleration with g is read on
+    // its own, as named (nothing trimmed), with a warning about the folder
+    let (info, _) = check(
         "phyphox/gait_lucadomene/Accelerometer.csv",
         &ReadOptions::default(),
         Ok_ {
-            n: 2387,
+            n: 2388,
             duration: 47.98,
             format: "phyphox",
             accel: "m/s²",
-            gyro: Some("rad/s"),
+            gyro: None,
             rate: 49.73,
         },
+    )
+    .unwrap();
+    assert!(
+        info.notes.iter().any(|n| n.contains("was read on its own")),
+        "{:?}",
+        info.notes
     );
+    // its gyroscope alone is an error naming the folder
+    let e = err(
+        "phyphox/gait_lucadomene/Gyroscope.csv",
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    assert!(e.contains("name the export folder"), "{e}");
 }
 
 #[test]
@@ -315,7 +324,10 @@ fn metawear_folder_with_several_recordings_says_which() {
     let Some(e) = err("metawear-metabase", &ReadOptions::default()) else {
         return;
     };
-    assert!(e.contains("MetaWear recordings"), "{e}");
+    assert!(
+        e.contains("this folder holds 3 recordings") && e.contains("kickback check"),
+        "{e}"
+    );
 }
 
 #[test]

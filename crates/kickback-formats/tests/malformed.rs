@@ -1,7 +1,7 @@
 //! Malformed input gives clear errors naming file, line and column; never a panic.
 
 use kickback_formats::{
-    open, read_generic, AccelUnit, FormatError, GyroUnit, ReadOptions, TimeUnit,
+    open, read_generic, AccelUnit, ErrorKind, FormatError, GyroUnit, ReadOptions, TimeUnit,
 };
 use proptest::prelude::*;
 use std::io::Cursor;
@@ -57,10 +57,10 @@ fn missing_time_column() {
 
 #[test]
 fn empty_and_header_only_and_one_row() {
-    assert!(matches!(read(""), Err(FormatError::Empty { .. })));
+    assert!(matches!(read(""), Err(e) if matches!(e.kind(), ErrorKind::Empty { .. })));
     assert!(
         err("\n\n  \n").contains("no header row")
-            || matches!(read("\n\n"), Err(FormatError::Empty { .. }))
+            || matches!(read("\n\n"), Err(e) if matches!(e.kind(), ErrorKind::Empty { .. }))
     );
     assert_eq!(
         err("t,ax,ay,az\n"),
@@ -80,7 +80,9 @@ fn nan_rows_are_skipped_and_counted_unless_all_are_bad() {
     assert!(info.notes.iter().any(|n| n.contains("skipped 2 rows")));
     let e = err("t,ax,ay,az\n0,NaN,0,1\n0.01,null,0,1\n");
     assert!(
-        e.contains("needs at least 2 samples") && e.contains("every data row has a missing value"),
+        e.contains(
+            "needs at least 2 samples, found 0 (2 rows with a missing (NaN/empty) value dropped)"
+        ),
         "{e}"
     );
 }
@@ -103,11 +105,31 @@ fn time_backwards_small_is_dropped_large_is_an_error() {
     assert_eq!(s.len(), 3);
     assert_eq!(info.backwards_dropped, 1);
     assert_eq!(info.duplicates_dropped, 1);
-    let e = err("t,ax,ay,az\n10,0,0,1\n10.01,0,0,1\n2,0,0,1\n");
+    // a clock that runs backwards and goes on from there is an error
+    let e = err("t,ax,ay,az\n10,0,0,1\n10.01,0,0,1\n2,0,0,1\n2.01,0,0,1\n");
     assert!(
         e.starts_with("data.csv:4: time goes backwards by 8.010 s"),
         "{e}"
     );
+    // a lone sample whose time jumps back, or ahead, and returns is dropped
+    for bad in ["2", "900"] {
+        let text =
+            format!("t,ax,ay,az\n10,0,0,1\n10.01,0,0,1\n{bad},0,0,1\n10.02,0,0,1\n10.03,0,0,1\n");
+        let (s, info) = read(&text).unwrap();
+        assert_eq!(
+            s.iter().map(|s| s.t).collect::<Vec<_>>(),
+            [10.0, 10.01, 10.02, 10.03]
+        );
+        assert_eq!(info.time_outliers_dropped, 1);
+        assert_eq!(info.first_time_outlier_line, Some(4));
+        assert!(
+            info.notes
+                .iter()
+                .any(|n| n.contains("dropped 1 lone samples")),
+            "{:?}",
+            info.notes
+        );
+    }
 }
 
 #[test]
@@ -189,11 +211,15 @@ fn options_override_detection_and_parse_cli_strings() {
     let mut o = ReadOptions::default();
     o.accel_unit = Some("m/s2".parse().unwrap());
     o.time_unit = Some("ms".parse().unwrap());
-    let (s, info) = read_generic("d.csv", Cursor::new("t,ax,ay,az\n0,0,0,1\n5,0,0,1\n"), &o)
-        .unwrap()
-        .read_all()
-        .unwrap();
-    assert_eq!(s[0].acc.z, 1.0);
+    let (s, info) = read_generic(
+        "d.csv",
+        Cursor::new("t,ax,ay,az\n0,0,0,9.8\n5,0,0,9.8\n"),
+        &o,
+    )
+    .unwrap()
+    .read_all()
+    .unwrap();
+    assert_eq!(s[0].acc.z, 9.8);
     assert_eq!(s[1].t, 0.005);
     assert!(info.accel.reason.contains("option"));
     assert_eq!("deg/s".parse::<GyroUnit>().unwrap(), GyroUnit::DegPerSecond);
@@ -249,13 +275,13 @@ fn streaming_long_file_reports_at_the_end() {
 #[test]
 fn app_formats_malformed() {
     // Physics Toolbox with a bad number
-    let e = err("\ntime,gFx,gFy,gFz,wx,wy,wz,\n0.1,0,0,1,0,0,0,\n0.2,0,x,1,0,0,0,\n");
+    let e = err("\ntime,gFx,gFy,gFz,wx,wy,wz,\n0.01,0,0,1,0,0,0,\n0.02,0,x,1,0,0,0,\n");
     assert_eq!(
         e,
         "data.csv:4:3: expected a number for column \"gFy\", found \"x\""
     );
     // Physics Toolbox truncated last row: skipped
-    let (s, info) = read("\ntime,gFx,gFy,gFz,wx,wy,wz,\n0.1,0,0,1,0.1,0,0,\n0.2,0,0.1,1,0.2,0,0,\n0.3,0,0.2,1,0.3,0,0,\n0.4,0,0.3").unwrap();
+    let (s, info) = read("\ntime,gFx,gFy,gFz,wx,wy,wz,\n0.01,0,0,1,0.1,0,0,\n0.02,0,0.1,1,0.2,0,0,\n0.03,0,0.2,1,0.3,0,0,\n0.04,0,0.3").unwrap();
     assert_eq!(info.short_rows, 1);
     assert_eq!(s.len(), 3);
     // MetaWear wrong column count
@@ -375,4 +401,18 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn gap_limits_come_from_the_options() {
+    let text = "t,ax,ay,az\n0,0,0,1\n0.01,0,0,1\n0.4,0,0,1\n0.41,0,0,1\n";
+    let (_, info) = read(text).unwrap();
+    assert_eq!(info.gap_count, 1, "0.39 s > the default 0.25 s");
+    let mut o = ReadOptions::default();
+    o.gap_report_s = Some(0.5);
+    let (_, info) = read_generic("d.csv", Cursor::new(text), &o)
+        .unwrap()
+        .read_all()
+        .unwrap();
+    assert_eq!(info.gap_count, 0, "0.39 s < 0.5 s");
 }

@@ -221,7 +221,10 @@ impl Outcome {
     /// found no valid sample in it, otherwise an error.
     pub fn failed(source: &str, e: &anyhow::Error, rules: &FailRules) -> Outcome {
         let mut o = Outcome::error(source, format!("{e:#}"));
-        if let Some(kickback_formats::FormatError::TooFewSamples { .. }) = e.downcast_ref() {
+        if let Some(kickback_formats::ErrorKind::TooFewSamples { .. }) = e
+            .downcast_ref::<kickback_formats::FormatError>()
+            .map(|f| f.kind())
+        {
             o.status = Status::Unusable;
             o.unusable = Some(Unusable {
                 kind: UnusableKind::NoValidSamples,

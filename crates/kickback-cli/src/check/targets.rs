@@ -50,14 +50,17 @@ pub fn expand(args: &[String]) -> Vec<Target> {
     };
     let folder =
         |out: &mut Vec<Target>, push: &mut dyn FnMut(&mut Vec<Target>, PathBuf), dir: &Path| {
-            let found = kickback_formats::find_recordings(dir);
-            if found.is_empty() {
+            let scan = kickback_formats::scan(dir);
+            for s in &scan.skipped {
+                out.push(Target::err(&s.path.display().to_string(), s.reason.clone()));
+            }
+            if scan.recordings.is_empty() && scan.skipped.is_empty() {
                 out.push(Target::err(
                     &dir.display().to_string(),
                     format!("{}: no recordings found in this folder", dir.display()),
                 ));
             }
-            for f in found {
+            for f in scan.recordings {
                 push(out, f);
             }
         };
@@ -75,11 +78,27 @@ pub fn expand(args: &[String]) -> Vec<Target> {
                 )),
                 Ok(paths) => {
                     let mut any = false;
+                    let mut used = false;
                     for entry in paths {
                         any = true;
                         match entry {
-                            Ok(m) if m.is_dir() => folder(&mut out, &mut push, &m),
-                            Ok(m) => push(&mut out, m),
+                            Ok(m) if m.is_dir() => {
+                                used = true;
+                                folder(&mut out, &mut push, &m)
+                            }
+                            // A file of an export counts as its export;
+                            // metadata and truth files are no recording.
+                            Ok(m) => match kickback_formats::recording_for(&m) {
+                                Ok(Some(r)) => {
+                                    used = true;
+                                    push(&mut out, r)
+                                }
+                                Ok(None) => {}
+                                Err(e) => {
+                                    used = true;
+                                    out.push(Target::err(&m.display().to_string(), e))
+                                }
+                            },
                             Err(e) => {
                                 let src = e.path().display().to_string();
                                 out.push(Target::err(&src, format!("{src}: {}", e.error())));
@@ -90,6 +109,11 @@ pub fn expand(args: &[String]) -> Vec<Target> {
                         out.push(Target::err(
                             arg,
                             format!("{arg}: no files match this pattern"),
+                        ));
+                    } else if !used {
+                        out.push(Target::err(
+                            arg,
+                            format!("{arg}: the files this pattern matches are no recordings (metadata, annotations, truth files, non-CSV files)"),
                         ));
                     }
                 }
