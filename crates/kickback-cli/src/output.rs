@@ -306,7 +306,7 @@ pub fn table(r: &Report) -> String {
 
 /// Header of the per-rep CSV: every field of a rep in the JSON report
 /// (columns are only ever added at the end).
-pub const REP_CSV_HEADER: [&str; 23] = [
+pub const REP_CSV_HEADER: [&str; 24] = [
     "source",
     "index",
     "set",
@@ -330,6 +330,7 @@ pub const REP_CSV_HEADER: [&str; 23] = [
     "momentum_windup",
     "momentum_fast_drop",
     "momentum_score",
+    "id",
 ];
 
 /// One CSV row per rep.
@@ -362,6 +363,7 @@ pub fn rep_rows(source: &str, reps: &[Rep]) -> Vec<Vec<String>> {
                 bit(r.momentum.windup),
                 bit(r.momentum.fast_drop),
                 format!("{:.2}", r.momentum.score),
+                r.id.to_string(),
             ]
         })
         .collect()

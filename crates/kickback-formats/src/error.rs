@@ -47,6 +47,7 @@ impl FormatError {
             | TimeBackwards { file, .. }
             | MissingFiles { file, .. }
             | Unsupported { file, .. }
+            | Unusable { file, .. }
             | Invalid { file, .. } => Some(file),
             BadOption { .. } => None,
         }
@@ -255,6 +256,18 @@ pub enum ErrorKind {
         /// Explanation.
         message: String,
     },
+    /// The file was read, but its data cannot be analysed as it is: too slow
+    /// a sample rate, or values that contradict their unit (`message` says
+    /// what was found and what to do).
+    #[error("{file}: {message}")]
+    Unusable {
+        /// File name.
+        file: String,
+        /// What makes it unusable.
+        reason: UnusableReason,
+        /// What was found and what to do.
+        message: String,
+    },
     /// Anything else that makes the input unusable (explained in `message`).
     #[error("{file}: {message}")]
     Invalid {
@@ -275,7 +288,29 @@ pub enum ErrorKind {
     },
 }
 
+/// Why a file that was read cannot be analysed ([`ErrorKind::Unusable`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnusableReason {
+    /// The median sample rate is below the 12.5 Hz the analysis needs.
+    SampleRate,
+    /// The accelerometer's values contradict its unit (gravity removed, g
+    /// read as m/s², raw counts).
+    AccelerometerUnit,
+    /// The gyroscope turns faster than a leg can in its unit (deg/s read as
+    /// rad/s).
+    GyroscopeUnit,
+}
+
 impl FormatError {
+    pub(crate) fn unusable(file: &str, reason: UnusableReason, message: impl Into<String>) -> Self {
+        ErrorKind::Unusable {
+            file: file.to_string(),
+            reason,
+            message: message.into(),
+        }
+        .into()
+    }
     pub(crate) fn invalid(file: &str, message: impl Into<String>) -> Self {
         ErrorKind::Invalid {
             file: file.to_string(),
@@ -315,13 +350,12 @@ pub(crate) fn escape(s: &str) -> String {
     if !s.chars().any(char::is_control) {
         return s.to_string();
     }
+    // The same style as the CLI's `output::printable`: `\x1b` below 0x80.
     s.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
+        .map(|c| match c as u32 {
+            n if c.is_control() && n < 0x80 => format!("\\x{n:02x}"),
+            n if c.is_control() => format!("\\u{{{n:x}}}"),
+            _ => c.to_string(),
         })
         .collect()
 }
@@ -391,7 +425,7 @@ mod tests {
         }
         let long = "x".repeat(500_000);
         assert!(shorten(&long).len() < 130);
-        assert_eq!(shorten("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(shorten("a\u{1b}[2Jb"), "a\\x1b[2Jb");
         assert_eq!(shorten("a\nb"), "a\\nb");
     }
 }

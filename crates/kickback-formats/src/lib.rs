@@ -74,7 +74,7 @@ pub use detect::{
     find_recordings, recording_for, scan, Scan, Skipped, MAX_ZIP_ENTRIES, MAX_ZIP_RATIO,
     ZIP_RATIO_FROM_BYTES,
 };
-pub use error::{ErrorKind, FormatError};
+pub use error::{ErrorKind, FormatError, UnusableReason};
 pub use kickback::Sample;
 pub use units::{AccelUnit, GyroUnit, TimeUnit};
 

@@ -11,8 +11,13 @@ use crate::{AccelUnit, Inner, ReadOptions, Recording, SourceInfo};
 /// read in (its values are already in m/s² here).
 fn with_unit_hint(e: FormatError, info: &SourceInfo) -> FormatError {
     match e.into_kind() {
-        ErrorKind::Invalid { file, message } => FormatError::from(ErrorKind::Invalid {
+        ErrorKind::Unusable {
             file,
+            reason,
+            message,
+        } => FormatError::from(ErrorKind::Unusable {
+            file,
+            reason,
             message: format!(
                 "{message} (the accelerometer was read as: {})",
                 info.accel.reason

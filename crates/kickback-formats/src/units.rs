@@ -1,7 +1,7 @@
 //! Units, their parsing from option strings and header text, and their
 //! detection from the data.
 
-use crate::error::{ErrorKind, FormatError};
+use crate::error::{ErrorKind, FormatError, UnusableReason};
 use crate::UnitReport;
 use kickback::STANDARD_GRAVITY;
 use serde::Serialize;
@@ -424,7 +424,11 @@ pub(crate) fn check_accel_level(
     } else {
         return Ok(());
     };
-    Err(FormatError::invalid(file, what))
+    Err(FormatError::unusable(
+        file,
+        UnusableReason::AccelerometerUnit,
+        what,
+    ))
 }
 
 /// Fails when the gyroscope, read in `unit`, turns faster than a leg can.
@@ -445,7 +449,11 @@ pub(crate) fn check_gyro_level(
     } else {
         format!("the gyroscope reads {} rad/s at its 95th percentile ({} {unit}), faster than a leg turns ({MAX_P95_GYRO} rad/s): check the gyroscope's unit and scale", crate::error::num(si), crate::error::num(p))
     };
-    Err(FormatError::invalid(file, what))
+    Err(FormatError::unusable(
+        file,
+        UnusableReason::GyroscopeUnit,
+        what,
+    ))
 }
 
 /// Fails when the median sample rate is below [`MIN_RATE_HZ`].
@@ -455,8 +463,9 @@ pub(crate) fn check_rate(
     time: &UnitReport,
 ) -> Result<(), FormatError> {
     match rate_hz {
-        Some(r) if r < MIN_RATE_HZ => Err(FormatError::invalid(
+        Some(r) if r < MIN_RATE_HZ => Err(FormatError::unusable(
             file,
+            UnusableReason::SampleRate,
             format!(
                 "the samples are {} s apart (median), {} Hz; the analysis needs at least 12.5 Hz. The time was read as: {}. If the time column is in another unit, pass --time-unit (ms, us or ns); otherwise record at 50 Hz or more",
                 crate::error::num(1.0 / r),

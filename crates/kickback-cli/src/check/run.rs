@@ -221,13 +221,20 @@ impl Outcome {
     /// found no valid sample in it, otherwise an error.
     pub fn failed(source: &str, e: &anyhow::Error, rules: &FailRules) -> Outcome {
         let mut o = Outcome::error(source, format!("{e:#}"));
-        if let Some(kickback_formats::ErrorKind::TooFewSamples { .. }) = e
-            .downcast_ref::<kickback_formats::FormatError>()
-            .map(|f| f.kind())
-        {
+        use kickback_formats::{ErrorKind, FormatError, UnusableReason};
+        // Read, but nothing in it can be judged: unusable, not an error.
+        let kind = match e.downcast_ref::<FormatError>().map(|f| f.kind()) {
+            Some(ErrorKind::TooFewSamples { .. }) => Some(UnusableKind::NoValidSamples),
+            Some(ErrorKind::Unusable { reason, .. }) => Some(match reason {
+                UnusableReason::SampleRate => UnusableKind::RateTooLow,
+                _ => UnusableKind::UnitsContradict,
+            }),
+            _ => None,
+        };
+        if let Some(kind) = kind {
             o.status = Status::Unusable;
             o.unusable = Some(Unusable {
-                kind: UnusableKind::NoValidSamples,
+                kind,
                 message: o.error.take().unwrap_or_default(),
             });
             o.fails = rules.unusable;

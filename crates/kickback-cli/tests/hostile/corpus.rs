@@ -89,7 +89,7 @@ pub const SMALL: &[(&str, i32, &str)] = &[
     ("one_timestamp.csv", 2, "needs at least 2 samples, found 1 (299 rows on a timestamp already seen"),
     ("one_hz.csv", 2, "the samples are 1.000 s apart (median), 1.000 Hz; the analysis needs at least 12.5 Hz"),
     ("times_1e300.csv", 2, "rows with values beyond any sensor's range"),
-    ("control_bytes_header.csv", 2, "\\u{1b}[2J\\u{7}evil"),
+    ("control_bytes_header.csv", 2, "\\x1b[2J\\x07evil"),
 ];
 
 fn write(p: &Path, bytes: &[u8]) {
