@@ -58,7 +58,8 @@ pub enum FailOn {
     All,
 }
 
-fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+/// Parses a `--fail-on` item: a fault name, `none` or `all`.
+pub fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     match s.trim().to_ascii_lowercase().as_str() {
         "none" => Ok(FailOn::None),
         "all" => Ok(FailOn::All),

@@ -6,6 +6,7 @@
 //! the benchmark in `benches/check.rs` calls [`check::run`] directly.
 
 pub mod check;
+pub mod columns;
 pub mod config;
 pub mod input;
 pub mod output;
