@@ -119,6 +119,10 @@ pub struct CheckArgs {
     /// Also write one SVG plot per recording into the --output DIR.
     #[arg(long, requires = "output")]
     pub plot: bool,
+    /// Also write the results as Parquet into DIR (created if needed):
+    /// recordings.parquet and reps.parquet, typed columns (see the README).
+    #[arg(long, value_name = "DIR")]
+    pub parquet: Option<PathBuf>,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -899,9 +903,16 @@ pub fn execute(args: &CheckArgs) -> Result<u8> {
         None => None,
     };
     cfg.plot = args.plot;
-    cfg.keep_reps = args.per_rep;
+    let parquet = match &args.parquet {
+        Some(dir) => Some(crate::parquet::plan(dir, &args.paths, &targets)?),
+        None => None,
+    };
+    cfg.keep_reps = args.per_rep || parquet.is_some();
     cfg.progress = std::io::stderr().is_terminal();
     let outcomes = run(&targets, &cfg)?;
+    if let Some(plan) = &parquet {
+        crate::parquet::write_check(plan, &outcomes)?;
+    }
     let totals = totals(&outcomes, &cfg.fail_on);
     let text = match (args.format, args.per_rep) {
         (CheckFormat::Table, _) => summary_table(&outcomes, &totals),

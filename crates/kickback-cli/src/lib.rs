@@ -10,5 +10,6 @@ pub mod columns;
 pub mod config;
 pub mod input;
 pub mod output;
+pub mod parquet;
 pub mod plot;
 pub mod settings_args;

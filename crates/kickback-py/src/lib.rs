@@ -512,6 +512,18 @@ fn check_paths<'py>(
     ))
 }
 
+/// The recordings `check` would check, in its order: `[(source, error)]`
+/// (`error` is why an input yielded none).
+#[pyfunction]
+fn expand(py: Python<'_>, paths: Vec<String>) -> Vec<(String, Option<String>)> {
+    py.detach(|| {
+        check::expand(&paths)
+            .into_iter()
+            .map(|t| (t.source, t.error))
+            .collect()
+    })
+}
+
 /// The formats `read` and `analyze` accept: `[(name, description)]`.
 #[pyfunction]
 fn formats() -> Vec<(&'static str, &'static str)> {
@@ -531,6 +543,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analyze_arrays, m)?)?;
     m.add_function(wrap_pyfunction!(check_paths, m)?)?;
     m.add_function(wrap_pyfunction!(formats, m)?)?;
+    m.add_function(wrap_pyfunction!(expand, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

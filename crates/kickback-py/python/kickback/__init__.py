@@ -7,7 +7,7 @@ The same Rust engine and readers as the ``kickback`` command, for Python:
 * :func:`analyze` -- the analysis of a file, a :class:`Recording` or arrays;
 * :class:`Analyzer` -- live analysis: push chunks, poll events, finish;
 * :func:`check` -- many recordings at once, as two Arrow tables (the rows
-  of ``kickback check``);
+  of ``kickback check``); :func:`find_recordings` lists them;
 * :func:`formats` -- the input formats.
 
 Settings are keyword arguments named like the CLI's flags
@@ -69,6 +69,7 @@ __all__ = [
     "WarningRaised",
     "analyze",
     "check",
+    "find_recordings",
     "formats",
     "read",
 ]
@@ -538,6 +539,21 @@ def check(
         [os.fspath(p) for p in paths], jobs, items, _options(settings)
     )
     return CheckResult(_arrow_table(recs), _arrow_table(reps), code)
+
+
+def find_recordings(paths: Union[PathLike, Iterable[PathLike]]) -> List[str]:
+    """The recordings :func:`check` would check, in its order and as its
+    ``source`` column shows them: files, app export folders and zips (one
+    recording each) found under ``paths`` (folders are searched
+    recursively, globs expanded, duplicates dropped). An input that yields
+    no recording is listed as given (``check`` makes it an error row).
+
+    ``check(find_recordings(paths))`` has the rows of ``check(paths)``; a
+    batch job can list on one machine and check the parts elsewhere.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    return [source for source, _ in _native.expand([os.fspath(p) for p in paths])]
 
 
 def formats() -> List[Tuple[str, str]]:
