@@ -313,3 +313,30 @@ def test_formats_lists_the_readers():
     names = [n for n, _ in kickback.formats()]
     assert "sensor-logger" in names and "generic" in names
     assert kickback.__version__
+
+
+def test_find_recordings_lists_what_check_checks(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    paths = [str(TESTDATA), str(empty), str(SAMPLE)]  # SAMPLE again: checked once
+    found = kickback.find_recordings(paths)
+    assert found == kickback.check(paths).recordings.column("source").to_pylist()
+    assert str(empty) in found and found.count(str(SAMPLE)) == 1
+    assert kickback.find_recordings(SAMPLE) == [str(SAMPLE)]
+    whole = kickback.check(paths)
+    parts = kickback.check(found)
+    assert parts.recordings.equals(whole.recordings) and parts.reps.equals(whole.reps)
+
+
+def test_parquet_files_of_the_cli_equal_the_python_tables(tmp_path, cli):
+    pq = pytest.importorskip("pyarrow.parquet")
+    bad = write(tmp_path, "bad.csv", "time,ax,ay,az\n0,0,0,1\n0.01,0,x,1\n")
+    out = tmp_path / "out"
+    code, _, err = cli.run("check", TESTDATA, bad, "--parquet", out, "--set-rest", "6")
+    assert code == 2, err
+    res = kickback.check([TESTDATA, bad], set_rest=6)
+    for name, table in (("recordings", res.recordings), ("reps", res.reps)):
+        got = pq.read_table(out / f"{name}.parquet")
+        assert got.schema.equals(table.schema), name
+        assert got.equals(table), name
+    assert res.reps.num_rows > 100
