@@ -1,6 +1,6 @@
 //! `kickback check --parquet DIR`: the batch's results as two Parquet
 //! files, `recordings.parquet` and `reps.parquet`, with the typed columns of
-//! [`crate::columns`] (snappy-compressed, one row group per 1 M rows).
+//! [`crate::columns`] (snappy-compressed, one row group).
 //!
 //! Each file is written to a temporary file in DIR and renamed into place,
 //! so a reader never sees half a file; DIR is checked as `--output` is (never
@@ -44,38 +44,63 @@ pub fn write_check(plan: &OutputPlan, outcomes: &[Outcome]) -> Result<[PathBuf; 
 mod imp {
     use crate::columns::{Column, Values};
     use anyhow::{Context, Result};
-    use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
-    use arrow_schema::{DataType, Field, Schema};
-    use parquet::arrow::ArrowWriter;
-    use parquet::basic::Compression;
+    use parquet::basic::{Compression, ConvertedType, LogicalType, Repetition, Type as Physical};
+    use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int64Type};
     use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::types::Type;
     use std::path::Path;
     use std::sync::Arc;
 
-    /// The columns as one Arrow record batch.
-    pub fn record_batch(cols: &[Column]) -> Result<RecordBatch> {
-        let mut fields = Vec::with_capacity(cols.len());
-        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(cols.len());
-        for c in cols {
-            let (dt, array): (DataType, ArrayRef) = match &c.values {
-                Values::Utf8(v) => (
-                    DataType::Utf8,
-                    Arc::new(StringArray::from_iter(v.iter().map(|s| s.as_deref()))),
-                ),
-                Values::Int64(v) => (DataType::Int64, Arc::new(Int64Array::from(v.clone()))),
-                Values::Float64(v) => (DataType::Float64, Arc::new(Float64Array::from(v.clone()))),
-                Values::Bool(v) => (DataType::Boolean, Arc::new(BooleanArray::from(v.clone()))),
-            };
-            fields.push(Field::new(&c.name, dt, c.nullable));
-            arrays.push(array);
-        }
-        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
-            .context("building the Arrow table")
+    /// The Parquet schema of the columns: utf8 is a `BYTE_ARRAY (STRING)`,
+    /// int64 an `INT64`, float64 a `DOUBLE`, bool a `BOOLEAN`; `OPTIONAL`
+    /// when the column may hold nulls, else `REQUIRED`. Arrow readers
+    /// (pyarrow, DuckDB, Spark, Polars) read them as utf8, int64, float64
+    /// and bool.
+    pub fn schema(cols: &[Column]) -> Result<Type> {
+        let fields = cols
+            .iter()
+            .map(|c| {
+                let physical = match &c.values {
+                    Values::Utf8(_) => Physical::BYTE_ARRAY,
+                    Values::Int64(_) => Physical::INT64,
+                    Values::Float64(_) => Physical::DOUBLE,
+                    Values::Bool(_) => Physical::BOOLEAN,
+                };
+                let mut b = Type::primitive_type_builder(&c.name, physical).with_repetition(
+                    if c.nullable {
+                        Repetition::OPTIONAL
+                    } else {
+                        Repetition::REQUIRED
+                    },
+                );
+                if matches!(c.values, Values::Utf8(_)) {
+                    b = b
+                        .with_logical_type(Some(LogicalType::String))
+                        .with_converted_type(ConvertedType::UTF8);
+                }
+                Ok(Arc::new(b.build()?))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Type::group_type_builder("schema")
+            .with_fields(fields)
+            .build()?)
     }
 
-    /// Writes the columns to `path` as Parquet, atomically.
+    /// The present values and the definition levels (1 present, 0 null;
+    /// none for a required column).
+    fn levels<T: Clone, U>(
+        v: &[Option<T>],
+        nullable: bool,
+        conv: impl Fn(&T) -> U,
+    ) -> (Vec<U>, Option<Vec<i16>>) {
+        let values = v.iter().flatten().map(conv).collect();
+        let defs = nullable.then(|| v.iter().map(|x| i16::from(x.is_some())).collect());
+        (values, defs)
+    }
+
+    /// Writes the columns to `path` as Parquet (one row group), atomically.
     pub fn write_table(path: &Path, cols: &[Column]) -> Result<()> {
-        let batch = record_batch(cols)?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let tmp = tempfile::NamedTempFile::new_in(dir)
             .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
@@ -83,11 +108,43 @@ mod imp {
             .set_compression(Compression::SNAPPY)
             .set_created_by(format!("kickback {}", env!("CARGO_PKG_VERSION")))
             .build();
-        let mut w = ArrowWriter::try_new(tmp.as_file().try_clone()?, batch.schema(), Some(props))
-            .with_context(|| format!("writing {}", path.display()))?;
-        w.write(&batch)
-            .and_then(|_| w.close().map(|_| ()))
-            .with_context(|| format!("writing {}", path.display()))?;
+        let write = || -> Result<()> {
+            let file = tmp.as_file().try_clone()?;
+            let mut w = SerializedFileWriter::new(file, Arc::new(schema(cols)?), Arc::new(props))?;
+            let mut rg = w.next_row_group()?;
+            for c in cols {
+                let mut col = rg
+                    .next_column()?
+                    .context("the schema has fewer columns than the table")?;
+                match &c.values {
+                    Values::Utf8(v) => {
+                        let (vals, defs) = levels(v, c.nullable, |s| ByteArray::from(s.as_str()));
+                        col.typed::<ByteArrayType>()
+                            .write_batch(&vals, defs.as_deref(), None)?;
+                    }
+                    Values::Int64(v) => {
+                        let (vals, defs) = levels(v, c.nullable, |x| *x);
+                        col.typed::<Int64Type>()
+                            .write_batch(&vals, defs.as_deref(), None)?;
+                    }
+                    Values::Float64(v) => {
+                        let (vals, defs) = levels(v, c.nullable, |x| *x);
+                        col.typed::<DoubleType>()
+                            .write_batch(&vals, defs.as_deref(), None)?;
+                    }
+                    Values::Bool(v) => {
+                        let (vals, defs) = levels(v, c.nullable, |x| *x);
+                        col.typed::<BoolType>()
+                            .write_batch(&vals, defs.as_deref(), None)?;
+                    }
+                }
+                col.close()?;
+            }
+            rg.close()?;
+            w.close()?;
+            Ok(())
+        };
+        write().with_context(|| format!("writing {}", path.display()))?;
         tmp.as_file().sync_all()?;
         tmp.persist(path)
             .with_context(|| format!("writing {}", path.display()))?;
@@ -96,7 +153,7 @@ mod imp {
 }
 
 #[cfg(feature = "parquet")]
-pub use imp::record_batch;
+pub use imp::schema;
 
 /// Writes the columns to `path` as Parquet, atomically.
 #[cfg(feature = "parquet")]

@@ -144,6 +144,25 @@ def test_spark_job_rows_equal_kickback_check(spark, corpus, cli, tmp_path):
     )
 
 
+def test_spark_job_takes_a_table_of_paths(spark, corpus, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    job = load_job()
+    paths = kickback.find_recordings(str(corpus))[::40] + [str(corpus / "missing.csv")]
+    pq.write_table(pa.table({"path": paths}), tmp_path / "paths.parquet")
+    out = tmp_path / "out"
+    counts = job.run(spark, [], str(out), paths_table=str(tmp_path / "paths.parquet"),
+                     settings={"set_rest": "6", "set": {"reps.min_rise_deg": "12"}})
+    want = kickback.check(paths, fail_on="none", set_rest=6, set={"reps.min_rise_deg": 12})
+    got = pq.read_table(out / "recordings").sort_by("source")
+    assert counts["recordings"] == len(paths) == got.num_rows
+    assert got.to_pylist() == want.recordings.sort_by("source").to_pylist()
+    reps = pq.read_table(out / "reps").sort_by([("source", "ascending"), ("index", "ascending")])
+    assert reps.to_pylist() == want.reps.sort_by(
+        [("source", "ascending"), ("index", "ascending")]).to_pylist()
+
+
 def test_spark_job_refuses_bad_settings_on_the_driver(spark, tmp_path):
     job = load_job()
     with pytest.raises(kickback.SettingsError, match="torso_hinge_deg"):
