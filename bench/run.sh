@@ -33,3 +33,10 @@ csv="$work/one_hour_100hz.csv"
 echo "engine alone on the same file (one core):"
 taskset -c 0 target/release/examples/engine_speed "$csv" 7
 python3 bench/compare.py "$csv" --kickback target/release/kickback --repeat 5
+
+echo "== the Python package vs the CLI and the scipy pipeline (needs: pip install ./crates/kickback-py)"
+if python3 -c "import kickback" 2>/dev/null; then
+    python3 bench/python_api.py "$csv" --kickback target/release/kickback --repeat 5
+else
+    echo "(skipped: the kickback Python package is not installed in $(command -v python3))"
+fi

@@ -7,8 +7,10 @@
 
 pub mod atomic_write;
 pub mod check;
+pub mod columns;
 pub mod config;
 pub mod input;
 pub mod output;
+pub mod parquet;
 pub mod plot;
 pub mod settings_args;

@@ -204,8 +204,7 @@ fn each_unusable_kind_has_its_status_and_exit_code() {
     let r = run(d, &["check", "slow.csv", "nogyro.csv"]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stdout
-            .contains("the analysis needs at least 12.5 Hz"),
+        r.stdout.contains("the analysis needs at least 12.5 Hz"),
         "{}",
         r.stdout
     );

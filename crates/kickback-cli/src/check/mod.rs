@@ -90,7 +90,8 @@ pub enum FailOn {
 /// The words `--fail-on` takes besides fault names.
 const FAIL_ON_WORDS: &str = "faults, warnings, unusable, error, all or none";
 
-fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+/// Parses a `--fail-on` item: a fault name, a status word, `none` or `all`.
+pub fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     match s.trim().to_ascii_lowercase().as_str() {
         "none" => Ok(FailOn::None),
         "all" => Ok(FailOn::All),
@@ -180,6 +181,11 @@ pub struct CheckArgs {
         value_name = "FORMAT"
     )]
     pub plot: Option<PlotFormat>,
+    /// Also write the results as Parquet into DIR (created if needed):
+    /// recordings.parquet and reps.parquet, typed columns (see the README).
+    #[cfg(feature = "parquet")]
+    #[arg(long, value_name = "DIR")]
+    pub parquet: Option<PathBuf>,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -204,9 +210,22 @@ pub fn execute(args: &CheckArgs) -> Result<u8> {
         None => None,
     };
     cfg.plot = args.plot;
-    cfg.keep_reps = args.per_rep;
+    #[cfg(feature = "parquet")]
+    let parquet = match &args.parquet {
+        Some(dir) => Some(crate::parquet::plan(dir, &args.paths, &targets)?),
+        None => None,
+    };
+    #[cfg(feature = "parquet")]
+    let keep_for_parquet = parquet.is_some();
+    #[cfg(not(feature = "parquet"))]
+    let keep_for_parquet = false;
+    cfg.keep_reps = args.per_rep || keep_for_parquet;
     cfg.progress = std::io::stderr().is_terminal();
     let outcomes = run(&targets, &cfg)?;
+    #[cfg(feature = "parquet")]
+    if let Some(plan) = &parquet {
+        crate::parquet::write_check(plan, &outcomes)?;
+    }
     let totals = totals(&outcomes, &cfg.fail_on);
     let renderer = args.format.renderer();
     let bytes = if args.per_rep {

@@ -1,0 +1,290 @@
+//! The results of `kickback check` as typed columns: one table of
+//! recordings, one of reps.
+//!
+//! This is the one definition of those tables' columns and types. The
+//! Parquet files of `kickback check --parquet DIR` and the Arrow tables of
+//! the Python package's `kickback.check` are both built from it (the README
+//! lists the schema).
+
+use crate::check::Outcome;
+use kickback::{Fault, Rep, SetSummary};
+
+/// A column's values (`None` is null).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Values {
+    /// UTF-8 text.
+    Utf8(Vec<Option<String>>),
+    /// 64-bit signed integers.
+    Int64(Vec<Option<i64>>),
+    /// 64-bit floats.
+    Float64(Vec<Option<f64>>),
+    /// Booleans.
+    Bool(Vec<Option<bool>>),
+}
+
+impl Values {
+    /// The Arrow type name: `utf8`, `int64`, `float64` or `bool`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Values::Utf8(_) => "utf8",
+            Values::Int64(_) => "int64",
+            Values::Float64(_) => "float64",
+            Values::Bool(_) => "bool",
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Values::Utf8(v) => v.len(),
+            Values::Int64(v) => v.len(),
+            Values::Float64(v) => v.len(),
+            Values::Bool(v) => v.len(),
+        }
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// One named, typed column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// Column name.
+    pub name: String,
+    /// Whether the column may hold nulls (fixed by the schema, not the data).
+    pub nullable: bool,
+    /// The values, one per row.
+    pub values: Values,
+}
+
+fn col(name: &str, nullable: bool, values: Values) -> Column {
+    Column {
+        name: name.to_string(),
+        nullable,
+        values,
+    }
+}
+
+fn int(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// The recordings table: one row per recording (or input that yielded
+/// none), in `check`'s order. Columns: `source`, `status` (ok, faults,
+/// error), `error`, `rep_count`, `set_count`, `duration_s`, one count per
+/// fault (`momentum`, `lumbar_overextension`, `partial_range`),
+/// `warning_count`, `fails`. Counts are null for recordings not read.
+pub fn recordings(outcomes: &[Outcome]) -> Vec<Column> {
+    let opt = |v: Option<usize>| v.map(int);
+    let mut cols = vec![
+        col(
+            "source",
+            false,
+            Values::Utf8(outcomes.iter().map(|o| Some(o.source.clone())).collect()),
+        ),
+        col(
+            "status",
+            false,
+            Values::Utf8(
+                outcomes
+                    .iter()
+                    .map(|o| Some(o.status.as_str().to_string()))
+                    .collect(),
+            ),
+        ),
+        col(
+            "error",
+            true,
+            Values::Utf8(outcomes.iter().map(|o| o.error.clone()).collect()),
+        ),
+        col(
+            "rep_count",
+            true,
+            Values::Int64(outcomes.iter().map(|o| opt(o.rep_count)).collect()),
+        ),
+        col(
+            "set_count",
+            true,
+            Values::Int64(outcomes.iter().map(|o| opt(o.set_count)).collect()),
+        ),
+        col(
+            "duration_s",
+            true,
+            Values::Float64(outcomes.iter().map(|o| o.duration_s).collect()),
+        ),
+    ];
+    for f in Fault::ALL {
+        cols.push(col(
+            f.as_str(),
+            true,
+            Values::Int64(
+                outcomes
+                    .iter()
+                    .map(|o| o.summary.map(|s| int(s.get(f))))
+                    .collect(),
+            ),
+        ));
+    }
+    cols.push(col(
+        "warning_count",
+        false,
+        Values::Int64(
+            outcomes
+                .iter()
+                .map(|o| Some(int(o.warning_count)))
+                .collect(),
+        ),
+    ));
+    cols.push(col(
+        "fails",
+        false,
+        Values::Bool(outcomes.iter().map(|o| Some(o.fails)).collect()),
+    ));
+    cols
+}
+
+/// The reps table of every recording read (in `check`'s order), from the
+/// outcomes' kept reps (`CheckConfig::keep_reps`). See [`rep_columns`].
+pub fn reps(outcomes: &[Outcome]) -> Vec<Column> {
+    let rows: Vec<(&str, &Rep)> = outcomes
+        .iter()
+        .flat_map(|o| o.reps.iter().map(move |r| (o.source.as_str(), r)))
+        .collect();
+    rep_columns(&rows)
+}
+
+/// The reps table: `source`, `index`, `set`, the times (`start_s`,
+/// `peak_s`, `end_s`, `concentric_s`, `hold_s`, `eccentric_s`, s), the
+/// angles (`range_deg`, `peak_elevation_deg`, `windup_deg`, degrees), the
+/// velocities (`peak_velocity_dps`, `peak_eccentric_velocity_dps`, deg/s),
+/// one boolean per fault (`momentum`, `lumbar_overextension`,
+/// `partial_range`) and `momentum_score`. None is null.
+pub fn rep_columns(rows: &[(&str, &Rep)]) -> Vec<Column> {
+    let f64s = |name: &str, get: fn(&Rep) -> f64| {
+        col(
+            name,
+            false,
+            Values::Float64(rows.iter().map(|(_, r)| Some(get(r))).collect()),
+        )
+    };
+    let mut cols = vec![
+        col(
+            "source",
+            false,
+            Values::Utf8(rows.iter().map(|(s, _)| Some(s.to_string())).collect()),
+        ),
+        col(
+            "index",
+            false,
+            Values::Int64(rows.iter().map(|(_, r)| Some(int(r.index))).collect()),
+        ),
+        col(
+            "set",
+            false,
+            Values::Int64(rows.iter().map(|(_, r)| Some(int(r.set))).collect()),
+        ),
+        f64s("start_s", |r| r.start_s),
+        f64s("peak_s", |r| r.peak_s),
+        f64s("end_s", |r| r.end_s),
+        f64s("range_deg", |r| r.range_deg),
+        f64s("peak_elevation_deg", |r| r.peak_elevation_deg),
+        f64s("concentric_s", |r| r.concentric_s),
+        f64s("hold_s", |r| r.hold_s),
+        f64s("eccentric_s", |r| r.eccentric_s),
+        f64s("peak_velocity_dps", |r| r.peak_velocity_dps),
+        f64s("peak_eccentric_velocity_dps", |r| {
+            r.peak_eccentric_velocity_dps
+        }),
+        f64s("windup_deg", |r| r.windup_deg),
+    ];
+    for f in Fault::ALL {
+        cols.push(col(
+            f.as_str(),
+            false,
+            Values::Bool(rows.iter().map(|(_, r)| Some(r.has(f))).collect()),
+        ));
+    }
+    cols.push(f64s("momentum_score", |r| r.momentum.score));
+    cols
+}
+
+/// The sets table: `index`, `start_s`, `end_s`, `rep_count`,
+/// `median_range_deg`.
+pub fn set_columns(sets: &[SetSummary]) -> Vec<Column> {
+    let f64s = |name: &str, get: fn(&SetSummary) -> f64| {
+        col(
+            name,
+            false,
+            Values::Float64(sets.iter().map(|s| Some(get(s))).collect()),
+        )
+    };
+    vec![
+        col(
+            "index",
+            false,
+            Values::Int64(sets.iter().map(|s| Some(int(s.index))).collect()),
+        ),
+        f64s("start_s", |s| s.start_s),
+        f64s("end_s", |s| s.end_s),
+        col(
+            "rep_count",
+            false,
+            Values::Int64(sets.iter().map(|s| Some(int(s.rep_count))).collect()),
+        ),
+        f64s("median_range_deg", |s| s.median_range_deg),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Status;
+
+    #[test]
+    fn columns_have_one_value_per_row_and_fixed_types() {
+        let mut ok = crate::check::Outcome {
+            source: "a.csv".into(),
+            status: Status::Ok,
+            error: None,
+            unusable: None,
+            format: Some("generic".into()),
+            sample_rate_hz: Some(100.0),
+            gyroscope: Some(true),
+            warning_kinds: vec!["gap".into()],
+            rep_count: Some(0),
+            set_count: Some(0),
+            duration_s: Some(12.5),
+            summary: Some(kickback::FaultCounts::default()),
+            warning_count: 2,
+            fails: false,
+            report: None,
+            plot: None,
+            reps: Vec::new(),
+        };
+        let mut bad = ok.clone();
+        bad.source = "b.csv".into();
+        bad.status = Status::Error;
+        bad.error = Some("b.csv:3:2: bad".into());
+        bad.rep_count = None;
+        bad.summary = None;
+        ok.warning_count = 1;
+        let cols = recordings(&[ok, bad]);
+        assert!(cols.iter().all(|c| c.values.len() == 2));
+        let by = |n: &str| cols.iter().find(|c| c.name == n).unwrap().values.clone();
+        assert_eq!(
+            by("status"),
+            Values::Utf8(vec![Some("ok".into()), Some("error".into())])
+        );
+        assert_eq!(by("rep_count"), Values::Int64(vec![Some(0), None]));
+        assert_eq!(by("momentum"), Values::Int64(vec![Some(0), None]));
+        assert_eq!(by("warning_count").type_name(), "int64");
+        let reps = rep_columns(&[]);
+        assert!(reps.iter().all(|c| c.values.is_empty()));
+        assert_eq!(reps[0].name, "source");
+        assert!(reps.iter().any(|c| c.name == "lumbar_overextension"));
+    }
+}
