@@ -28,7 +28,7 @@ public final class Analyzer implements AutoCloseable {
     }
 
     /** Values per event passed by the native library. */
-    private static final int NUMBERS = 17;
+    private static final int NUMBERS = 18;
 
     private long handle;
     private final double[] numbers = new double[NUMBERS];
