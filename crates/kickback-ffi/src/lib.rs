@@ -1290,7 +1290,8 @@ mod tests {
         assert!(SETTINGS_MIN_SIZE > std::mem::offset_of!(KbSettings, gap_split_s));
         assert!(EVENT_MIN_SIZE > std::mem::offset_of!(KbEvent, stats));
         assert!(EVENT_MIN_SIZE < std::mem::size_of::<KbEvent>());
-        // 0.1.0 ended at `momentum_evidence`; `rep_id` and `discard_reason` follow it.
+        // The previous layout ended at `momentum_evidence`; `rep_id` and
+        // `discard_reason` follow it.
         let evidence_end = std::mem::offset_of!(KbEvent, momentum_evidence) + 4;
         assert!(std::mem::offset_of!(KbEvent, rep_id) >= evidence_end);
         assert!(

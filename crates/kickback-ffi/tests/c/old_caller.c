@@ -3,8 +3,8 @@
  * library. Its KbSettings is the layout before the appended fields (it ends
  * at gap_split_s); its KbEvent is an older layout, chosen by LAYOUT:
  *   stats     the oldest: it ends at stats (the default)
- *   evidence  the 0.1.0 header's: it ends at momentum_evidence, before
- *             rep_id and discard_reason
+ *   evidence  the next: it ends at momentum_evidence, before rep_id and
+ *             discard_reason
  * Each is followed in memory by 64 guard bytes of 0xAB. It streams a CSV like
  * stream_csv and checks after every call that the library did not write past
  * struct_size, and that every event is of a kind the older header knew
@@ -42,7 +42,7 @@ typedef struct OldEvent {
     struct KbStats stats;
 } OldEvent;
 
-/* KbEvent as the 0.1.0 header declared it: momentum_evidence appended. */
+/* KbEvent as the next header declared it: momentum_evidence appended. */
 typedef struct EvidenceEvent {
     size_t struct_size;
     KbEventKind kind;
