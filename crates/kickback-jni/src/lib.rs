@@ -3,7 +3,7 @@
 //! The Java/Kotlin binding of the [`kickback`] online analyzer, for Android
 //! apps and the JVM: a shared library (`libkickback_jni.so`) with the native
 //! methods of the small Java API in `crates/kickback-jni/java/kickback/`
-//! (`Analyzer`, `Settings`, `Event` and its kinds, `Rep`).
+//! (`Analyzer`, `Settings`, `Event` and its kinds, `Rep`, `DiscardReason`).
 //!
 //! ```java
 //! try (Analyzer a = new Analyzer(new Settings().set("lumbar.torso_hinge_deg", 40))) {
