@@ -8,10 +8,13 @@
  *   time_s,ax,ay,az[,gx,gy,gz]
  * time in seconds, specific force in m/s^2 with gravity, angular rate in rad/s.
  *
- * Output, one line per rep (times in s from the first sample, range in deg,
- * faults a bitwise OR of KB_FAULT_MOMENTUM=1, KB_FAULT_LUMBAR=2,
- * KB_FAULT_PARTIAL=4), then one line per set and a summary:
- *   rep <index> set <set> start <s> peak <s> end <s> range <deg> faults <flags>
+ * Output (times in s from the first sample), as the events come: a line when
+ * a rise starts, which ends either as a rep or as a discarded rise (same id):
+ *   start <id> t <s>
+ *   rep <index> set <set> start <s> peak <s> end <s> range <deg> faults <flags> id <id>
+ *   discard <id> t <s> reason <gait|too_short|too_small|too_long|new_pose|sign_flipped|gap|stream_ended>
+ * (range in deg, faults a bitwise OR of KB_FAULT_MOMENTUM=1, KB_FAULT_LUMBAR=2,
+ * KB_FAULT_PARTIAL=4), one line per set and a summary:
  *   set <index> reps <n> start <s> end <s>
  *   finished reps <n> samples <n> duration <s>
  * and, for each rep that is flagged for momentum, why:
@@ -64,11 +67,18 @@ static void print_events(KbAnalyzer *a) {
     KbStatus st;
     while ((st = kb_analyzer_poll(a, &ev)) == KB_OK) {
         switch (ev.kind) {
+        case KB_EVENT_REP_STARTED: /* a live app would show "rep under way" */
+            printf("start %llu t %.9f\n", (unsigned long long)ev.rep_id, ev.t_s);
+            break;
+        case KB_EVENT_REP_DISCARDED: /* ... and take it back */
+            printf("discard %llu t %.9f reason %s\n", (unsigned long long)ev.rep_id, ev.t_s,
+                   kb_discard_reason_name(ev.discard_reason));
+            break;
         case KB_EVENT_REP_COMPLETED:
             g_reps++;
-            printf("rep %u set %u start %.9f peak %.9f end %.9f range %.3f faults %u\n",
+            printf("rep %u set %u start %.9f peak %.9f end %.9f range %.3f faults %u id %llu\n",
                    ev.rep.index, ev.rep.set, ev.rep.start_s, ev.rep.peak_s, ev.rep.end_s,
-                   ev.rep.range_deg, ev.rep.faults);
+                   ev.rep.range_deg, ev.rep.faults, (unsigned long long)ev.rep_id);
             if (ev.rep.faults & KB_FAULT_MOMENTUM) {
                 print_momentum(&ev);
             }
@@ -84,7 +94,7 @@ static void print_events(KbAnalyzer *a) {
             printf("finished reps %lu samples %llu duration %.6f\n", g_reps,
                    (unsigned long long)ev.stats.samples, ev.stats.duration_s);
             break;
-        default: /* KB_EVENT_REP_STARTED: a live app would show "rep under way" */
+        default: /* a kind added after this header: ignore it */
             break;
         }
     }

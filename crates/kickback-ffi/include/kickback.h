@@ -22,6 +22,33 @@
  * event fields left as it set them, and its extra settings ignored (check
  * the version). A struct_size below the oldest layout or above 64 KiB is
  * KB_ERR_STRUCT_SIZE. KbRep, KbSet, KbWarning and KbStats never change.
+ * An event kind added later is sent only to callers whose struct_size
+ * reaches the fields it fills: KB_EVENT_REP_DISCARDED only when struct_size
+ * covers discard_reason, so an older program never receives a kind it does
+ * not know. Still, ignore kinds you do not know.
+ *
+ * Events. kb_analyzer_poll returns events in time order; kind says which
+ * members are filled, the others are zero. A rep's life:
+ *   KB_EVENT_REP_STARTED    rep_id (unique within the analyzer, counting from
+ *                           1), t_s when the leg left the bottom. Then exactly
+ *                           one of these two with the same rep_id:
+ *   KB_EVENT_REP_COMPLETED  rep (measured, with faults), momentum_evidence,
+ *                           rep_id, t_s its end. Only these count as reps.
+ *   KB_EVENT_REP_DISCARDED  rep_id, t_s when it was dropped, discard_reason:
+ *     KB_DISCARD_GAIT 1         a step of walking, not a kick.
+ *     KB_DISCARD_TOO_SHORT 2    back down sooner than min_rep_duration_s.
+ *     KB_DISCARD_TOO_SMALL 3    did not rise far enough above the rest pose.
+ *     KB_DISCARD_TOO_LONG 4     not back down within max_rep_duration_s.
+ *     KB_DISCARD_NEW_POSE 5     the leg came to rest at a new pose.
+ *     KB_DISCARD_SIGN_FLIPPED 6 the kick went the other way; the recent past
+ *                               is read again (its reps come with new ids).
+ *     KB_DISCARD_GAP 7          a gap longer than gap_split_s restarted the
+ *                               analysis.
+ *     KB_DISCARD_STREAM_ENDED 8 kb_analyzer_finish while the leg was up.
+ *     KB_DISCARD_OTHER 0        a reason this header does not name.
+ *   kb_discard_reason_name gives a code's name ("gait", "too_short", ...).
+ * KB_EVENT_SET_COMPLETED (set), KB_EVENT_WARNING (warning) and
+ * KB_EVENT_FINISHED (stats, after kb_analyzer_finish) complete the list.
  *
  * Units and time base. Input: time t in seconds, any origin, increasing
  * (a repeated or earlier time is dropped with a warning); acc is the
@@ -36,7 +63,8 @@
  * Threads. An analyzer may be created on one thread and used on another,
  * but must not be used by two threads at once (lock around it). Different
  * analyzers are independent. kb_settings_default, kb_status_message,
- * kb_version and kb_check_version may be called from any thread at any time.
+ * kb_discard_reason_name, kb_version and kb_check_version may be called from
+ * any thread at any time.
  * kb_last_error_message is per thread: it describes the last failing call
  * made on the calling thread.
  *
@@ -44,9 +72,10 @@
  * sample arrays and settings only during the call and keeps no pointer to
  * them. The analyzer from kb_analyzer_new* is owned by the caller until
  * kb_analyzer_free (exactly once). Strings in a KbEvent are arrays inside
- * it (NUL-terminated UTF-8). kb_status_message and kb_version return static
- * strings; kb_last_error_message's string is valid until the next call into
- * the library on the same thread. Never free a returned string.
+ * it (NUL-terminated UTF-8). kb_status_message, kb_discard_reason_name and
+ * kb_version return static strings; kb_last_error_message's string is valid
+ * until the next call into the library on the same thread. Never free a
+ * returned string.
  *
  * Status codes (KbStatus). KB_OK 0 success. KB_NO_EVENT 1 poll: nothing
  * queued (not an error). Negative codes are errors; after any of them
@@ -84,6 +113,36 @@
 
 // The library's patch version (see [`KB_VERSION_MAJOR`]).
 #define KB_VERSION_PATCH 0
+
+// A discard reason this header does not name (a newer library); also the
+// `discard_reason` of every event that is not `KB_EVENT_REP_DISCARDED`.
+#define KB_DISCARD_OTHER 0
+
+// A step of walking, not a kick: the shank turned about the planted foot,
+// the swing ended in a heel strike, or it came just before or after a step.
+#define KB_DISCARD_GAIT 1
+
+// Back down sooner than `reps.min_duration_s` (`min_rep_duration_s`).
+#define KB_DISCARD_TOO_SHORT 2
+
+// It did not rise far enough above the rest pose (a fidget).
+#define KB_DISCARD_TOO_SMALL 3
+
+// Not back down within `reps.max_duration_s` (`max_rep_duration_s`).
+#define KB_DISCARD_TOO_LONG 4
+
+// The leg came to rest at a new pose: a change of pose, not a rep.
+#define KB_DISCARD_NEW_POSE 5
+
+// The kick turned out to go the other way; the recent past is read again
+// (its reps are announced again with new ids).
+#define KB_DISCARD_SIGN_FLIPPED 6
+
+// A gap in the samples longer than `input.gap_split_s` restarted the analysis.
+#define KB_DISCARD_GAP 7
+
+// The stream ended (`kb_analyzer_finish`) while the leg was still up.
+#define KB_DISCARD_STREAM_ENDED 8
 
 // Fault flag: the leg was thrown, not driven.
 #define KB_FAULT_MOMENTUM 1
@@ -299,6 +358,14 @@ typedef struct KbEvent {
   // bitwise OR of `KB_EVIDENCE_*` (0 otherwise). Appended after `stats`: a
   // caller whose `struct_size` ends before it does not get it.
   uint32_t momentum_evidence;
+  // `KB_EVENT_REP_STARTED`, `KB_EVENT_REP_COMPLETED`, `KB_EVENT_REP_DISCARDED`:
+  // the rep's id, unique within the analyzer and increasing from 1 (0 for
+  // other kinds). A started rep ends with exactly one completed or
+  // discarded event with its id. Appended after `momentum_evidence`.
+  uint64_t rep_id;
+  // `KB_EVENT_REP_DISCARDED`: why, one of the `KB_DISCARD_*` codes
+  // (`KB_DISCARD_OTHER`, 0, for other kinds). Appended after `rep_id`.
+  int32_t discard_reason;
 } KbEvent;
 
 // Success.
@@ -339,11 +406,13 @@ typedef struct KbEvent {
 // the library you run (the message says which versions).
 #define KB_ERR_VERSION -9
 
-// A rep is under way: `t_s` is when the leg left the bottom. It may still be
-// dropped (e.g. as a walking step); only `KB_EVENT_REP_COMPLETED` counts.
+// A rep is under way: `rep_id` names it, `t_s` is when the leg left the
+// bottom. Exactly one `KB_EVENT_REP_COMPLETED` or `KB_EVENT_REP_DISCARDED`
+// with the same `rep_id` follows; only `KB_EVENT_REP_COMPLETED` counts.
 #define KB_EVENT_REP_STARTED 1
 
-// A rep is over: `rep` holds it, `t_s` is its end.
+// A rep is over: `rep` holds it, `rep_id` is the id its
+// `KB_EVENT_REP_STARTED` had, `t_s` is its end.
 #define KB_EVENT_REP_COMPLETED 2
 
 // A set is over: `set` holds it, `t_s` is its end.
@@ -355,9 +424,20 @@ typedef struct KbEvent {
 // The stream has ended (after [`kb_analyzer_finish`]): `stats` holds the figures, `t_s` the duration.
 #define KB_EVENT_FINISHED 5
 
+// A rise announced by `KB_EVENT_REP_STARTED` was not a rep: `rep_id` is the
+// id it was announced with, `discard_reason` one of the `KB_DISCARD_*`
+// codes, `t_s` when it was dropped. Only delivered to callers whose
+// `struct_size` reaches past `discard_reason` (an older caller never gets it).
+#define KB_EVENT_REP_DISCARDED 6
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// The name of a `KB_DISCARD_*` code, as the engine serialises the reason
+// (`"gait"`, `"too_short"`, ...); `"other"` for a code this library does not
+// know. Static storage; never NULL.
+const char *kb_discard_reason_name(int32_t reason);
 
 // Fills the settings at `out` with the defaults, up to `out->struct_size`
 // bytes (set it to `sizeof(KbSettings)` first).
@@ -410,7 +490,9 @@ KbStatus kb_analyzer_push_many(struct KbAnalyzer *a,
                                size_t n);
 
 // Takes the oldest queued event into `*out`, writing at most
-// `out->struct_size` bytes (set it to `sizeof(KbEvent)` first).
+// `out->struct_size` bytes (set it to `sizeof(KbEvent)` first). Events of a
+// kind whose fields lie past `struct_size` (`KB_EVENT_REP_DISCARDED` for a
+// caller built before it existed) are skipped.
 //
 // Returns `KB_OK` (an event was written), `KB_NO_EVENT` (none queued; `*out`
 // untouched), `KB_ERR_NULL` or `KB_ERR_STRUCT_SIZE` (nothing written, no

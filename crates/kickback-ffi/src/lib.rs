@@ -23,6 +23,7 @@
 //! KbEvent ev = { .struct_size = sizeof(KbEvent) };
 //! while (kb_analyzer_poll(a, &ev) == KB_OK) {
 //!     if (ev.kind == KB_EVENT_REP_COMPLETED && (ev.rep.faults & KB_FAULT_MOMENTUM)) { /* ... */ }
+//!     if (ev.kind == KB_EVENT_REP_DISCARDED) { /* ev.rep_id was no rep: kb_discard_reason_name(ev.discard_reason) */ }
 //! }
 //! /* at the end of the set or session: */
 //! kb_analyzer_finish(a);
@@ -74,8 +75,8 @@
 #![allow(clippy::missing_safety_doc)]
 
 use kickback::{
-    Analyzer, Event, Fault, MomentumEvidence, Rep, Sample, SetSummary, Settings, StreamStats,
-    Warning, WarningKind,
+    Analyzer, DiscardReason, Event, Fault, MomentumEvidence, Rep, Sample, SetSummary, Settings,
+    StreamStats, Warning, WarningKind,
 };
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};
@@ -124,10 +125,12 @@ pub const KB_ERR_VERSION: KbStatus = -9;
 
 /// What an event is.
 pub type KbEventKind = i32;
-/// A rep is under way: `t_s` is when the leg left the bottom. It may still be
-/// dropped (e.g. as a walking step); only `KB_EVENT_REP_COMPLETED` counts.
+/// A rep is under way: `rep_id` names it, `t_s` is when the leg left the
+/// bottom. Exactly one `KB_EVENT_REP_COMPLETED` or `KB_EVENT_REP_DISCARDED`
+/// with the same `rep_id` follows; only `KB_EVENT_REP_COMPLETED` counts.
 pub const KB_EVENT_REP_STARTED: KbEventKind = 1;
-/// A rep is over: `rep` holds it, `t_s` is its end.
+/// A rep is over: `rep` holds it, `rep_id` is the id its
+/// `KB_EVENT_REP_STARTED` had, `t_s` is its end.
 pub const KB_EVENT_REP_COMPLETED: KbEventKind = 2;
 /// A set is over: `set` holds it, `t_s` is its end.
 pub const KB_EVENT_SET_COMPLETED: KbEventKind = 3;
@@ -135,6 +138,33 @@ pub const KB_EVENT_SET_COMPLETED: KbEventKind = 3;
 pub const KB_EVENT_WARNING: KbEventKind = 4;
 /// The stream has ended (after [`kb_analyzer_finish`]): `stats` holds the figures, `t_s` the duration.
 pub const KB_EVENT_FINISHED: KbEventKind = 5;
+/// A rise announced by `KB_EVENT_REP_STARTED` was not a rep: `rep_id` is the
+/// id it was announced with, `discard_reason` one of the `KB_DISCARD_*`
+/// codes, `t_s` when it was dropped. Only delivered to callers whose
+/// `struct_size` reaches past `discard_reason` (an older caller never gets it).
+pub const KB_EVENT_REP_DISCARDED: KbEventKind = 6;
+
+/// A discard reason this header does not name (a newer library); also the
+/// `discard_reason` of every event that is not `KB_EVENT_REP_DISCARDED`.
+pub const KB_DISCARD_OTHER: i32 = 0;
+/// A step of walking, not a kick: the shank turned about the planted foot,
+/// the swing ended in a heel strike, or it came just before or after a step.
+pub const KB_DISCARD_GAIT: i32 = 1;
+/// Back down sooner than `reps.min_duration_s` (`min_rep_duration_s`).
+pub const KB_DISCARD_TOO_SHORT: i32 = 2;
+/// It did not rise far enough above the rest pose (a fidget).
+pub const KB_DISCARD_TOO_SMALL: i32 = 3;
+/// Not back down within `reps.max_duration_s` (`max_rep_duration_s`).
+pub const KB_DISCARD_TOO_LONG: i32 = 4;
+/// The leg came to rest at a new pose: a change of pose, not a rep.
+pub const KB_DISCARD_NEW_POSE: i32 = 5;
+/// The kick turned out to go the other way; the recent past is read again
+/// (its reps are announced again with new ids).
+pub const KB_DISCARD_SIGN_FLIPPED: i32 = 6;
+/// A gap in the samples longer than `input.gap_split_s` restarted the analysis.
+pub const KB_DISCARD_GAP: i32 = 7;
+/// The stream ended (`kb_analyzer_finish`) while the leg was still up.
+pub const KB_DISCARD_STREAM_ENDED: i32 = 8;
 
 /// Fault flag: the leg was thrown, not driven.
 pub const KB_FAULT_MOMENTUM: u32 = 1;
@@ -418,10 +448,24 @@ pub struct KbEvent {
     /// bitwise OR of `KB_EVIDENCE_*` (0 otherwise). Appended after `stats`: a
     /// caller whose `struct_size` ends before it does not get it.
     pub momentum_evidence: u32,
+    /// `KB_EVENT_REP_STARTED`, `KB_EVENT_REP_COMPLETED`, `KB_EVENT_REP_DISCARDED`:
+    /// the rep's id, unique within the analyzer and increasing from 1 (0 for
+    /// other kinds). A started rep ends with exactly one completed or
+    /// discarded event with its id. Appended after `momentum_evidence`.
+    pub rep_id: u64,
+    /// `KB_EVENT_REP_DISCARDED`: why, one of the `KB_DISCARD_*` codes
+    /// (`KB_DISCARD_OTHER`, 0, for other kinds). Appended after `rep_id`.
+    pub discard_reason: i32,
 }
 
 /// The smallest `KbEvent` the library accepts: up to `stats`.
 const EVENT_MIN_SIZE: usize = std::mem::offset_of!(KbEvent, momentum_evidence);
+
+/// The smallest `KbEvent` that receives `KB_EVENT_REP_DISCARDED`: up to
+/// `discard_reason`. A smaller (older) caller does not know the kind and is
+/// not sent it.
+const EVENT_DISCARD_SIZE: usize =
+    std::mem::offset_of!(KbEvent, discard_reason) + std::mem::size_of::<i32>();
 
 impl Default for KbEvent {
     /// An empty event (kind 0) with `struct_size` set, ready for [`kb_analyzer_poll`].
@@ -441,23 +485,39 @@ impl KbEvent {
             warning: KbWarning::default(),
             stats: KbStats::default(),
             momentum_evidence: 0,
+            rep_id: 0,
+            discard_reason: KB_DISCARD_OTHER,
         }
     }
 
     /// The C view of an engine event; `None` for kinds this ABI does not carry.
     ///
     /// ```
-    /// use kickback_ffi::{KbEvent, KB_EVENT_REP_STARTED};
-    /// let ev = KbEvent::from_event(&kickback::Event::RepStarted { t_s: 1.5 }).unwrap();
-    /// assert_eq!((ev.kind, ev.t_s), (KB_EVENT_REP_STARTED, 1.5));
+    /// use kickback::{DiscardReason, Event};
+    /// use kickback_ffi::{KbEvent, KB_DISCARD_GAIT, KB_EVENT_REP_DISCARDED, KB_EVENT_REP_STARTED};
+    /// let ev = KbEvent::from_event(&Event::RepStarted { id: 7, t_s: 1.5 }).unwrap();
+    /// assert_eq!((ev.kind, ev.rep_id, ev.t_s), (KB_EVENT_REP_STARTED, 7, 1.5));
     /// assert_eq!(ev.struct_size, std::mem::size_of::<KbEvent>());
+    /// let gait = Event::RepDiscarded { id: 7, t_s: 2.0, reason: DiscardReason::Gait };
+    /// let ev = KbEvent::from_event(&gait).unwrap();
+    /// assert_eq!((ev.kind, ev.rep_id), (KB_EVENT_REP_DISCARDED, 7));
+    /// assert_eq!(ev.discard_reason, KB_DISCARD_GAIT);
     /// ```
     pub fn from_event(event: &Event) -> Option<KbEvent> {
         Some(match event {
-            Event::RepStarted { t_s, .. } => KbEvent::empty(KB_EVENT_REP_STARTED, *t_s),
+            Event::RepStarted { id, t_s } => KbEvent {
+                rep_id: *id,
+                ..KbEvent::empty(KB_EVENT_REP_STARTED, *t_s)
+            },
+            Event::RepDiscarded { id, t_s, reason } => KbEvent {
+                rep_id: *id,
+                discard_reason: discard_code(*reason),
+                ..KbEvent::empty(KB_EVENT_REP_DISCARDED, *t_s)
+            },
             Event::RepCompleted(rep) => KbEvent {
                 rep: rep_to_c(rep),
                 momentum_evidence: evidence_flags(&rep.momentum),
+                rep_id: rep.id,
                 ..KbEvent::empty(KB_EVENT_REP_COMPLETED, rep.end_s)
             },
             Event::SetCompleted(set) => KbEvent {
@@ -475,6 +535,54 @@ impl KbEvent {
             _ => return None,
         })
     }
+}
+
+/// Every discard reason the engine gives, its `KB_DISCARD_*` code and its
+/// name (the engine's serialised name).
+const DISCARD_REASONS: [(DiscardReason, i32, &CStr); 8] = [
+    (DiscardReason::Gait, KB_DISCARD_GAIT, c"gait"),
+    (DiscardReason::TooShort, KB_DISCARD_TOO_SHORT, c"too_short"),
+    (DiscardReason::TooSmall, KB_DISCARD_TOO_SMALL, c"too_small"),
+    (DiscardReason::TooLong, KB_DISCARD_TOO_LONG, c"too_long"),
+    (DiscardReason::NewPose, KB_DISCARD_NEW_POSE, c"new_pose"),
+    (
+        DiscardReason::SignFlipped,
+        KB_DISCARD_SIGN_FLIPPED,
+        c"sign_flipped",
+    ),
+    (DiscardReason::Gap, KB_DISCARD_GAP, c"gap"),
+    (
+        DiscardReason::StreamEnded,
+        KB_DISCARD_STREAM_ENDED,
+        c"stream_ended",
+    ),
+];
+
+/// The `KB_DISCARD_*` code of a discard reason (`KB_DISCARD_OTHER` for one
+/// this header does not name).
+///
+/// ```
+/// use kickback::DiscardReason;
+/// use kickback_ffi::{discard_code, KB_DISCARD_TOO_SHORT};
+/// assert_eq!(discard_code(DiscardReason::TooShort), KB_DISCARD_TOO_SHORT);
+/// ```
+pub fn discard_code(reason: DiscardReason) -> i32 {
+    DISCARD_REASONS
+        .iter()
+        .find(|(r, _, _)| *r == reason)
+        .map_or(KB_DISCARD_OTHER, |(_, code, _)| *code)
+}
+
+/// The name of a `KB_DISCARD_*` code, as the engine serialises the reason
+/// (`"gait"`, `"too_short"`, ...); `"other"` for a code this library does not
+/// know. Static storage; never NULL.
+#[no_mangle]
+pub extern "C" fn kb_discard_reason_name(reason: i32) -> *const c_char {
+    DISCARD_REASONS
+        .iter()
+        .find(|(_, code, _)| *code == reason)
+        .map_or(c"other", |(_, _, name)| name)
+        .as_ptr()
 }
 
 /// Momentum evidence flags of a rep (`KB_EVIDENCE_*`).
@@ -967,7 +1075,9 @@ pub unsafe extern "C" fn kb_analyzer_push_many(
 }
 
 /// Takes the oldest queued event into `*out`, writing at most
-/// `out->struct_size` bytes (set it to `sizeof(KbEvent)` first).
+/// `out->struct_size` bytes (set it to `sizeof(KbEvent)` first). Events of a
+/// kind whose fields lie past `struct_size` (`KB_EVENT_REP_DISCARDED` for a
+/// caller built before it existed) are skipped.
 ///
 /// Returns `KB_OK` (an event was written), `KB_NO_EVENT` (none queued; `*out`
 /// untouched), `KB_ERR_NULL` or `KB_ERR_STRUCT_SIZE` (nothing written, no
@@ -987,7 +1097,11 @@ pub unsafe extern "C" fn kb_analyzer_poll(a: *mut KbAnalyzer, out: *mut KbEvent)
                 Err(status) => return status,
             };
             while let Some(event) = an.poll() {
-                if let Some(ev) = KbEvent::from_event(&event) {
+                let Some(ev) = KbEvent::from_event(&event) else {
+                    continue;
+                };
+                // A caller built before the kind existed is not sent it.
+                if ev.kind != KB_EVENT_REP_DISCARDED || len >= EVENT_DISCARD_SIZE {
                     // SAFETY: `len` is at most what the caller declared writable.
                     write_prefix(&ev, out.cast(), len);
                     return KB_OK;
@@ -1176,6 +1290,44 @@ mod tests {
         assert!(SETTINGS_MIN_SIZE > std::mem::offset_of!(KbSettings, gap_split_s));
         assert!(EVENT_MIN_SIZE > std::mem::offset_of!(KbEvent, stats));
         assert!(EVENT_MIN_SIZE < std::mem::size_of::<KbEvent>());
+        // The previous layout ended at `momentum_evidence`; `rep_id` and
+        // `discard_reason` follow it.
+        let evidence_end = std::mem::offset_of!(KbEvent, momentum_evidence) + 4;
+        assert!(std::mem::offset_of!(KbEvent, rep_id) >= evidence_end);
+        assert!(
+            std::mem::offset_of!(KbEvent, discard_reason) > std::mem::offset_of!(KbEvent, rep_id)
+        );
+        assert!(EVENT_DISCARD_SIZE <= std::mem::size_of::<KbEvent>());
+    }
+
+    #[test]
+    fn every_discard_reason_has_its_own_code_and_the_engines_name() {
+        let mut codes: Vec<i32> = DISCARD_REASONS
+            .iter()
+            .map(|(r, _, _)| discard_code(*r))
+            .collect();
+        assert!(codes.iter().all(|c| *c != KB_DISCARD_OTHER));
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), DISCARD_REASONS.len());
+        for (reason, code, _) in DISCARD_REASONS {
+            // The engine serialises reasons as snake_case of the variant name.
+            let snake: String = format!("{reason:?}")
+                .chars()
+                .enumerate()
+                .flat_map(|(i, c)| {
+                    let sep = (i > 0 && c.is_ascii_uppercase()).then_some('_');
+                    sep.into_iter()
+                        .chain(std::iter::once(c.to_ascii_lowercase()))
+                })
+                .collect();
+            let name = unsafe { CStr::from_ptr(kb_discard_reason_name(code)) };
+            assert_eq!(name.to_str().unwrap(), snake);
+        }
+        let other = unsafe { CStr::from_ptr(kb_discard_reason_name(KB_DISCARD_OTHER)) };
+        assert_eq!(other.to_str().unwrap(), "other");
+        let unknown = unsafe { CStr::from_ptr(kb_discard_reason_name(99)) };
+        assert_eq!(unknown.to_str().unwrap(), "other");
     }
 
     #[test]

@@ -399,55 +399,176 @@ impl Guarded {
     }
 }
 
-#[test]
-fn an_old_size_event_is_not_written_past() {
-    // An older caller's KbEvent ends where `momentum_evidence` begins.
-    let old = std::mem::offset_of!(KbEvent, momentum_evidence);
-    assert!(std::mem::size_of::<KbEvent>() + 64 < 1024);
-    let samples = kicks();
+/// Kicks with walking between them: reps and discarded rises.
+fn kicks_and_steps() -> Vec<Sample> {
+    kickback_sim::generate(kickback_sim::Scenario::Walking, 3).samples
+}
+
+/// Pushes `samples`, finishes, and polls every event into a caller struct of
+/// `struct_size` bytes followed by guard bytes. Returns what the caller saw
+/// (copied into a full `KbEvent`, the rest zero) after checking that nothing
+/// past `struct_size` was written and that `struct_size` was kept.
+fn poll_with_size(samples: &[Sample], struct_size: usize) -> Vec<KbEvent> {
     let a = new_analyzer();
-    for s in &samples {
+    for s in samples {
         assert_eq!(push(a, s), KB_OK);
     }
     unsafe { kb_analyzer_finish(a) };
-    let mut full = Vec::new();
-    let mut old_events = 0;
+    let mut seen = Vec::new();
     loop {
-        let mut g = Guarded::new(old);
+        let mut g = Guarded::new(struct_size);
         let st = unsafe { kb_analyzer_poll(a, g.0.as_mut_ptr().cast::<KbEvent>()) };
         if st == KB_NO_EVENT {
             break;
         }
         assert_eq!(st, KB_OK);
-        assert!(g.untouched_from(old), "the library wrote past struct_size");
-        old_events += 1;
-        // What the old caller sees is the new event's prefix.
+        assert!(
+            g.untouched_from(struct_size),
+            "struct_size {struct_size}: the library wrote past it"
+        );
+        // What the caller sees, over zeroes where its struct ends.
         let mut ev = KbEvent::default();
-        unsafe {
-            std::ptr::copy_nonoverlapping(g.0.as_ptr(), (&mut ev as *mut KbEvent).cast(), old)
-        };
-        assert_eq!(ev.struct_size, old, "struct_size is the caller's");
-        full.push(ev);
+        let n = struct_size.min(std::mem::size_of::<KbEvent>());
+        unsafe { std::ptr::copy_nonoverlapping(g.0.as_ptr(), (&mut ev as *mut KbEvent).cast(), n) };
+        assert_eq!(ev.struct_size, struct_size, "struct_size is the caller's");
+        seen.push(ev);
     }
     unsafe { kb_analyzer_free(a) };
-    // The same stream with the full size gives the same events and the tail.
-    let a = new_analyzer();
-    for s in &samples {
-        push(a, s);
+    seen
+}
+
+#[test]
+fn old_size_events_are_not_written_past_and_are_the_new_events_prefix() {
+    let own = std::mem::size_of::<KbEvent>();
+    let evidence = std::mem::offset_of!(KbEvent, momentum_evidence);
+    let rep_id = std::mem::offset_of!(KbEvent, rep_id);
+    let reason = std::mem::offset_of!(KbEvent, discard_reason);
+    assert!(own + 64 < 1024);
+    let samples = kicks_and_steps();
+    let full = poll_with_size(&samples, own);
+    assert!(!reps_of(&full).is_empty());
+    let discards = full
+        .iter()
+        .filter(|e| e.kind == KB_EVENT_REP_DISCARDED)
+        .count();
+    assert!(discards > 0, "the walking stream has discarded rises");
+    // (the caller's struct_size, whether it receives discards): the oldest
+    // layout, ending at `stats`; the one ending at `momentum_evidence`; one
+    // with `rep_id` but not `discard_reason`; this header's.
+    let layouts = [
+        (evidence, false),
+        (rep_id, false),
+        (reason, false),
+        (reason + 4, true),
+    ];
+    for (size, gets_discards) in layouts {
+        let seen = poll_with_size(&samples, size);
+        let expected: Vec<KbEvent> = full
+            .iter()
+            .filter(|e| gets_discards || e.kind != KB_EVENT_REP_DISCARDED)
+            .map(|e| {
+                let mut cut = KbEvent {
+                    struct_size: size,
+                    ..*e
+                };
+                if size <= evidence {
+                    cut.momentum_evidence = 0;
+                }
+                if size < rep_id + 8 {
+                    cut.rep_id = 0;
+                }
+                if size < reason + 4 {
+                    cut.discard_reason = 0;
+                }
+                cut
+            })
+            .collect();
+        assert_eq!(seen.len(), expected.len(), "struct_size {size}");
+        for (s, e) in seen.iter().zip(&expected) {
+            // Debug text, so that a NaN time compares equal to itself.
+            assert_eq!(format!("{s:?}"), format!("{e:?}"), "struct_size {size}");
+        }
+        let kinds_known_before = [
+            KB_EVENT_REP_STARTED,
+            KB_EVENT_REP_COMPLETED,
+            KB_EVENT_SET_COMPLETED,
+            KB_EVENT_WARNING,
+            KB_EVENT_FINISHED,
+        ];
+        if !gets_discards {
+            assert!(seen.iter().all(|e| kinds_known_before.contains(&e.kind)));
+        }
     }
-    unsafe { kb_analyzer_finish(a) };
-    let new_events = poll_all(a);
-    unsafe { kb_analyzer_free(a) };
-    assert_eq!(old_events, new_events.len());
-    assert!(!reps_of(&new_events).is_empty());
-    for (o, n) in full.iter().zip(&new_events) {
-        let n_as_old = KbEvent {
-            struct_size: old,
-            momentum_evidence: 0,
-            ..*n
-        };
-        // Debug text, so that a NaN time compares equal to itself.
-        assert_eq!(format!("{o:?}"), format!("{n_as_old:?}"));
+}
+
+#[test]
+fn every_started_rep_ends_once_completed_or_discarded_with_its_id() {
+    // Clean kicks, and kicks with walking (discarded as gait).
+    for samples in [kicks(), kicks_and_steps()] {
+        let a = new_analyzer();
+        let mut events = Vec::new();
+        for s in &samples {
+            assert_eq!(push(a, s), KB_OK);
+            events.extend(poll_all(a));
+        }
+        unsafe { kb_analyzer_finish(a) };
+        events.extend(poll_all(a));
+        unsafe { kb_analyzer_free(a) };
+
+        // What the engine says, event for event.
+        let mut engine = Analyzer::new(Settings::default()).unwrap();
+        let mut reference = Vec::new();
+        for s in &samples {
+            engine.push(*s);
+            reference.extend(engine.drain());
+        }
+        engine.finish();
+        reference.extend(engine.drain());
+        let reference: Vec<KbEvent> = reference.iter().filter_map(KbEvent::from_event).collect();
+        assert_eq!(format!("{events:?}"), format!("{reference:?}"));
+
+        let mut open: Vec<u64> = Vec::new();
+        let mut last_id = 0;
+        let (mut completed, mut discarded) = (0, 0);
+        for e in &events {
+            match e.kind {
+                KB_EVENT_REP_STARTED => {
+                    assert!(
+                        e.rep_id > last_id,
+                        "ids increase: {} after {last_id}",
+                        e.rep_id
+                    );
+                    last_id = e.rep_id;
+                    open.push(e.rep_id);
+                }
+                KB_EVENT_REP_COMPLETED | KB_EVENT_REP_DISCARDED => {
+                    let at = open.iter().position(|id| *id == e.rep_id);
+                    assert!(at.is_some(), "{e:?} ends rep {} that is not open", e.rep_id);
+                    open.remove(at.unwrap());
+                    if e.kind == KB_EVENT_REP_COMPLETED {
+                        completed += 1;
+                        assert_eq!(e.discard_reason, KB_DISCARD_OTHER);
+                    } else {
+                        discarded += 1;
+                        assert!(
+                            (KB_DISCARD_GAIT..=KB_DISCARD_STREAM_ENDED).contains(&e.discard_reason),
+                            "{e:?}"
+                        );
+                        let name =
+                            unsafe { CStr::from_ptr(kb_discard_reason_name(e.discard_reason)) };
+                        assert_ne!(name.to_str().unwrap(), "other");
+                    }
+                }
+                _ => assert_eq!((e.rep_id, e.discard_reason), (0, KB_DISCARD_OTHER), "{e:?}"),
+            }
+        }
+        assert!(open.is_empty(), "started but never ended: {open:?}");
+        assert!(completed > 0);
+        assert_eq!(completed, reps_of(&events).len());
+        println!(
+            "{} started: {completed} completed, {discarded} discarded",
+            completed + discarded
+        );
     }
 }
 

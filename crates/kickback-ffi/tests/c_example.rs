@@ -3,14 +3,18 @@
 //! its reps against what `kickback analyze` computes for the same file (the
 //! formats reader feeding `kickback::analyze`, as the CLI does).
 //!
+//! Its `start`/`discard` lines and rep ids are the engine's rep life cycle:
+//! every started rise ends once, as a rep or as a discard with its reason.
+//!
 //! Also: `tests/c/old_caller.c`, a program with the smaller structs of an
-//! older header, is not written past and sees the same reps; and on Linux the
+//! older header (two layouts), is not written past, never receives a kind it
+//! does not know, and sees the same reps; and on Linux the
 //! example links against the shared library, whose SONAME is what it needs
 //! at run time.
 //!
 //! Without a C compiler (`$CC`, else `cc`) the test says so and passes.
 
-use kickback::{analyze, Settings};
+use kickback::{analyze, Analyzer, Event, Settings};
 use kickback_sim::{generate_with, Scenario, SimOptions};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -123,8 +127,13 @@ fn run(exe: &Path, csv: &Path, env: &[(&str, &Path)]) -> String {
     stdout
 }
 
+/// The `rep ...` lines, without the rep id that only the new layout carries.
 fn rep_lines(stdout: &str) -> Vec<&str> {
-    stdout.lines().filter(|l| l.starts_with("rep ")).collect()
+    stdout
+        .lines()
+        .filter(|l| l.starts_with("rep "))
+        .map(|l| l.split(" id ").next().unwrap_or(l))
+        .collect()
 }
 
 #[test]
@@ -137,25 +146,119 @@ fn an_old_size_caller_is_not_written_past_and_sees_the_same_reps() {
     let csv = sample_csv(dir.path());
     let old = build_static(&cc, "tests/c/old_caller.c", "old_caller", dir.path());
     let new = build_example(&cc, dir.path());
-    let old_out = run(&old, &csv, &[]);
     let new_out = run(&new, &csv, &[]);
-    println!("{}", old_out.lines().last().unwrap_or(""));
-    let summary = old_out
-        .lines()
-        .find(|l| l.starts_with("old caller: "))
-        .unwrap_or_else(|| panic!("no summary\n{old_out}"));
-    assert!(summary.ends_with("guard intact"), "{summary}");
-    // The old layouts really are smaller than the library's.
-    let sizes: Vec<usize> = summary
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|w| w.parse().ok())
-        .collect();
-    assert_eq!(sizes.len(), 5, "{summary}");
-    assert!(sizes[1] < sizes[3] && sizes[2] < sizes[4], "{summary}");
-    assert_eq!(sizes[3], std::mem::size_of::<kickback_ffi::KbSettings>());
-    assert_eq!(sizes[4], std::mem::size_of::<kickback_ffi::KbEvent>());
     assert!(!rep_lines(&new_out).is_empty());
-    assert_eq!(rep_lines(&old_out), rep_lines(&new_out));
+    assert!(
+        new_out.lines().any(|l| l.starts_with("discard ")),
+        "the new layout receives discards\n{new_out}"
+    );
+    // (layout, where its KbEvent ends)
+    let layouts = [
+        (
+            "stats",
+            std::mem::offset_of!(kickback_ffi::KbEvent, momentum_evidence),
+        ),
+        (
+            "evidence",
+            std::mem::offset_of!(kickback_ffi::KbEvent, rep_id),
+        ),
+    ];
+    for (layout, event_size) in layouts {
+        let mut cmd = Command::new(&old);
+        cmd.arg(&csv).arg(layout);
+        let out = cmd.output().unwrap();
+        let old_out = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "old_caller {layout} failed ({}): {}\n{old_out}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        println!("{layout}: {}", old_out.lines().last().unwrap_or(""));
+        let summary = old_out
+            .lines()
+            .find(|l| l.starts_with("old caller: "))
+            .unwrap_or_else(|| panic!("no summary\n{old_out}"));
+        assert!(summary.ends_with("guard intact"), "{summary}");
+        // The old layouts really are smaller than the library's.
+        let sizes: Vec<usize> = summary
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        assert_eq!(sizes.len(), 5, "{summary}");
+        assert!(sizes[1] < sizes[3] && sizes[2] < sizes[4], "{summary}");
+        assert_eq!(sizes[2], event_size, "{layout}: {summary}");
+        assert_eq!(sizes[3], std::mem::size_of::<kickback_ffi::KbSettings>());
+        assert_eq!(sizes[4], std::mem::size_of::<kickback_ffi::KbEvent>());
+        assert_eq!(rep_lines(&old_out), rep_lines(&new_out), "{layout}");
+    }
+}
+
+/// The rep life-cycle lines of the example's output: `start <id> t <s>`,
+/// `discard <id> t <s> reason <name>`, and `end <id>` for a rep line.
+fn life_cycle(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|l| {
+            if l.starts_with("start ") || l.starts_with("discard ") {
+                Some(l.to_string())
+            } else if l.starts_with("rep ") {
+                let id = l.rsplit(' ').next().unwrap_or("");
+                Some(format!("end {id}"))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// The same lines from the engine's events.
+fn engine_life_cycle(samples: &[kickback::Sample]) -> Vec<String> {
+    let mut a = Analyzer::new(Settings::default()).unwrap();
+    let mut events = Vec::new();
+    for s in samples {
+        a.push(*s);
+        events.extend(a.drain());
+    }
+    a.finish();
+    events.extend(a.drain());
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::RepStarted { id, t_s } => Some(format!("start {id} t {t_s:.9}")),
+            Event::RepDiscarded { id, t_s, reason } => {
+                let code = kickback_ffi::discard_code(*reason);
+                let name =
+                    unsafe { std::ffi::CStr::from_ptr(kickback_ffi::kb_discard_reason_name(code)) };
+                Some(format!(
+                    "discard {id} t {t_s:.9} reason {}",
+                    name.to_str().unwrap()
+                ))
+            }
+            Event::RepCompleted(r) => Some(format!("end {}", r.id)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every `start` is followed by exactly one `end` or `discard` with its id.
+fn check_every_start_ends_once(what: &str, lines: &[String]) {
+    let mut open: Vec<&str> = Vec::new();
+    for l in lines {
+        let f: Vec<&str> = l.split(' ').collect();
+        match f[0] {
+            "start" => {
+                assert!(!open.contains(&f[1]), "{what}: {} started twice", f[1]);
+                open.push(f[1]);
+            }
+            _ => {
+                let at = open.iter().position(|id| *id == f[1]);
+                let at = at.unwrap_or_else(|| panic!("{what}: `{l}` ends a rise that is not open"));
+                open.remove(at);
+            }
+        }
+    }
+    assert!(open.is_empty(), "{what}: started, never ended: {open:?}");
 }
 
 /// On Linux the shared library names its ABI version (SONAME): a program
@@ -200,6 +303,7 @@ fn the_example_runs_against_the_shared_library_by_its_soname() {
 
 #[derive(Debug, PartialEq)]
 struct CRep {
+    id: u64,
     index: usize,
     set: usize,
     start: f64,
@@ -215,14 +319,15 @@ fn parse_reps(stdout: &str) -> Vec<CRep> {
         .filter(|l| l.starts_with("rep "))
         .map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
-            assert_eq!(f.len(), 14, "{l}");
+            assert_eq!(f.len(), 16, "{l}");
             assert_eq!(
-                [f[0], f[2], f[4], f[6], f[8], f[10], f[12]],
-                ["rep", "set", "start", "peak", "end", "range", "faults"],
+                [f[0], f[2], f[4], f[6], f[8], f[10], f[12], f[14]],
+                ["rep", "set", "start", "peak", "end", "range", "faults", "id"],
                 "{l}"
             );
             let num = |i: usize| f[i].parse::<f64>().unwrap_or_else(|_| panic!("{l}"));
             CRep {
+                id: f[15].parse().unwrap(),
                 index: f[1].parse().unwrap(),
                 set: f[3].parse().unwrap(),
                 start: num(5),
@@ -264,6 +369,7 @@ fn c_program_reports_the_same_reps_as_kickback_analyze() {
                 .unwrap()
                 .read_all()
                 .unwrap();
+        let expected_life = engine_life_cycle(&samples);
         let expected = analyze(samples, &Settings::default()).unwrap();
         assert!(
             scenario == Scenario::NoGyro || expected.rep_count > 5,
@@ -282,7 +388,11 @@ fn c_program_reports_the_same_reps_as_kickback_analyze() {
         // A rep flagged for momentum is followed by the evidence for it.
         let lines: Vec<&str> = stdout.lines().collect();
         for (i, l) in lines.iter().enumerate() {
-            let faults = l.rsplit(' ').next().and_then(|f| f.parse::<u32>().ok());
+            let faults = l
+                .split(" faults ")
+                .nth(1)
+                .and_then(|f| f.split(' ').next())
+                .and_then(|f| f.parse::<u32>().ok());
             if l.starts_with("rep ")
                 && faults.is_some_and(|f| f & kickback_ffi::KB_FAULT_MOMENTUM != 0)
             {
@@ -298,9 +408,27 @@ fn c_program_reports_the_same_reps_as_kickback_analyze() {
             expected.reps.len(),
             "{scenario}: rep count\n{stdout}"
         );
+        let life = life_cycle(&stdout);
+        check_every_start_ends_once(&scenario.to_string(), &life);
+        assert_eq!(
+            life, expected_life,
+            "{scenario}: starts, discards and rep ids"
+        );
+        let discards = life.iter().filter(|l| l.starts_with("discard ")).count();
+        println!(
+            "{scenario}: {} rises, {} reps, {discards} discarded",
+            got.len() + discards,
+            got.len()
+        );
+        if scenario == Scenario::Walking {
+            assert!(
+                life.iter().any(|l| l.ends_with(" reason gait")),
+                "{scenario}: steps are discarded as gait\n{stdout}"
+            );
+        }
         for (c, r) in got.iter().zip(&expected.reps) {
             let what = format!("{scenario} rep {}: C {c:?} vs engine {r:?}", r.index);
-            assert_eq!((c.index, c.set), (r.index, r.set), "{what}");
+            assert_eq!((c.id, c.index, c.set), (r.id, r.index, r.set), "{what}");
             assert!((c.start - r.start_s).abs() <= 1e-9, "{what}");
             assert!((c.peak - r.peak_s).abs() <= 1e-9, "{what}");
             assert!((c.end - r.end_s).abs() <= 1e-9, "{what}");

@@ -72,7 +72,46 @@ fn header_declares_the_whole_api() {
         "#define KB_FAULT_PARTIAL 4",
         "#define KB_NO_EVENT 1",
         "char message[KB_MESSAGE_LEN];",
+        "#define KB_EVENT_REP_DISCARDED 6",
+        "#define KB_DISCARD_OTHER 0",
+        "#define KB_DISCARD_GAIT 1",
+        "#define KB_DISCARD_STREAM_ENDED 8",
+        "const char *kb_discard_reason_name(int32_t reason);",
+        // The contract explains the rep's life and every reason.
+        " * Events. kb_analyzer_poll returns events in time order;",
+        " *     KB_DISCARD_SIGN_FLIPPED 6 ",
     ] {
         assert!(h.contains(name), "the header lacks `{name}`:\n{h}");
     }
+}
+
+/// `KbEvent` grows only at its end: the fields of every older layout come
+/// first, in their order, and the newest last.
+#[test]
+fn kb_event_fields_are_only_appended() {
+    let h = generate();
+    let start = h.find("typedef struct KbEvent {").expect("KbEvent");
+    let body = &h[start..start + h[start..].find("} KbEvent;").expect("end of KbEvent")];
+    let fields: Vec<&str> = body
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with("//") && l.ends_with(';'))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "size_t struct_size;",
+            "KbEventKind kind;",
+            "double t_s;",
+            "struct KbRep rep;",
+            "struct KbSet set;",
+            "struct KbWarning warning;",
+            "struct KbStats stats;",
+            // appended after the oldest accepted layout, which ends at `stats`
+            "uint32_t momentum_evidence;",
+            // appended for rep ids and KB_EVENT_REP_DISCARDED
+            "uint64_t rep_id;",
+            "int32_t discard_reason;",
+        ]
+    );
 }

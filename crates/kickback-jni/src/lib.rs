@@ -3,7 +3,7 @@
 //! The Java/Kotlin binding of the [`kickback`] online analyzer, for Android
 //! apps and the JVM: a shared library (`libkickback_jni.so`) with the native
 //! methods of the small Java API in `crates/kickback-jni/java/kickback/`
-//! (`Analyzer`, `Settings`, `Event` and its kinds, `Rep`).
+//! (`Analyzer`, `Settings`, `Event` and its kinds, `Rep`, `DiscardReason`).
 //!
 //! ```java
 //! try (Analyzer a = new Analyzer(new Settings().set("lumbar.torso_hinge_deg", 40))) {
@@ -33,13 +33,15 @@ use jni::sys::{jboolean, jint, jlong, jstring, JNI_FALSE, JNI_TRUE};
 use jni::JNIEnv;
 use kickback::{Analyzer, Event, Sample, Settings};
 use kickback_ffi::{
-    evidence_flags, fault_flags, warning_code, KB_EVENT_FINISHED, KB_EVENT_REP_COMPLETED,
-    KB_EVENT_REP_STARTED, KB_EVENT_SET_COMPLETED, KB_EVENT_WARNING,
+    discard_code, evidence_flags, fault_flags, kb_discard_reason_name, warning_code,
+    KB_EVENT_FINISHED, KB_EVENT_REP_COMPLETED, KB_EVENT_REP_DISCARDED, KB_EVENT_REP_STARTED,
+    KB_EVENT_SET_COMPLETED, KB_EVENT_WARNING,
 };
+use std::ffi::CStr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Length of the number array `Analyzer.poll` passes to [`Java_kickback_Analyzer_nativePoll`].
-pub const EVENT_NUMBERS: usize = 17;
+pub const EVENT_NUMBERS: usize = 18;
 
 /// The analyzer behind a Java `Analyzer`'s handle.
 struct Handle {
@@ -234,13 +236,33 @@ pub extern "system" fn Java_kickback_Analyzer_nativePushMany<'l>(
 
 /// The numbers and texts of one event as `Event.fromNative` reads them, and
 /// its kind (a `KB_EVENT_*`); `None` for kinds the Java API does not carry.
+/// `n[0]` is the time; rep ids (exact as doubles below 2^53) are `n[1]` for
+/// a start or a discard, `n[17]` for a rep; a discard's reason is `n[2]`
+/// (its `KB_DISCARD_*` code) and `text[0]` (its name, e.g. `"gait"`).
+///
+/// ```
+/// use kickback::{DiscardReason, Event};
+/// use kickback_jni::event_fields;
+/// let e = Event::RepDiscarded { id: 4, t_s: 9.5, reason: DiscardReason::TooShort };
+/// let (kind, n, text) = event_fields(&e).unwrap();
+/// assert_eq!((kind, n[0], n[1], n[2]), (kickback_ffi::KB_EVENT_REP_DISCARDED, 9.5, 4.0, 2.0));
+/// assert_eq!(text[0], "too_short");
+/// ```
 pub fn event_fields(event: &Event) -> Option<(i32, [f64; EVENT_NUMBERS], [String; 2])> {
     let mut n = [0.0; EVENT_NUMBERS];
     let mut text = [String::new(), String::new()];
     let kind = match event {
-        Event::RepStarted { t_s, .. } => {
-            n[0] = *t_s;
+        Event::RepStarted { id, t_s } => {
+            n[..2].copy_from_slice(&[*t_s, *id as f64]);
             KB_EVENT_REP_STARTED
+        }
+        Event::RepDiscarded { id, t_s, reason } => {
+            let code = discard_code(*reason);
+            n[..3].copy_from_slice(&[*t_s, *id as f64, code as f64]);
+            // SAFETY: kb_discard_reason_name returns a static NUL-terminated string.
+            let name = unsafe { CStr::from_ptr(kb_discard_reason_name(code)) };
+            text[0] = name.to_string_lossy().into_owned();
+            KB_EVENT_REP_DISCARDED
         }
         Event::RepCompleted(r) => {
             n = [
@@ -261,6 +283,7 @@ pub fn event_fields(event: &Event) -> Option<(i32, [f64; EVENT_NUMBERS], [String
                 r.momentum.score,
                 fault_flags(&r.faults) as f64,
                 evidence_flags(&r.momentum) as f64,
+                r.id as f64,
             ];
             KB_EVENT_REP_COMPLETED
         }
@@ -383,9 +406,13 @@ mod tests {
 
     #[test]
     fn events_map_to_their_kind_and_time_and_traces_are_skipped() {
-        let e = Event::RepStarted { id: 1, t_s: 2.5 };
+        let e = Event::RepStarted { id: 3, t_s: 2.5 };
         let (kind, n, _) = event_fields(&e).unwrap();
-        assert_eq!((kind, n[0]), (KB_EVENT_REP_STARTED, 2.5));
+        assert_eq!((kind, n[0], n[1]), (KB_EVENT_REP_STARTED, 2.5, 3.0));
+        let mut rep = kickback::Rep::new(1, 1, 0.0, 0.4, 0.9);
+        rep.id = 5;
+        let (kind, n, _) = event_fields(&Event::RepCompleted(rep)).unwrap();
+        assert_eq!((kind, n[0], n[17]), (KB_EVENT_REP_COMPLETED, 0.9, 5.0));
         let e = Event::Elevation { t_s: 1.0, deg: 3.0 };
         assert!(event_fields(&e).is_none());
     }

@@ -1,12 +1,13 @@
 //! The Java API on this machine's JVM: compiles `java/kickback/*.java` and
 //! `tests/java/KickbackTest.java` with `javac`, runs the test with `java`
 //! against the `libkickback_jni.so` built with this test, and compares its
-//! reps on `testdata/sample.csv` with the Rust engine's, number for number.
+//! reps on `testdata/sample.csv` with the Rust engine's, number for number,
+//! and its rep ids, started and discarded rises with the engine's events.
 //!
 //! Without a JDK (`javac` and `java` from `$JAVA_HOME/bin` or the PATH) the
 //! test says so and passes; `.ci/run` installs one.
 
-use kickback::{analyze, Sample, Settings};
+use kickback::{analyze, Analyzer, Event, Sample, Settings};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -53,9 +54,9 @@ fn sample_csv() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/sample.csv")
 }
 
-/// The engine's reps on the same file, in the Java test's line format, and
-/// its summary line.
-fn rust_lines(csv: &Path) -> (Vec<String>, String) {
+/// The engine's reps on the same file, in the Java test's line format, its
+/// summary line, and its `start` and `discard` lines in order.
+fn rust_lines(csv: &Path) -> (Vec<String>, String, Vec<String>) {
     let text = std::fs::read_to_string(csv).unwrap();
     let samples: Vec<Sample> = text
         .lines()
@@ -66,6 +67,25 @@ fn rust_lines(csv: &Path) -> (Vec<String>, String) {
         })
         .collect();
     let n = samples.len();
+    let mut engine = Analyzer::new(Settings::default()).unwrap();
+    let mut events = Vec::new();
+    for s in &samples {
+        engine.push(*s);
+        events.extend(engine.drain());
+    }
+    engine.finish();
+    events.extend(engine.drain());
+    let rises = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::RepStarted { id, t_s } => Some(format!("start {id} t {t_s:.9}")),
+            Event::RepDiscarded { id, t_s, .. } => {
+                let (_, _, name) = kickback_jni::event_fields(e)?;
+                Some(format!("discard {id} t {t_s:.9} reason {}", name[0]))
+            }
+            _ => None,
+        })
+        .collect();
     let a = analyze(samples, &Settings::default()).unwrap();
     let summary = format!(
         "finished reps {} sets {} warnings {} samples {n} duration {:.6}",
@@ -79,18 +99,35 @@ fn rust_lines(csv: &Path) -> (Vec<String>, String) {
         .iter()
         .map(|r| {
             format!(
-                "rep {} set {} start {:.9} peak {:.9} end {:.9} range {:.3} faults {}",
+                "rep {} set {} start {:.9} peak {:.9} end {:.9} range {:.3} faults {} id {}",
                 r.index,
                 r.set,
                 r.start_s,
                 r.peak_s,
                 r.end_s,
                 r.range_deg,
-                kickback_ffi::fault_flags(&r.faults)
+                kickback_ffi::fault_flags(&r.faults),
+                r.id
             )
         })
         .collect();
-    (reps, summary)
+    (reps, summary, rises)
+}
+
+/// The Java `DiscardReason` names every reason the C ABI has a code for.
+#[test]
+fn the_java_discard_reasons_are_the_engines() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let java = std::fs::read_to_string(root.join("java/kickback/DiscardReason.java")).unwrap();
+    for code in kickback_ffi::KB_DISCARD_GAIT..=kickback_ffi::KB_DISCARD_STREAM_ENDED {
+        let name = unsafe { std::ffi::CStr::from_ptr(kickback_ffi::kb_discard_reason_name(code)) };
+        let constant = name.to_str().unwrap().to_uppercase();
+        assert!(
+            java.contains(&format!("    {constant},"))
+                || java.contains(&format!("    {constant};")),
+            "DiscardReason.java lacks {constant}"
+        );
+    }
 }
 
 #[test]
@@ -147,9 +184,17 @@ fn the_java_api_reports_the_engines_reps_on_the_sample() {
     );
 
     let java_reps: Vec<&str> = stdout.lines().filter(|l| l.starts_with("rep ")).collect();
-    let (rust_reps, rust_summary) = rust_lines(&csv);
+    let (rust_reps, rust_summary, rust_rises) = rust_lines(&csv);
     assert!(!rust_reps.is_empty());
     assert_eq!(java_reps, rust_reps, "Java and Rust reps differ");
+    let java_rises: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("start ") || l.starts_with("discard "))
+        .collect();
+    assert_eq!(
+        java_rises, rust_rises,
+        "Java and Rust started/discarded rises differ"
+    );
     assert!(
         stdout.lines().any(|l| l == rust_summary),
         "no `{rust_summary}` in the Java output"

@@ -1,15 +1,21 @@
 /*
  * old_caller: a program built against an OLDER kickback.h, run against this
- * library. Its KbSettings and KbEvent are the layouts before the appended
- * fields (KbSettings ends at gap_split_s, KbEvent at stats), each followed in
- * memory by 64 guard bytes of 0xAB. It streams a CSV like stream_csv and
- * checks after every call that the library did not write past struct_size.
+ * library. Its KbSettings is the layout before the appended fields (it ends
+ * at gap_split_s); its KbEvent is an older layout, chosen by LAYOUT:
+ *   stats     the oldest: it ends at stats (the default)
+ *   evidence  the next: it ends at momentum_evidence, before rep_id and
+ *             discard_reason
+ * Each is followed in memory by 64 guard bytes of 0xAB. It streams a CSV like
+ * stream_csv and checks after every call that the library did not write past
+ * struct_size, and that every event is of a kind the older header knew
+ * (KB_EVENT_REP_STARTED .. KB_EVENT_FINISHED: never KB_EVENT_REP_DISCARDED).
  *
- *   old_caller FILE.csv
+ *   old_caller FILE.csv [LAYOUT]
  *
- * Prints the same "rep ..." lines as stream_csv, then
+ * Prints the same "rep ..." lines as stream_csv (without its rep ids), then
  *   old caller: <n> events, settings <size> bytes, event <size> bytes (library: <s>, <e>), guard intact
- * Exit status: 0 ok, 1 usage or I/O error, 2 library error, 3 guard bytes overwritten.
+ * Exit status: 0 ok, 1 usage or I/O error, 2 library error, 3 guard bytes
+ * overwritten or an event of a kind the older header did not know.
  */
 #include "kickback.h"
 
@@ -25,7 +31,7 @@ typedef struct OldSettings {
         momentum_min_hold_s, gap_split_s;
 } OldSettings;
 
-/* KbEvent as an older header declared it. */
+/* KbEvent as the oldest header declared it. */
 typedef struct OldEvent {
     size_t struct_size;
     KbEventKind kind;
@@ -36,6 +42,18 @@ typedef struct OldEvent {
     struct KbStats stats;
 } OldEvent;
 
+/* KbEvent as the next header declared it: momentum_evidence appended. */
+typedef struct EvidenceEvent {
+    size_t struct_size;
+    KbEventKind kind;
+    double t_s;
+    struct KbRep rep;
+    struct KbSet set;
+    struct KbWarning warning;
+    struct KbStats stats;
+    uint32_t momentum_evidence;
+} EvidenceEvent;
+
 #define GUARD 0xAB
 #define GUARD_LEN 64
 
@@ -44,10 +62,13 @@ static struct {
     unsigned char guard[GUARD_LEN];
 } g_settings;
 
-static struct {
+/* The event, of g_event_size bytes, then the guard bytes. */
+static union {
     OldEvent ev;
-    unsigned char guard[GUARD_LEN];
+    EvidenceEvent evidence;
+    unsigned char bytes[sizeof(EvidenceEvent) + GUARD_LEN];
 } g_event;
+static size_t g_event_size = sizeof(OldEvent);
 
 static int guard_intact(const unsigned char *g) {
     for (int i = 0; i < GUARD_LEN; i++) {
@@ -64,8 +85,14 @@ static unsigned long g_events = 0;
 static int drain(KbAnalyzer *a) {
     while (kb_analyzer_poll(a, (KbEvent *)&g_event.ev) == KB_OK) {
         g_events++;
-        if (!guard_intact(g_event.guard) || g_event.ev.struct_size != sizeof(OldEvent)) {
+        if (!guard_intact(g_event.bytes + g_event_size) ||
+            g_event.ev.struct_size != g_event_size) {
             fprintf(stderr, "old_caller: the library wrote past KbEvent.struct_size\n");
+            return 3;
+        }
+        if (g_event.ev.kind < KB_EVENT_REP_STARTED || g_event.ev.kind > KB_EVENT_FINISHED) {
+            fprintf(stderr, "old_caller: an event of kind %d, unknown to the older header\n",
+                    (int)g_event.ev.kind);
             return 3;
         }
         if (g_event.ev.kind == KB_EVENT_REP_COMPLETED) {
@@ -78,8 +105,10 @@ static int drain(KbAnalyzer *a) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s FILE.csv\n", argv[0]);
+    if (argc == 3 && strcmp(argv[2], "evidence") == 0) {
+        g_event_size = sizeof(EvidenceEvent);
+    } else if (argc != 2 && !(argc == 3 && strcmp(argv[2], "stats") == 0)) {
+        fprintf(stderr, "usage: %s FILE.csv [stats|evidence]\n", argv[0]);
         return 1;
     }
     if (kb_check_version(KB_VERSION_MAJOR, KB_VERSION_MINOR, KB_VERSION_PATCH) != KB_OK) {
@@ -94,7 +123,7 @@ int main(int argc, char **argv) {
     memset(&g_settings, GUARD, sizeof g_settings);
     memset(&g_event, GUARD, sizeof g_event);
     g_settings.s.struct_size = sizeof(OldSettings);
-    g_event.ev.struct_size = sizeof(OldEvent);
+    g_event.ev.struct_size = g_event_size;
 
     if (kb_settings_default((KbSettings *)&g_settings.s) != KB_OK ||
         !guard_intact(g_settings.guard)) {
@@ -141,7 +170,7 @@ int main(int argc, char **argv) {
     if (rc == 0) {
         printf("old caller: %lu events, settings %zu bytes, event %zu bytes (library: %zu, %zu), "
                "guard intact\n",
-               g_events, sizeof(OldSettings), sizeof(OldEvent), sizeof(KbSettings),
+               g_events, sizeof(OldSettings), g_event_size, sizeof(KbSettings),
                sizeof(KbEvent));
     }
     kb_analyzer_free(a);

@@ -10,6 +10,8 @@ package kickback;
  *     for (Event e = a.poll(); e != null; e = a.poll()) {
  *         if (e instanceof Event.RepCompleted) {
  *             Rep r = ((Event.RepCompleted) e).rep;
+ *         } else if (e instanceof Event.RepDiscarded) {
+ *             // the rise Event.RepStarted announced with this id was no rep; reason says why
  *         }
  *     }
  *     a.finish(); // then poll: the last rep, the last set, Event.Finished
@@ -28,7 +30,7 @@ public final class Analyzer implements AutoCloseable {
     }
 
     /** Values per event passed by the native library. */
-    private static final int NUMBERS = 17;
+    private static final int NUMBERS = 18;
 
     private long handle;
     private final double[] numbers = new double[NUMBERS];

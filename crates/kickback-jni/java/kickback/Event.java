@@ -13,16 +13,41 @@ public abstract class Event {
         this.tS = tS;
     }
 
-    /** A rep is under way (it may still be dropped, e.g. as a walking step). */
+    /**
+     * A rep is under way: the leg started to rise at {@link #tS}. Exactly one
+     * {@link RepCompleted} (whose {@link Rep#id} is {@link #id}) or
+     * {@link RepDiscarded} with the same {@code id} follows.
+     */
     public static final class RepStarted extends Event {
+        /** Unique within the analyzer, increasing from 1. */
+        public final long id;
+
         RepStarted(double[] n) {
             super(n[0]);
+            id = (long) n[1];
         }
     }
 
-    /** A rep is over: here it is, measured, with its faults. */
+    /**
+     * A rise announced by {@link RepStarted} turned out not to be a rep
+     * (e.g. a walking step); {@link #tS} is when it was dropped.
+     */
+    public static final class RepDiscarded extends Event {
+        /** The {@code id} of its {@link RepStarted}. */
+        public final long id;
+        /** Why it was not a rep. */
+        public final DiscardReason reason;
+
+        RepDiscarded(double[] n, String[] text) {
+            super(n[0]);
+            id = (long) n[1];
+            reason = DiscardReason.fromEngineName(text[0]);
+        }
+    }
+
+    /** A rep is over: here it is, measured, with its faults; {@link #tS} is its end. */
     public static final class RepCompleted extends Event {
-        /** The rep. */
+        /** The rep ({@link Rep#id} is the id of its {@link RepStarted}). */
         public final Rep rep;
 
         RepCompleted(double[] n) {
@@ -96,6 +121,7 @@ public abstract class Event {
             case 3: return new SetCompleted(n);
             case 4: return new Warning(n, text);
             case 5: return new Finished(n);
+            case 6: return new RepDiscarded(n, text);
             default: return null;
         }
     }

@@ -24,6 +24,8 @@ public final class Rep {
     /** Momentum evidence: the leg was dropped (a fast lowering). */
     public static final int EVIDENCE_FAST_DROP = 16;
 
+    /** The id of the {@link Event.RepStarted} that announced it (unique within the analyzer). */
+    public final long id;
     /** 1-based rep number in the stream. */
     public final int index;
     /** 1-based set number. */
@@ -74,6 +76,7 @@ public final class Rep {
         momentumScore = n[14];
         faults = (int) n[15];
         momentumEvidence = (int) n[16];
+        id = (long) n[17];
     }
 
     /** Whether the rep carries {@code fault} (one of the {@code FAULT_*} flags). */

@@ -2,9 +2,12 @@ import java.io.BufferedReader;
 import java.io.FileReader;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import kickback.Analyzer;
+import kickback.DiscardReason;
 import kickback.Event;
 import kickback.Rep;
 import kickback.Settings;
@@ -12,9 +15,10 @@ import kickback.Settings;
 /**
  * Driven by crates/kickback-jni/tests/java.rs: streams a generic CSV
  * (time_s,ax,ay,az,gx,gy,gz) through the Java API, alternating single pushes
- * and batches, and prints one line per rep for the Rust test to compare with
- * the engine; then checks the API's errors. Exit status 0 only if every check
- * passed.
+ * and batches, and prints one line per rep, per started rise and per
+ * discarded rise for the Rust test to compare with the engine; checks that
+ * every started rise ends exactly once, as a rep or as a discard with its id;
+ * then checks the API's errors. Exit status 0 only if every check passed.
  */
 public final class KickbackTest {
     private static int failures = 0;
@@ -69,12 +73,16 @@ public final class KickbackTest {
             a.finish();
             drain(a);
         }
+        check(open.isEmpty(), "started but never completed or discarded: " + open);
+        check(started == reps + discarded, "every start ended once: " + started + " started, "
+                + reps + " reps, " + discarded + " discarded");
         check(finished != null && finished.samples == rows.size() && finished.gyroscope,
                 "finished: every sample, with a gyroscope");
         System.out.println(String.format(Locale.ROOT,
                 "finished reps %d sets %d warnings %d samples %d duration %.6f", reps, sets,
                 warnings, finished == null ? -1 : finished.samples,
                 finished == null ? -1.0 : finished.durationS));
+        System.out.println("rises " + started + " reps " + reps + " discarded " + discarded);
         checkErrors();
         System.out.println(failures == 0 ? "java checks ok" : failures + " java checks FAILED");
         System.exit(failures == 0 ? 0 : 1);
@@ -83,14 +91,35 @@ public final class KickbackTest {
     private static int reps = 0;
     private static int sets = 0;
     private static int warnings = 0;
+    private static int started = 0;
+    private static int discarded = 0;
+    private static long lastId = 0;
+    /** Ids started and not yet completed or discarded. */
+    private static final Set<Long> open = new LinkedHashSet<>();
     private static Event.Finished finished = null;
 
-    /** Polls every queued event, printing reps and counting the rest. */
+    /** Polls every queued event, printing reps, starts and discards and counting the rest. */
     private static void drain(Analyzer a) {
         for (Event e = a.poll(); e != null; e = a.poll()) {
-            if (e instanceof Event.RepCompleted) {
+            if (e instanceof Event.RepStarted) {
+                started++;
+                long id = ((Event.RepStarted) e).id;
+                check(id > lastId, "rep ids increase: " + id + " after " + lastId);
+                lastId = id;
+                check(open.add(id), "rep " + id + " started twice");
+                System.out.println(String.format(Locale.ROOT, "start %d t %.9f", id, e.tS));
+            } else if (e instanceof Event.RepDiscarded) {
+                discarded++;
+                Event.RepDiscarded d = (Event.RepDiscarded) e;
+                check(open.remove(d.id), "discarded " + d.id + " was not open");
+                check(d.reason != DiscardReason.OTHER, "a reason the Java API names");
+                System.out.println(String.format(Locale.ROOT, "discard %d t %.9f reason %s", d.id,
+                        d.tS, d.reason.engineName()));
+            } else if (e instanceof Event.RepCompleted) {
                 reps++;
-                print(((Event.RepCompleted) e).rep);
+                Rep r = ((Event.RepCompleted) e).rep;
+                check(open.remove(r.id), "completed " + r.id + " was not open");
+                print(r);
             } else if (e instanceof Event.SetCompleted) {
                 sets++;
                 check(((Event.SetCompleted) e).index == sets, "set numbers count up");
@@ -106,8 +135,8 @@ public final class KickbackTest {
 
     private static void print(Rep r) {
         System.out.println(String.format(Locale.ROOT,
-                "rep %d set %d start %.9f peak %.9f end %.9f range %.3f faults %d", r.index, r.set,
-                r.startS, r.peakS, r.endS, r.rangeDeg, r.faults));
+                "rep %d set %d start %.9f peak %.9f end %.9f range %.3f faults %d id %d", r.index,
+                r.set, r.startS, r.peakS, r.endS, r.rangeDeg, r.faults, r.id));
     }
 
     private static void checkErrors() {

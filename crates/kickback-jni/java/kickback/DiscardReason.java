@@ -1,0 +1,44 @@
+package kickback;
+
+import java.util.Locale;
+
+/**
+ * Why a rise announced by {@link Event.RepStarted} was not a rep
+ * ({@link Event.RepDiscarded#reason}). Reasons may be added in later
+ * versions; one this class does not know is {@link #OTHER}.
+ */
+public enum DiscardReason {
+    /** A reason this version of the Java API does not name (a newer library). */
+    OTHER,
+    /** A step of walking, not a kick. */
+    GAIT,
+    /** Back down sooner than {@code reps.min_duration_s}. */
+    TOO_SHORT,
+    /** It did not rise far enough above the rest pose (a fidget). */
+    TOO_SMALL,
+    /** Not back down within {@code reps.max_duration_s}. */
+    TOO_LONG,
+    /** The leg came to rest at a new pose: a change of pose, not a rep. */
+    NEW_POSE,
+    /** The kick turned out to go the other way; the recent past is read again (its reps come with new ids). */
+    SIGN_FLIPPED,
+    /** A gap in the samples longer than {@code input.gap_split_s} restarted the analysis. */
+    GAP,
+    /** The stream ended ({@link Analyzer#finish()}) while the leg was still up. */
+    STREAM_ENDED;
+
+    /** The engine's name of the reason, e.g. {@code "too_short"}. */
+    public String engineName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The reason named {@code name} by the engine, or {@link #OTHER}. */
+    static DiscardReason fromEngineName(String name) {
+        for (DiscardReason r : values()) {
+            if (r != OTHER && r.engineName().equals(name)) {
+                return r;
+            }
+        }
+        return OTHER;
+    }
+}
