@@ -426,6 +426,6 @@ mod tests {
         let long = "x".repeat(500_000);
         assert!(shorten(&long).len() < 130);
         assert_eq!(shorten("a\u{1b}[2Jb"), "a\\x1b[2Jb");
-        assert_eq!(shorten("a\nb"), "a\\nb");
+        assert_eq!(shorten("a\nb"), "a\\x0ab");
     }
 }
