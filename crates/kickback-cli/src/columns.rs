@@ -74,10 +74,12 @@ fn int(n: usize) -> i64 {
 }
 
 /// The recordings table: one row per recording (or input that yielded
-/// none), in `check`'s order. Columns: `source`, `status` (ok, faults,
-/// error), `error`, `rep_count`, `set_count`, `duration_s`, one count per
-/// fault (`momentum`, `lumbar_overextension`, `partial_range`),
-/// `warning_count`, `fails`. Counts are null for recordings not read.
+/// none), in `check`'s order. Columns: `source`, `status` (ok, warnings,
+/// faults, unusable, error), `error`, `rep_count`, `set_count`,
+/// `duration_s`, one count per fault (`momentum`, `lumbar_overextension`,
+/// `partial_range`), `warning_count`, `fails`, then `format`,
+/// `sample_rate_hz`, `gyroscope`, `warning_kinds` (comma-separated) and
+/// `unusable` (its kind). Counts are null for recordings not read.
 pub fn recordings(outcomes: &[Outcome]) -> Vec<Column> {
     let opt = |v: Option<usize>| v.map(int);
     let mut cols = vec![
@@ -143,6 +145,49 @@ pub fn recordings(outcomes: &[Outcome]) -> Vec<Column> {
         "fails",
         false,
         Values::Bool(outcomes.iter().map(|o| Some(o.fails)).collect()),
+    ));
+    // Added after the first release: columns are only ever appended.
+    cols.push(col(
+        "format",
+        true,
+        Values::Utf8(outcomes.iter().map(|o| o.format.clone()).collect()),
+    ));
+    cols.push(col(
+        "sample_rate_hz",
+        true,
+        Values::Float64(outcomes.iter().map(|o| o.sample_rate_hz).collect()),
+    ));
+    cols.push(col(
+        "gyroscope",
+        true,
+        Values::Bool(outcomes.iter().map(|o| o.gyroscope).collect()),
+    ));
+    cols.push(col(
+        "warning_kinds",
+        false,
+        Values::Utf8(
+            outcomes
+                .iter()
+                .map(|o| Some(o.warning_kinds.join(",")))
+                .collect(),
+        ),
+    ));
+    cols.push(col(
+        "unusable",
+        true,
+        Values::Utf8(
+            outcomes
+                .iter()
+                .map(|o| {
+                    o.unusable.as_ref().map(|u| {
+                        serde_json::to_value(u.kind)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default()
+                    })
+                })
+                .collect(),
+        ),
     ));
     cols
 }
