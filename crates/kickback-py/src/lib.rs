@@ -179,11 +179,14 @@ impl NativeReport {
     /// The report as JSON: `kickback analyze --format json` for a file, the
     /// analysis alone for arrays.
     fn json(&self) -> PyResult<String> {
-        let text = match &self.report {
-            Some(r) => serde_json::to_string(r),
-            None => serde_json::to_string(&self.analysis),
-        };
-        text.map_err(|e| PyValueError::new_err(e.to_string()))
+        match &self.report {
+            // The CLI's own JSON (with the per-set coaching and cues).
+            Some(r) => {
+                kickback_cli::output::json(r).map_err(|e| PyValueError::new_err(e.to_string()))
+            }
+            None => serde_json::to_string(&self.analysis)
+                .map_err(|e| PyValueError::new_err(e.to_string())),
+        }
     }
 
     /// The reps as columns (the reps table of `kickback check`, without

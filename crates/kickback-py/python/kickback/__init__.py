@@ -509,7 +509,7 @@ class CheckResult:
 def check(
     paths: Union[PathLike, Iterable[PathLike]],
     jobs: Optional[int] = None,
-    fail_on: Union[str, Iterable[str]] = ("momentum", "lumbar_overextension"),
+    fail_on: Union[str, Iterable[str]] = ("momentum", "lumbar_overextension", "unusable", "error"),
     **settings: Any,
 ) -> CheckResult:
     """Checks many recordings at once, as ``kickback check`` does: files,
