@@ -327,14 +327,19 @@ impl std::fmt::Display for EvalReport {
                 )?;
             }
         }
-        if !self.failures.is_empty() {
-            writeln!(f, "\n{} recording(s) failed:", self.failures.len())?;
-            for x in &self.failures {
-                writeln!(f, "  {}: {}", x.name, x.error)?;
-            }
-        }
-        Ok(())
+        write_failures(f, &self.failures)
     }
+}
+
+/// The recordings that could not be scored, after a report's tables.
+fn write_failures(f: &mut std::fmt::Formatter<'_>, failures: &[Failure]) -> std::fmt::Result {
+    if !failures.is_empty() {
+        writeln!(f, "\n{} recording(s) failed:", failures.len())?;
+        for x in failures {
+            writeln!(f, "  {}: {}", x.name, x.error)?;
+        }
+    }
+    Ok(())
 }
 
 /// Finds the recording that belongs to `<dir>/<name>.truth.json`: a file
@@ -460,13 +465,7 @@ impl std::fmt::Display for LabelledReport {
                 )?;
             }
         }
-        if !self.failures.is_empty() {
-            writeln!(f, "\n{} recording(s) failed:", self.failures.len())?;
-            for x in &self.failures {
-                writeln!(f, "  {}: {}", x.name, x.error)?;
-            }
-        }
-        Ok(())
+        write_failures(f, &self.failures)
     }
 }
 
