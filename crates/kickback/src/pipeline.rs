@@ -16,6 +16,7 @@ use crate::stages::attitude::Attitude;
 use crate::stages::gait::{GaitGate, Leg, Review, Verdict};
 use crate::stages::grid::{Grid, GridPoint};
 use crate::stages::history::History;
+use crate::stages::hold::{HoldStep, LongHold};
 use crate::stages::input::{Accepted, Input};
 use crate::stages::kinematics::{Kinematics, Point};
 use crate::stages::measure::{self, Reject};
@@ -44,6 +45,8 @@ pub(crate) struct Pipeline {
     kinematics: Kinematics,
     history: History,
     rise: RiseDetector,
+    /// A rise set aside as a new pose, in case it was a long hold.
+    hold: Option<LongHold>,
     gait: GaitGate,
     sets: SetTracker,
 }
@@ -61,6 +64,7 @@ impl Pipeline {
             kinematics: Kinematics::new(),
             history: History::new(settings.reps.max_duration_s + VALLEY_WINDOW_S + 1.0),
             rise: RiseDetector::new(settings.reps.clone()),
+            hold: None,
             gait: GaitGate::default(),
             sets: SetTracker::default(),
             settings,
@@ -107,6 +111,9 @@ impl Pipeline {
         if let Some(c) = self.rise.reset() {
             discard(c.id, t, DiscardReason::Gap, out);
         }
+        if let Some(h) = self.hold.take() {
+            discard(h.candidate().id, t, DiscardReason::Gap, out);
+        }
         self.history.clear();
     }
 
@@ -122,13 +129,17 @@ impl Pipeline {
         let up = pose.up;
         let still = self.stillness.step(t, pose.norm, &up, pose.rate.as_ref());
         self.rise.observe_still(still.now);
+        self.watch_hold(t, &up, still.now, out);
 
         if self.rest.check(t, &up, still.for_s) == RestUpdate::Settling {
             // Wherever the leg rests while no rep is under way is the rest
             // pose (a rise still there far too long was a change of pose).
             let settle = self.rise.settle(still.for_s);
             if let Settle::Dropped(c) = settle {
-                discard(c.id, t, DiscardReason::NewPose, out);
+                // ... unless the leg comes back: then it was a long hold.
+                if let Some(h) = self.hold.replace(LongHold::new(c, &self.rest)) {
+                    discard(h.candidate().id, t, DiscardReason::NewPose, out);
+                }
             }
             if settle != Settle::Busy {
                 self.rest.settle(&up, still.for_s);
@@ -195,8 +206,50 @@ impl Pipeline {
             let starts = [
                 self.rise.candidate().map(|c| c.start_t),
                 self.gait.pending_start(),
+                self.hold.as_ref().map(LongHold::start_t),
             ];
             self.sets.close_unless_pending(starts, rest_s, out);
+        }
+    }
+
+    /// A rise set aside as a new pose that comes back to where it rose
+    /// from was a rep with a long hold: its rest pose is restored, the past
+    /// re-read against it, and the rep measured.
+    fn watch_hold(
+        &mut self,
+        t: f64,
+        up: &Vector3<f64>,
+        still_now: bool,
+        out: &mut VecDeque<Event>,
+    ) {
+        let Some(h) = &mut self.hold else {
+            return;
+        };
+        let rs = &self.settings.reps;
+        match h.step(t, up, still_now, rs.return_fraction, rs.max_duration_s) {
+            HoldStep::Waiting => {}
+            HoldStep::Expired(c) => {
+                self.hold = None;
+                discard(c.id, t, DiscardReason::NewPose, out);
+            }
+            HoldStep::Returned { c, rest } => {
+                self.hold = None;
+                debug_log!("DBG long hold {:.2} came back at {t:.2}", c.start_t);
+                // Whatever was read from the held pose meanwhile goes.
+                if let Some(x) = self.rise.reset() {
+                    discard(x.id, t, DiscardReason::NewPose, out);
+                }
+                self.rest = *rest;
+                self.reread_history();
+                self.kinematics.restart_elevation();
+                match Candidate::between(&self.history, c.start_t, t, c.id) {
+                    Some(c) => {
+                        self.complete(&c, t, out);
+                        self.rise.rebuild_valley(&self.history, c.low_t);
+                    }
+                    None => discard(c.id, t, DiscardReason::NewPose, out),
+                }
+            }
         }
     }
 
@@ -343,6 +396,9 @@ impl Pipeline {
             self.complete(&c, end, out);
         } else if let Some(c) = self.rise.rising() {
             discard(c.id, end, DiscardReason::StreamEnded, out);
+        }
+        if let Some(h) = self.hold.take() {
+            discard(h.candidate().id, end, DiscardReason::StreamEnded, out);
         }
         if let Some(rep) = self.gait.take_pending() {
             self.report(rep, out);

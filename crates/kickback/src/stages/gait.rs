@@ -30,8 +30,11 @@ const PENDING_MIN_RISE_DEG: f64 = 10.0;
 /// The pivot fit skips this long after a rise starts, s: a heel strike
 /// rings through the (6 Hz low-passed) acceleration for about that long.
 const IMPACT_SETTLE_S: f64 = 0.1;
-/// A heel strike is looked for this close to the start of a rise, s.
-const HEEL_STRIKE_WINDOW_S: f64 = 0.15;
+/// A heel strike is looked for this close to where a rise starts or ends,
+/// s: the shank is furthest forward at the end of the swing, and the heel
+/// lands 0.1-0.2 s later, after the terminal-swing retraction (measured on
+/// the real NCSU strides).
+const HEEL_STRIKE_WINDOW_S: f64 = 0.25;
 /// Half-width of the centred mean an impact stands out from, grid points
 /// (3 → a 70 ms window).
 const IMPACT_HALF_WINDOW: usize = 3;
@@ -287,35 +290,33 @@ fn is_heel_strike(
         _ => None,
     };
     let limit = rs.gait_impact_g * STANDARD_GRAVITY;
-    // A heel strike lands a shank that has all but stopped turning (the end
-    // of the forward swing, or early stance). A leg turning fast about the
-    // hip has a centripetal acceleration along the shank of ω²·r that
-    // changes within the window (a thrown rep passing rest at 300–500 °/s:
-    // 2–6 g); only where it turns too slowly for that alone to reach the
-    // limit (under ~200 °/s) is a jolt along the shank an impact.
-    let max_rate = (limit / HIP_RADIUS_M).sqrt().to_degrees();
+    // A leg turning about the hip has a centripetal acceleration along the
+    // shank of ω²·r, which changes within the window when the turn speeds
+    // up or slows down (a thrown rep passing rest at 300-500 °/s: 2-6 g).
+    // What ω² alone can explain there, with the hip as far as it can be,
+    // is not counted as impact; the rest of a jolt along the shank is. (A
+    // real heel strike lands while the gyroscope still reads 100-370 °/s,
+    // much of it the strike ringing through the strap.)
+    let omega2 = |q: &Point| {
+        let w = if q.w != 0.0 { q.w } else { q.v.to_radians() };
+        w * w
+    };
     let impact_near = |t0: f64| {
         let mut peak: f64 = 0.0;
         for i in half..pts.len().saturating_sub(half) {
             if (pts[i].t - t0).abs() > HEEL_STRIKE_WINDOW_S {
                 continue;
             }
-            if pts[i - half..=i + half]
-                .iter()
-                .any(|q| q.v.abs() > max_rate)
-            {
-                continue;
-            }
-            let mean = pts[i - half..=i + half]
-                .iter()
-                .map(|q| q.raw_lin)
-                .sum::<Vector3<f64>>()
-                / (2 * half + 1) as f64;
+            let win = &pts[i - half..=i + half];
+            let n = (2 * half + 1) as f64;
+            let mean = win.iter().map(|q| q.raw_lin).sum::<Vector3<f64>>() / n;
+            let mean_w2 = win.iter().map(omega2).sum::<f64>() / n;
             let mut r = pts[i].raw_lin - mean;
             if let Some(t) = across {
                 r -= t * r.dot(&t);
             }
-            peak = peak.max(r.norm());
+            let centripetal = HIP_RADIUS_M * (omega2(&pts[i]) - mean_w2).abs();
+            peak = peak.max(r.norm() - centripetal);
         }
         peak
     };

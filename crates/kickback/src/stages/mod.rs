@@ -11,7 +11,9 @@
 //! 6. [`kinematics`]: elevation rate, rate about the axis, linear
 //!    acceleration: one [`kinematics::Point`];
 //! 7. [`history`]: the bounded past of points a rep is measured from;
-//! 8. [`rise`]: the rise detector (`Idle → Rising → Falling`);
+//! 8. [`rise`]: the rise detector (`Idle → Rising → Falling`), and
+//!    [`hold`]: a rise set aside as a new pose, watched in case it was a
+//!    long hold that comes back;
 //! 9. [`measure`]: a finished rise measured as a rep;
 //! 10. [`gait`]: the gate that tells steps of walking from reps, and holds
 //!     a rep back until the next rise shows whether walking goes on;
@@ -25,6 +27,7 @@ pub(crate) mod attitude;
 pub(crate) mod gait;
 pub(crate) mod grid;
 pub(crate) mod history;
+pub(crate) mod hold;
 pub(crate) mod input;
 pub(crate) mod kinematics;
 pub(crate) mod measure;

@@ -113,10 +113,10 @@ impl SetTracker {
 
     /// Closes the set (whose rest is over) unless a rep that could still
     /// belong to it is under way: `starts` are the starts of the rise in
-    /// progress and of the rep held back.
+    /// progress, of the rep held back and of a long hold watched.
     pub(crate) fn close_unless_pending(
         &mut self,
-        starts: [Option<f64>; 2],
+        starts: [Option<f64>; 3],
         rest_s: f64,
         out: &mut VecDeque<Event>,
     ) {
@@ -199,7 +199,7 @@ mod tests {
             }
             assert_eq!(s.last_rep_end(), reps.last().map(|r| r.1));
             if s.rest_is_over(t, rest) {
-                s.close_unless_pending([rising, None], rest, &mut out);
+                s.close_unless_pending([rising, None, None], rest, &mut out);
             }
             assert_eq!(summary(&out), want, "{reps:?} at {t}");
         }
