@@ -15,7 +15,9 @@ pub enum Error {
     Settings(#[from] SettingsError),
 }
 
-/// The online analyzer. See the crate docs.
+/// The online analyzer: samples in, events out. A [`crate::Session`] wraps
+/// it with the report its events build (and the elevation trace, for
+/// plots); see the crate docs.
 ///
 /// ```
 /// use kickback::{Analyzer, Event, Sample, Settings};

@@ -81,6 +81,12 @@ impl<F: FnMut(TracePoint)> TraceSink for F {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct NoTrace;
 
+impl TraceSink for NoTrace {
+    const WANTS_TRACE: bool = false;
+
+    fn point(&mut self, _: TracePoint) {}
+}
+
 /// Collects every point (memory grows with the recording: for plots of
 /// recordings of bounded length).
 impl TraceSink for Vec<TracePoint> {
@@ -89,20 +95,14 @@ impl TraceSink for Vec<TracePoint> {
     }
 }
 
-impl TraceSink for NoTrace {
-    const WANTS_TRACE: bool = false;
-
-    fn point(&mut self, _: TracePoint) {}
-}
-
 /// An [`Analyzer`], the report ([`Analysis`]) its events build, and an
 /// optional [`TraceSink`] for the elevation trace: samples in; events, the
 /// report and the trace out, from one object.
 ///
 /// Every event goes into the report, whether or not the caller looks at it,
 /// so the report of a live session equals the whole-file [`analyze`] of the
-/// same samples. Nothing is kept but the analyzer's bounded state and the
-/// report.
+/// same samples. Nothing is kept but the analyzer's bounded state, the
+/// report and what the trace sink keeps.
 ///
 /// Live, in an app: push each sample as it arrives and act on the events it
 /// causes; at the end, [`Session::finish`] gives the report.
@@ -346,6 +346,9 @@ impl<T: TraceSink> Iterator for Events<'_, T> {
         self.session.next_event()
     }
 }
+
+// Nothing can push while the iterator borrows the session.
+impl<T: TraceSink> std::iter::FusedIterator for Events<'_, T> {}
 
 impl<T: TraceSink> Drop for Events<'_, T> {
     fn drop(&mut self) {
