@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result};
 use clap::Args;
-use kickback::{Analysis, Analyzer, Sample, Settings, Warning};
+use kickback::{Analysis, NoTrace, Sample, Session, Settings, TraceSink, Warning};
 use kickback_formats::{
     AccelUnit, Format, FormatError, GyroUnit, ReadOptions, SourceInfo, TimeUnit,
 };
@@ -131,9 +131,6 @@ pub const BATCH: usize = 1024;
 /// Batches queued between the reader thread and the engine. With the one
 /// each side holds, at most `IN_FLIGHT + 2` batches exist (384 KiB).
 pub const IN_FLIGHT: usize = 4;
-/// Samples per batch on the single-thread path (small enough to stay in
-/// cache beside the engine).
-const LOCAL_BATCH: usize = 512;
 
 /// Reads `path` and analyses it with `settings`, streaming samples from the
 /// reader into the online analyzer, on the calling thread.
@@ -149,66 +146,38 @@ pub fn analyze_path_with(
     settings: &Settings,
     pipeline: Pipeline,
 ) -> Result<Report> {
+    analyze_path_traced(path, opts, settings, pipeline, NoTrace)
+}
+
+/// [`analyze_path_with`] that also sends the elevation trace to `trace`
+/// (for plots); the report is the same.
+pub fn analyze_path_traced<T: TraceSink>(
+    path: &Path,
+    opts: &ReadOptions,
+    settings: &Settings,
+    pipeline: Pipeline,
+    trace: T,
+) -> Result<Report> {
     let opts = &with_gap_settings(opts, settings);
     let (analysis, info) = match pipeline {
-        Pipeline::SingleThread => run_single(path, opts, settings)?,
-        Pipeline::Threaded => run_threaded(path, opts, settings)?,
+        Pipeline::SingleThread => run_single(path, opts, settings, trace)?,
+        Pipeline::Threaded => run_threaded(path, opts, settings, trace)?,
     };
     report(path, analysis, info)
 }
 
-/// The online analyzer and the report it builds.
-struct Engine {
-    analyzer: Analyzer,
-    analysis: Analysis,
-}
-
-impl Engine {
-    fn new(settings: &Settings) -> Result<Engine> {
-        Ok(Engine {
-            analyzer: Analyzer::new(settings.clone())?,
-            analysis: Analysis::default(),
-        })
-    }
-
-    #[inline]
-    fn push(&mut self, samples: &[Sample]) {
-        for &s in samples {
-            self.analyzer.push(s);
-            for e in self.analyzer.drain() {
-                self.analysis.observe(&e);
-            }
-        }
-    }
-
-    fn finish(mut self) -> Analysis {
-        self.analyzer.finish();
-        for e in self.analyzer.drain() {
-            self.analysis.observe(&e);
-        }
-        self.analysis
-    }
-}
-
-fn run_single(
+fn run_single<T: TraceSink>(
     path: &Path,
     opts: &ReadOptions,
     settings: &Settings,
+    trace: T,
 ) -> Result<(Analysis, SourceInfo)> {
     let recording = kickback_formats::open(path, opts)?;
-    let mut engine = Engine::new(settings)?;
+    let mut session = Session::with_trace(settings.clone(), trace)?;
     let mut samples = recording.samples();
-    let mut batch = Vec::with_capacity(LOCAL_BATCH);
-    loop {
-        batch.clear();
-        let more = samples.next_batch(&mut batch, LOCAL_BATCH);
-        // the samples before an error are analysed, then the error ends it
-        engine.push(&batch);
-        if !more? {
-            break;
-        }
-    }
-    Ok((engine.finish(), samples.into_info()))
+    // the samples before an error are analysed, then the error ends it
+    session.try_push_many(samples.by_ref())?;
+    Ok((session.finish(), samples.into_info()))
 }
 
 /// What the reader thread sends the engine.
@@ -222,10 +191,11 @@ enum Msg {
     Failed(FormatError),
 }
 
-fn run_threaded(
+fn run_threaded<T: TraceSink>(
     path: &Path,
     opts: &ReadOptions,
     settings: &Settings,
+    trace: T,
 ) -> Result<(Analysis, SourceInfo)> {
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel(IN_FLIGHT);
@@ -235,7 +205,7 @@ fn run_threaded(
             .spawn_scoped(scope, move || read_batches(path, opts, &tx, &back_rx));
         if spawned.is_err() {
             // no thread to be had (a process limit): do it all here
-            return run_single(path, opts, settings);
+            return run_single(path, opts, settings, trace);
         }
         // Errors in the order of the single-thread path: the input's first.
         // Returning drops `rx`, which stops the reader at its next send.
@@ -244,15 +214,15 @@ fn run_threaded(
             Ok(Msg::Failed(e)) => return Err(e.into()),
             _ => anyhow::bail!("the reader thread stopped without a result"),
         }
-        let mut engine = Engine::new(settings)?;
+        let mut session = Session::with_trace(settings.clone(), trace)?;
         loop {
             match rx.recv() {
                 Ok(Msg::Batch(b)) => {
-                    engine.push(&b);
+                    session.push_many(b.iter().copied());
                     // back for reuse; the reader may be done already
                     let _ = back_tx.send(b);
                 }
-                Ok(Msg::End(info)) => return Ok((engine.finish(), *info)),
+                Ok(Msg::End(info)) => return Ok((session.finish(), *info)),
                 Ok(Msg::Failed(e)) => return Err(e.into()),
                 Ok(Msg::Opened) | Err(_) => {
                     anyhow::bail!("the reader thread stopped without a result")
@@ -301,9 +271,8 @@ fn read_batches(
     }
 }
 
-/// The report of `path` from the analysis and what the reader found (also
-/// used by `plot`, which runs the analyzer with its trace on).
-pub fn report(path: &Path, mut analysis: Analysis, info: SourceInfo) -> Result<Report> {
+/// The report of `path` from the analysis and what the reader found.
+fn report(path: &Path, mut analysis: Analysis, info: SourceInfo) -> Result<Report> {
     // Reader notes come first: they explain the input.
     let mut warnings: Vec<Warning> = info
         .notes

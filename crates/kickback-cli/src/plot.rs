@@ -18,7 +18,7 @@ use crate::input::{self, Report};
 use crate::output::{clock, duration, plural, printable, warning_counts};
 use anyhow::{anyhow, Result};
 use kickback::coaching::{self, fault_word};
-use kickback::{Analysis, Analyzer, Event, Fault, Rep, Settings};
+use kickback::{Analysis, Fault, Rep, Settings, TracePoint};
 use kickback_formats::ReadOptions;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -165,35 +165,14 @@ impl Decimator {
 /// Reads `path` and analyses it like `analyze` (the same report), also
 /// collecting the elevation trace for a plot: one read, one analysis.
 pub fn trace_path(path: &Path, opts: &ReadOptions, settings: &Settings) -> Result<(Report, Trace)> {
-    let recording = kickback_formats::open(path, opts)?;
-    let mut analyzer = Analyzer::new(settings.clone())?;
-    analyzer.set_trace(true);
-    let mut analysis = Analysis::default();
     let mut trace = Decimator::new(DECIMATION);
-    let mut take = |analyzer: &mut Analyzer| {
-        for e in analyzer.drain() {
-            match e {
-                Event::Elevation { t_s, deg } => trace.push(t_s, deg),
-                other => analysis.observe(&other),
-            }
-        }
-    };
-    let mut samples = recording.samples();
-    let mut batch = Vec::with_capacity(512);
-    loop {
-        batch.clear();
-        let more = samples.next_batch(&mut batch, 512);
-        for s in &batch {
-            analyzer.push(*s);
-            take(&mut analyzer);
-        }
-        if !more? {
-            break;
-        }
-    }
-    analyzer.finish();
-    take(&mut analyzer);
-    let report = input::report(path, analysis, samples.into_info())?;
+    let report = input::analyze_path_traced(
+        path,
+        opts,
+        settings,
+        input::Pipeline::SingleThread,
+        |p: TracePoint| trace.push(p.t_s, p.deg),
+    )?;
     Ok((report, trace.finish()))
 }
 
@@ -1015,6 +994,35 @@ pub fn svg_to_png(svg: &str) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_plots_report_is_the_analyze_report_whatever_the_gap_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gaps.csv");
+        // 20 s of a still leg at 100 Hz, with gaps of 0.15 s and 0.6 s
+        let mut csv = "time,ax,ay,az,gx,gy,gz\n".to_string();
+        for i in 0..2000 {
+            let t = i as f64 / 100.0;
+            if (10.0..10.15).contains(&t) || (15.0..15.6).contains(&t) {
+                continue;
+            }
+            csv += &format!("{t:.2},0,0,9.81,0,0,0\n");
+        }
+        std::fs::write(&path, csv).unwrap();
+        let mut settings = Settings::default();
+        settings.input.gap_warn_s = 0.1;
+        settings.input.gap_split_s = 0.5;
+        let opts = ReadOptions::default();
+        let (plotted, trace) = trace_path(&path, &opts, &settings).unwrap();
+        let analysed = input::analyze_path(&path, &opts, &settings).unwrap();
+        assert_eq!(analysed.input.gaps.len(), 2, "{:?}", analysed.input.gaps);
+        assert_eq!(
+            serde_json::to_value(&plotted).unwrap(),
+            serde_json::to_value(&analysed).unwrap()
+        );
+        // the plot breaks its line only at gaps over GAP_S
+        assert_eq!(trace.gaps.len(), 1, "{:?}", trace.gaps);
+    }
 
     fn rep(index: usize, set: usize, start: f64, peak: f64, faults: &[&str]) -> serde_json::Value {
         serde_json::json!({

@@ -2,9 +2,10 @@
 //! the engine in batches) gives exactly what the single-thread path gives:
 //! the same JSON report, and the same error (file, line, column) when the
 //! input breaks at the start, deep in the file or between two batches.
+//! A reader's samples also plug straight into `kickback::try_analyze`.
 
-use kickback::Settings;
-use kickback_cli::input::{analyze_path_with, Pipeline, BATCH};
+use kickback::{try_analyze, Settings, TryAnalyzeError, WarningKind};
+use kickback_cli::input::{analyze_path_with, with_gap_settings, Pipeline, BATCH};
 use kickback_formats::ReadOptions;
 use std::path::{Path, PathBuf};
 
@@ -114,4 +115,38 @@ fn threaded_and_single_thread_errors_are_identical() {
     .unwrap_err();
     assert!(e.contains("no accelerometer columns found"), "{e}");
     same(&dir.path().join("missing.csv"), &opts).unwrap_err();
+}
+
+#[test]
+fn a_readers_samples_plug_straight_into_try_analyze() {
+    let settings = Settings::default();
+    let opts = with_gap_settings(&ReadOptions::default(), &settings);
+    let path = testdata("sample.csv");
+    let report = analyze_path_with(&path, &opts, &settings, Pipeline::SingleThread).unwrap();
+    let samples = kickback_formats::open(&path, &opts).unwrap().samples();
+    let analysis = try_analyze(samples, &settings).unwrap();
+    // the CLI's report puts the reader's notes first, as `input` warnings
+    let mut expected = report.analysis;
+    expected.warnings.retain(|w| w.kind != WarningKind::Input);
+    assert_eq!(analysis, expected);
+    assert!(analysis.rep_count >= 10);
+
+    // a bad number deep in the file: the reader's error, unchanged
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let row = 2 * BATCH + 1;
+    let mut f: Vec<&str> = lines[row].split(',').collect();
+    f[3] = "abc";
+    lines[row] = f.join(",");
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, lines.join("\n") + "\n").unwrap();
+    let samples = kickback_formats::open(&bad, &opts).unwrap().samples();
+    match try_analyze(samples, &settings) {
+        Err(TryAnalyzeError::Input(e)) => {
+            assert_eq!((e.line(), e.column()), (Some(row as u64 + 1), Some(4)));
+            assert_eq!(Err(e.to_string()), run(&bad, &opts, Pipeline::SingleThread));
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -13,7 +13,7 @@
 //! Errors become the exceptions of `kickback._errors` (`ReadError` with the
 //! file, line and column of a bad input; `SettingsError`; `KickbackError`).
 
-use kickback::{Analysis, Event, Sample, Settings};
+use kickback::{Analysis, Event, Sample, Session, Settings};
 use kickback_cli::check::{self, CheckConfig};
 use kickback_cli::columns::{self, Column, Values};
 use kickback_cli::input::{self, InputArgs, Pipeline, Report};
@@ -316,52 +316,22 @@ impl<'a> Arrays<'a> {
         })
     }
 
-    fn sample(&self, i: usize) -> Sample {
-        let three = |v: &[f64]| [v[3 * i], v[3 * i + 1], v[3 * i + 2]];
-        Sample::new(self.t[i], three(self.acc), self.gyro.map(three))
-    }
-
-    fn len(&self) -> usize {
-        self.t.len()
-    }
-}
-
-/// The online analyzer and the report built from every event it emitted.
-struct Engine {
-    analyzer: kickback::Analyzer,
-    analysis: Analysis,
-}
-
-impl Engine {
-    fn new(py: Python<'_>, settings: &Settings) -> PyResult<Engine> {
-        let analyzer = kickback::Analyzer::new(settings.clone())
-            .map_err(|e| to_pyerr(py, &anyhow::Error::new(e), None))?;
-        Ok(Engine {
-            analyzer,
-            analysis: Analysis::default(),
+    /// The samples, in order.
+    fn samples(&self) -> impl Iterator<Item = Sample> + '_ {
+        let three = |v: &[f64], i: usize| [v[3 * i], v[3 * i + 1], v[3 * i + 2]];
+        (0..self.t.len()).map(move |i| {
+            Sample::new(
+                self.t[i],
+                three(self.acc, i),
+                self.gyro.map(|g| three(g, i)),
+            )
         })
     }
+}
 
-    /// Pushes the samples; every event goes into the report and to `seen`.
-    fn push(&mut self, arrays: &Arrays<'_>, mut seen: impl FnMut(Event)) {
-        for i in 0..arrays.len() {
-            self.analyzer.push(arrays.sample(i));
-            for e in self.analyzer.drain() {
-                self.analysis.observe(&e);
-                seen(e);
-            }
-        }
-    }
-
-    /// Ends the stream; returns the report and starts a new one.
-    fn finish(&mut self, mut seen: impl FnMut(Event)) -> Analysis {
-        self.analyzer.finish();
-        for e in self.analyzer.drain() {
-            self.analysis.observe(&e);
-            seen(e);
-        }
-        std::mem::take(&mut self.analysis)
-    }
+/// The settings' error as the matching Python exception.
+fn settings_error(py: Python<'_>, e: kickback::Error) -> PyErr {
+    to_pyerr(py, &anyhow::Error::new(e), None)
 }
 
 /// Analyses samples given as arrays (see [`Arrays`]).
@@ -375,11 +345,9 @@ fn analyze_arrays(
     options: &Options,
 ) -> PyResult<NativeReport> {
     let arrays = Arrays::new(&t, &acc, gyro.as_ref())?;
-    let mut engine = Engine::new(py, &options.settings)?;
-    let analysis = py.detach(|| {
-        engine.push(&arrays, |_| {});
-        engine.finish(|_| {})
-    });
+    let analysis = py
+        .detach(|| kickback::analyze(arrays.samples(), &options.settings))
+        .map_err(|e| settings_error(py, e))?;
     Ok(NativeReport {
         analysis,
         report: None,
@@ -391,7 +359,8 @@ fn analyze_arrays(
 /// its samples.
 #[pyclass(module = "kickback._native")]
 struct NativeAnalyzer {
-    engine: Engine,
+    /// The analyzer and the report of the stream so far.
+    session: Session,
     /// Events not yet polled.
     pending: Vec<Event>,
 }
@@ -401,7 +370,7 @@ impl NativeAnalyzer {
     #[new]
     fn new(py: Python<'_>, options: &Options) -> PyResult<NativeAnalyzer> {
         Ok(NativeAnalyzer {
-            engine: Engine::new(py, &options.settings)?,
+            session: Session::new(options.settings.clone()).map_err(|e| settings_error(py, e))?,
             pending: Vec::new(),
         })
     }
@@ -416,8 +385,12 @@ impl NativeAnalyzer {
         gyro: Option<PyReadonlyArray2<'_, f64>>,
     ) -> PyResult<()> {
         let arrays = Arrays::new(&t, &acc, gyro.as_ref())?;
-        let NativeAnalyzer { engine, pending } = self;
-        py.detach(|| engine.push(&arrays, |e| pending.push(e)));
+        let NativeAnalyzer { session, pending } = self;
+        py.detach(|| {
+            for s in arrays.samples() {
+                pending.extend(session.push(s));
+            }
+        });
         Ok(())
     }
 
@@ -431,8 +404,8 @@ impl NativeAnalyzer {
 
     /// Ends the stream: returns its report (its last events wait for `poll`).
     fn finish(&mut self, py: Python<'_>) -> NativeReport {
-        let NativeAnalyzer { engine, pending } = self;
-        let analysis = py.detach(|| engine.finish(|e| pending.push(e)));
+        let NativeAnalyzer { session, pending } = self;
+        let analysis = py.detach(|| session.finish_with(|e| pending.push(e)));
         NativeReport {
             analysis,
             report: None,

@@ -1,7 +1,6 @@
 //! The online analyzer: samples in, events out.
 
 use crate::event::Event;
-use crate::report::Analysis;
 use crate::sample::Sample;
 use crate::settings::{Settings, SettingsError};
 use std::collections::VecDeque;
@@ -16,7 +15,9 @@ pub enum Error {
     Settings(#[from] SettingsError),
 }
 
-/// The online analyzer. See the crate docs.
+/// The online analyzer: samples in, events out. A [`crate::Session`] wraps
+/// it with the report its events build (and the elevation trace, for
+/// plots); see the crate docs.
 ///
 /// ```
 /// use kickback::{Analyzer, Event, Sample, Settings};
@@ -62,7 +63,7 @@ impl Analyzer {
 
     /// Also queue [`Event::Elevation`] for every point of the internal
     /// 100 Hz grid (off by default; for plotting). Reports built with
-    /// [`Analysis::from_events`] are the same either way.
+    /// [`crate::Analysis::from_events`] are the same either way.
     ///
     /// ```
     /// use kickback::{Analyzer, Event, Sample, Settings};
@@ -93,24 +94,4 @@ impl Analyzer {
     pub fn finish(&mut self) {
         self.pipeline.finish(&mut self.events);
     }
-}
-
-/// Analyses a whole recording: the online analyzer fed from an iterator.
-pub fn analyze(
-    samples: impl IntoIterator<Item = Sample>,
-    settings: &Settings,
-) -> Result<Analysis, Error> {
-    let mut analyzer = Analyzer::new(settings.clone())?;
-    let mut analysis = Analysis::default();
-    for s in samples {
-        analyzer.push(s);
-        for e in analyzer.drain() {
-            analysis.observe(&e);
-        }
-    }
-    analyzer.finish();
-    for e in analyzer.drain() {
-        analysis.observe(&e);
-    }
-    Ok(analysis)
 }

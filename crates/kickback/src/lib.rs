@@ -5,10 +5,13 @@
 //! **partial range**.
 //!
 //! The engine is one online [`Analyzer`]: push samples one at a time (or in
-//! slices) and read [`Event`]s as they happen. Whole-file analysis
-//! ([`analyze`]) is the same analyzer fed from an iterator, so live and batch
-//! results are identical by construction. Time is O(n) and memory is bounded
-//! whatever the length of the trace.
+//! slices) and read [`Event`]s as they happen. A [`Session`] holds an
+//! analyzer together with the report ([`Analysis`]) its events build and,
+//! for plots, a sink for the elevation trace: it hands out the events and
+//! the report from one object. Whole-file analysis ([`analyze`], and
+//! [`try_analyze`] for a reader that can fail) is a session fed from an
+//! iterator, so live and batch results are identical by construction. Time
+//! is O(n) and memory is bounded whatever the length of the trace.
 //!
 //! ```
 //! use kickback::{analyze, Sample, Settings};
@@ -44,16 +47,20 @@ mod orientation;
 mod pipeline;
 mod report;
 mod sample;
+mod session;
 pub mod settings;
 mod stages;
 
-pub use analyzer::{analyze, Analyzer, Error};
+pub use analyzer::{Analyzer, Error};
 pub use event::{DiscardReason, Event};
 pub use report::{
     Analysis, Fault, FaultCounts, MomentumEvidence, Rep, SetSummary, StreamStats,
     UnknownWarningKind, Warning, WarningKind,
 };
 pub use sample::{Sample, STANDARD_GRAVITY};
+pub use session::{
+    analyze, try_analyze, Events, NoTrace, Session, TracePoint, TraceSink, TryAnalyzeError,
+};
 pub use settings::{
     InputSettings, LumbarSettings, MomentumSettings, PartialSettings, RepSettings, SetSettings,
     Settings, SettingsError,
