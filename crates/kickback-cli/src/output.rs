@@ -50,6 +50,7 @@ pub fn json(r: &Report) -> anyhow::Result<String> {
         summary: &'a kickback::FaultCounts,
         cues: Vec<coaching::Cue>,
         warnings: &'a [kickback::Warning],
+        walking: &'a [kickback::Walk],
         gyroscope: bool,
         units: &'a crate::input::Units,
         input: &'a kickback_formats::SourceInfo,
@@ -70,6 +71,7 @@ pub fn json(r: &Report) -> anyhow::Result<String> {
         summary: &a.summary,
         cues: coaching::cues(a),
         warnings: &a.warnings,
+        walking: &a.walking,
         gyroscope: a.gyroscope,
         units: &r.units,
         input: &r.input,
@@ -284,6 +286,25 @@ pub fn table(r: &Report) -> String {
                 plural(a.summary.get(c.fault), "rep", "reps"),
                 c.text,
                 c.reason
+            );
+        }
+    }
+    if !a.walking.is_empty() {
+        let steps: u32 = a.walking.iter().map(|w| w.steps).sum();
+        let _ = writeln!(
+            s,
+            "Walking recognised ({}, {} of this leg; not counted as reps):",
+            plural(a.walking.len(), "walk", "walks"),
+            plural(steps as usize, "step", "steps")
+        );
+        for w in &a.walking {
+            let _ = writeln!(
+                s,
+                "  - {}–{} ({}, {})",
+                clock(w.start_s),
+                clock(w.end_s),
+                duration(w.end_s - w.start_s),
+                plural(w.steps as usize, "step", "steps")
             );
         }
     }

@@ -73,6 +73,7 @@ const MUTED: RGBColor = RGBColor(100, 100, 100);
 const WARN: RGBColor = RGBColor(176, 96, 0);
 const SET_BAND: RGBColor = RGBColor(70, 110, 190);
 const GAP_BAND: RGBColor = RGBColor(150, 150, 150);
+const WALK_BAND: RGBColor = RGBColor(196, 150, 60);
 
 /// The elevation over time, ready to draw.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -355,6 +356,16 @@ fn warning_lines(a: &Analysis, trace: &Trace) -> Vec<String> {
             "⚠ {} in the data (grey bands; the longest {}): nothing is known there.",
             plural(trace.gaps.len(), "gap", "gaps"),
             duration(longest)
+        ));
+    }
+    if !a.walking.is_empty() {
+        let total: f64 = a.walking.iter().map(|w| w.end_s - w.start_s).sum();
+        let steps: u32 = a.walking.iter().map(|w| w.steps).sum();
+        out.push(format!(
+            "⚠ Walking recognised: {} of {} in all, {} of this leg (brown bands): steps are not counted as reps.",
+            plural(a.walking.len(), "walk", "walks"),
+            duration(total),
+            plural(steps as usize, "step", "steps"),
         ));
     }
     if let Some(t) = trace.reanchors.first() {
@@ -854,6 +865,14 @@ where
                 .map_err(draw_err)?;
         }
     }
+    for w in a.walking.iter().filter(|w| within(w.start_s, w.end_s)) {
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(clamp(w.start_s), y0), (clamp(w.end_s), y1)],
+                WALK_BAND.mix(0.22).filled(),
+            )))
+            .map_err(draw_err)?;
+    }
     for (g0, g1) in trace.gaps.iter().filter(|g| within(g.0, g.1)) {
         chart
             .draw_series(std::iter::once(Rectangle::new(
@@ -1170,6 +1189,7 @@ mod tests {
             {"kind": "input", "t_s": null, "message": "reader note"}
         ]))
         .unwrap();
+        a.walking = vec![kickback::Walk::new(1.0, 2.5, 2)];
         let mut d = Decimator::new(1);
         for i in 0..300 {
             let t = if i < 100 {
@@ -1189,6 +1209,7 @@ mod tests {
             "⚠ 1 gap in the data (grey bands; the longest 5.0 s)",
             "⚠ Rest pose re-anchored 2 times (first at 0:00.5",
             "⚠ Also: 1 invalid sample",
+            "⚠ Walking recognised: 1 walk of 1.5 s in all, 2 steps of this leg (brown bands)",
             "Up the page: the leg's elevation from the rest pose",
         ] {
             assert!(

@@ -1,6 +1,6 @@
 //! Events the online analyzer emits as samples arrive.
 
-use crate::report::{Rep, SetSummary, StreamStats, Warning};
+use crate::report::{Rep, SetSummary, StreamStats, Walk, Warning};
 use serde::{Deserialize, Serialize};
 
 /// Why a started rise was not a rep ([`Event::RepDiscarded`]).
@@ -63,6 +63,10 @@ pub enum Event {
     SetCompleted(SetSummary),
     /// Something worth knowing about the input.
     Warning(Warning),
+    /// A walk is over: steps one after another were recognised (each
+    /// step's rise was discarded with reason `gait`). Reported once no step
+    /// has followed for a few seconds, or when the stream ends.
+    Walking(Walk),
     /// The stream has ended; whole-stream figures.
     Finished(StreamStats),
     /// The leg's elevation at one point of the internal 100 Hz grid; only

@@ -55,7 +55,7 @@ pub use analyzer::{Analyzer, Error};
 pub use event::{DiscardReason, Event};
 pub use report::{
     Analysis, Fault, FaultCounts, MomentumEvidence, Rep, SetSummary, StreamStats,
-    UnknownWarningKind, Warning, WarningKind,
+    UnknownWarningKind, Walk, Warning, WarningKind,
 };
 pub use sample::{Sample, STANDARD_GRAVITY};
 pub use session::{

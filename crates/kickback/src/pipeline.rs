@@ -200,6 +200,9 @@ impl Pipeline {
             }
         }
         self.review_pending(t, out);
+        if let Some(w) = self.gait.walk_over(t) {
+            out.push_back(Event::Walking(w));
+        }
         // The set closes once the rest after its last rep is long enough.
         let rest_s = self.settings.sets.rest_s;
         if self.sets.rest_is_over(t, rest_s) {
@@ -402,6 +405,9 @@ impl Pipeline {
         }
         if let Some(rep) = self.gait.take_pending() {
             self.report(rep, out);
+        }
+        if let Some(w) = self.gait.walk_over(f64::INFINITY) {
+            out.push_back(Event::Walking(w));
         }
         self.sets.close(out);
         let duration = self.input.last_rel();

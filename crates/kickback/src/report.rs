@@ -171,6 +171,39 @@ impl Rep {
     }
 }
 
+/// Walking recognised: strides (or stairs) one after another, from the
+/// start of the first to the end of the last. None of it is counted as
+/// reps; a step's rise is reported as [`crate::Event::RepDiscarded`] with
+/// reason `gait`.
+///
+/// ```
+/// let w = kickback::Walk::new(31.1, 74.1, 40);
+/// assert_eq!(w.steps, 40);
+/// assert!((w.end_s - w.start_s - 43.0).abs() < 1e-9);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Walk {
+    /// Start of the first step, s from the first sample.
+    pub start_s: f64,
+    /// End of the last step, s from the first sample.
+    pub end_s: f64,
+    /// Steps of the instrumented leg recognised (strides of that leg).
+    pub steps: u32,
+}
+
+impl Walk {
+    /// Walking from `start_s` to `end_s` (s from the first sample), `steps`
+    /// steps of the instrumented leg.
+    pub fn new(start_s: f64, end_s: f64, steps: u32) -> Self {
+        Walk {
+            start_s,
+            end_s,
+            steps,
+        }
+    }
+}
+
 /// A set: reps grouped by the rests between them.
 ///
 /// ```
@@ -419,6 +452,9 @@ pub struct Analysis {
     pub summary: FaultCounts,
     /// Warnings, in order.
     pub warnings: Vec<Warning>,
+    /// Walking recognised (not counted as reps), in order.
+    #[serde(default)]
+    pub walking: Vec<Walk>,
     /// Whether a gyroscope was used (`false`: accelerometer-only, lower precision).
     pub gyroscope: bool,
 }
@@ -445,6 +481,7 @@ impl Analysis {
             }
             Event::SetCompleted(set) => self.sets.push(set.clone()),
             Event::Warning(w) => self.warnings.push(w.clone()),
+            Event::Walking(w) => self.walking.push(*w),
             Event::Finished(stats) => {
                 self.sample_rate_hz = stats.sample_rate_hz;
                 self.duration_s = stats.duration_s;

@@ -7,7 +7,7 @@ use super::kinematics::Point;
 use super::measure::Measured;
 use super::rise::Candidate;
 use crate::orientation::ElevationFrame;
-use crate::report::Rep;
+use crate::report::{Rep, Walk};
 use crate::sample::STANDARD_GRAVITY;
 use crate::settings::Settings;
 use nalgebra::Vector3;
@@ -42,6 +42,18 @@ const IMPACT_HALF_WINDOW: usize = 3;
 /// the centripetal acceleration of a leg turning about the hip.
 const HIP_RADIUS_M: f64 = 0.9;
 
+/// Steps this far apart, s, belong to one walk: a stride of the
+/// instrumented leg takes 0.9-1.4 s (BIOMECHANICS §2.4), and a step or two
+/// may go unrecognised (a turn, a stair landing).
+const WALK_GAP_S: f64 = 3.0;
+/// A walk is reported from this many steps on: one lone "step" may be a
+/// misjudged rise; strides come in runs.
+const WALK_MIN_STEPS: u32 = 2;
+/// A step is judged when it ends, up to this long after it started, s (a
+/// stride's rise takes under 1.5 s): the walk is over once no step has
+/// started within WALK_GAP_S and none can still be under judgement.
+const LONGEST_STEP_S: f64 = 2.0;
+
 /// What the gate made of a measured rise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Verdict {
@@ -69,6 +81,8 @@ pub(crate) struct GaitGate {
     last_step_end: Option<f64>,
     /// A measured rep held back for at most [`PENDING_S`] after its end.
     pending: Option<Rep>,
+    /// The walk under way: steps seen so far.
+    walk: Option<Walk>,
 }
 
 /// What the gate needs to know of the leg: the frame (rest pose and kick
@@ -89,6 +103,32 @@ impl GaitGate {
     /// Takes the rep held back (at the end of the stream).
     pub(crate) fn take_pending(&mut self) -> Option<Rep> {
         self.pending.take()
+    }
+
+    /// Counts a step from `start` to `end` into the walk under way (or
+    /// starts one).
+    fn step_seen(&mut self, start: f64, end: f64) {
+        self.last_step_end = Some(end);
+        match &mut self.walk {
+            Some(w) if start - w.end_s <= WALK_GAP_S => {
+                w.end_s = w.end_s.max(end);
+                w.steps += 1;
+            }
+            _ => self.walk = Some(Walk::new(start, end, 1)),
+        }
+    }
+
+    /// The walk under way, once no step can follow it at `t` (or whatever
+    /// the time, with `t` infinite at the end of the stream); `None` for a
+    /// lone step.
+    pub(crate) fn walk_over(&mut self, t: f64) -> Option<Walk> {
+        if self
+            .walk
+            .is_some_and(|w| t - w.end_s > WALK_GAP_S + LONGEST_STEP_S)
+        {
+            return self.walk.take().filter(|w| w.steps >= WALK_MIN_STEPS);
+        }
+        None
     }
 
     /// Holds `rep` back; returns the rep held before, to be reported now.
@@ -132,7 +172,7 @@ impl GaitGate {
             && c.low_e <= -rs.gait_forward_deg;
         if planted || after_step || first_step || strike {
             // Walking goes on: a rise right after this one is a step too.
-            self.last_step_end = Some(end);
+            self.step_seen(start, end);
             debug_log!(
                 "DBG reject gait {:.2}-{:.2} peak {:.1} planted {planted} after_step {after_step} strike {strike} first_step {first_step} last_step_end {:?}",
                 start,
@@ -181,7 +221,10 @@ impl GaitGate {
                 ) {
                     debug_log!("DBG drop pending rep ending {end:.2}: a step follows");
                     return match self.pending.take() {
-                        Some(rep) => Review::Dropped(rep),
+                        Some(rep) => {
+                            self.step_seen(rep.start_s, rep.end_s);
+                            Review::Dropped(rep)
+                        }
                         None => Review::Waiting,
                     };
                 }
@@ -568,6 +611,59 @@ mod tests {
             };
             assert_eq!(got, want, "{after} {mean_dt:?} {with_rise}");
             assert_eq!(gate.pending_start().is_some(), want == "waiting");
+        }
+    }
+}
+
+#[cfg(test)]
+mod walk_tests {
+    use super::*;
+
+    #[test]
+    fn steps_in_runs_are_walks() {
+        // (case, steps as (start, end), walks reported as (start, end, steps))
+        type Case = (&'static str, Vec<(f64, f64)>, Vec<(f64, f64, u32)>);
+        let strides = |from: f64, n: usize| -> Vec<(f64, f64)> {
+            (0..n)
+                .map(|i| (from + i as f64 * 1.1, from + i as f64 * 1.1 + 1.0))
+                .collect()
+        };
+        let cases: Vec<Case> = vec![
+            ("no steps", vec![], vec![]),
+            ("one lone step", vec![(5.0, 6.0)], vec![]),
+            ("ten strides", strides(10.0, 10), vec![(10.0, 20.9, 10)]),
+            (
+                "two walks with a stand between",
+                [strides(10.0, 5), strides(30.0, 4)].concat(),
+                vec![(10.0, 15.4, 5), (30.0, 34.3, 4)],
+            ),
+            (
+                "a missed step or two is still one walk",
+                vec![(0.0, 1.0), (1.1, 2.1), (4.5, 5.5), (5.6, 6.6)],
+                vec![(0.0, 6.6, 4)],
+            ),
+        ];
+        for (name, steps, want) in cases {
+            let mut g = GaitGate::default();
+            let mut got = Vec::new();
+            let mut t = 0.0;
+            for (s, e) in steps {
+                // time passes up to this step's end
+                while t < e {
+                    got.extend(g.walk_over(t));
+                    t += 0.01;
+                }
+                g.step_seen(s, e);
+            }
+            got.extend(g.walk_over(f64::INFINITY));
+            let got: Vec<(f64, f64, u32)> = got
+                .iter()
+                .map(|w| {
+                    let r = |x: f64| (x * 10.0).round() / 10.0;
+                    (r(w.start_s), r(w.end_s), w.steps)
+                })
+                .collect();
+            assert_eq!(got, want, "{name}");
         }
     }
 }
