@@ -2,8 +2,9 @@
 //! recordings, one of reps.
 //!
 //! This is the one definition of those tables' columns and types. The
-//! Parquet files of `kickback check --parquet DIR` and the Arrow tables of
-//! the Python package's `kickback.check` are both built from it (the README
+//! Parquet files of `kickback check --parquet DIR` (through
+//! [`record_batch`], with the `parquet` feature) and the Arrow tables of the
+//! Python package's `kickback.check` are both built from it (the README
 //! lists the schema).
 
 use crate::check::Outcome;
@@ -284,6 +285,39 @@ pub fn set_columns(sets: &[SetSummary]) -> Vec<Column> {
     ]
 }
 
+/// The columns as one Arrow record batch, in order: utf8 is Arrow's
+/// `Utf8`, int64 `Int64`, float64 `Float64`, bool `Boolean`; a field is
+/// nullable when its column may hold nulls (a null in a column that may
+/// not is an error).
+#[cfg(feature = "parquet")]
+pub fn record_batch(cols: &[Column]) -> Result<arrow_array::RecordBatch, arrow_schema::ArrowError> {
+    use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray};
+    use arrow_schema::{DataType, Field, Schema};
+    use std::sync::Arc;
+    let (fields, arrays): (Vec<Field>, Vec<ArrayRef>) = cols
+        .iter()
+        .map(|c| {
+            let (data_type, array): (DataType, ArrayRef) = match &c.values {
+                Values::Utf8(v) => (
+                    DataType::Utf8,
+                    Arc::new(v.iter().map(Option::as_deref).collect::<StringArray>()),
+                ),
+                Values::Int64(v) => (DataType::Int64, Arc::new(v.iter().collect::<Int64Array>())),
+                Values::Float64(v) => (
+                    DataType::Float64,
+                    Arc::new(v.iter().collect::<Float64Array>()),
+                ),
+                Values::Bool(v) => (
+                    DataType::Boolean,
+                    Arc::new(v.iter().collect::<BooleanArray>()),
+                ),
+            };
+            (Field::new(&c.name, data_type, c.nullable), array)
+        })
+        .unzip();
+    arrow_array::RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,5 +365,32 @@ mod tests {
         assert!(reps.iter().all(|c| c.values.is_empty()));
         assert_eq!(reps[0].name, "source");
         assert!(reps.iter().any(|c| c.name == "lumbar_overextension"));
+    }
+
+    #[cfg(feature = "parquet")]
+    #[test]
+    fn record_batch_has_the_arrow_types_and_refuses_a_null_where_none_may_be() {
+        use arrow_schema::DataType;
+        let cases = [
+            (Values::Utf8(vec![Some("a".into()), None]), DataType::Utf8),
+            (Values::Int64(vec![Some(1), None]), DataType::Int64),
+            (Values::Float64(vec![Some(0.5), None]), DataType::Float64),
+            (Values::Bool(vec![Some(true), None]), DataType::Boolean),
+        ];
+        for (values, data_type) in cases {
+            let batch = record_batch(&[col("x", true, values.clone())]).unwrap();
+            let field = batch.schema().field(0).clone();
+            assert_eq!(
+                (
+                    field.name().as_str(),
+                    field.data_type(),
+                    field.is_nullable()
+                ),
+                ("x", &data_type, true)
+            );
+            assert_eq!((batch.num_rows(), batch.column(0).null_count()), (2, 1));
+            let err = record_batch(&[col("x", false, values)]).unwrap_err();
+            assert!(err.to_string().contains("non-nullable"), "{err}");
+        }
     }
 }

@@ -119,20 +119,29 @@ pub struct Evaluation {
 
 pub fn evaluate(args: &EvaluateArgs, base: &Settings) -> Result<Evaluation> {
     let opts = args.input.read_options()?;
-    let sim = eval::evaluate_dir(&args.dir, |path: &Path, truth: &Truth| {
-        let mut o = opts.clone();
-        if o.rate_hz.is_none() {
-            o.rate_hz = Some(truth.sample_rate_hz);
-        }
-        input::analyze_path(path, &o, &settings_for(base, truth))
-            .map(|r| r.analysis.reps)
-            .map_err(|e| format!("{e:#}"))
-    })?;
-    let labelled = eval::evaluate_labelled_dir(&args.dir, |path: &Path| {
-        input::analyze_path(path, &opts, base)
-            .map(|r| r.analysis.reps)
-            .map_err(|e| format!("{e:#}"))
-    })?;
+    // One pass over the truth files: simulated truth (analysed with the
+    // simulated person's settings) and labelled truth.
+    let eval::FolderReport {
+        simulated: sim,
+        labelled,
+        ..
+    } = eval::evaluate_folder(
+        &args.dir,
+        |path: &Path, truth: &Truth| {
+            let mut o = opts.clone();
+            if o.rate_hz.is_none() {
+                o.rate_hz = Some(truth.sample_rate_hz);
+            }
+            input::analyze_path(path, &o, &settings_for(base, truth))
+                .map(|r| r.analysis.reps)
+                .map_err(|e| format!("{e:#}"))
+        },
+        |path: &Path| {
+            input::analyze_path(path, &opts, base)
+                .map(|r| r.analysis.reps)
+                .map_err(|e| format!("{e:#}"))
+        },
+    )?;
     let has_sim = !(sim.recordings.is_empty() && sim.failures.is_empty());
     let has_labelled = !(labelled.recordings.is_empty() && labelled.failures.is_empty());
     if !has_sim && !has_labelled {

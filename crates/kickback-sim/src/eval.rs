@@ -370,63 +370,14 @@ fn find_recording(dir: &Path, name: &str, entries: &[PathBuf]) -> Option<PathBuf
 /// Scores every `*.truth.json` in `dir` with its recording, running
 /// `analyze` on each recording (in parallel). A truth file that cannot be
 /// parsed, a missing recording or an `analyze` error is listed as a failure.
+/// Truth files in the labelled layout are left to
+/// [`evaluate_labelled_dir`]; [`evaluate_folder`] scores both in one pass.
 /// Fails only if `dir` cannot be listed.
 pub fn evaluate_dir(
     dir: &Path,
     analyze: impl Fn(&Path, &Truth) -> Result<Vec<Rep>, String> + Sync,
 ) -> Result<EvalReport, SimError> {
-    let entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| SimError::Io {
-            path: dir.to_path_buf(),
-            source: e,
-        })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    let mut truths: Vec<(String, PathBuf)> = entries
-        .iter()
-        .filter_map(|p| {
-            let f = p.file_name()?.to_string_lossy().into_owned();
-            let name = f.strip_suffix(".truth.json")?;
-            (!name.is_empty() && !f.starts_with('.')).then(|| (name.to_string(), p.clone()))
-        })
-        .collect();
-    truths.sort();
-    let results: Vec<Option<Result<RecordingScore, Failure>>> = truths
-        .par_iter()
-        .map(|(name, path)| {
-            let fail = |error: String| Failure {
-                name: name.clone(),
-                error,
-            };
-            let text = match std::fs::read_to_string(path) {
-                Ok(t) => t,
-                Err(e) => return Some(Err(fail(format!("cannot read truth: {e}")))),
-            };
-            let truth: Truth = match serde_json::from_str(&text) {
-                Ok(t) => t,
-                // Labels of a real recording: scored by evaluate_labelled_dir.
-                Err(_) if Labels::from_json(&text).is_ok() => return None,
-                Err(e) => return Some(Err(fail(format!("invalid truth: {e}")))),
-            };
-            Some((|| {
-                let rec = find_recording(dir, name, &entries)
-                    .ok_or_else(|| fail("no recording beside the truth file".into()))?;
-                let reps = analyze(&rec, &truth).map_err(fail)?;
-                let mut s = score(&truth, &reps);
-                s.name = name.clone();
-                Ok(s)
-            })())
-        })
-        .collect();
-    let mut scores = Vec::new();
-    let mut failures = Vec::new();
-    for r in results.into_iter().flatten() {
-        match r {
-            Ok(s) => scores.push(s),
-            Err(f) => failures.push(f),
-        }
-    }
-    Ok(EvalReport::from_scores(scores, failures))
+    Ok(evaluate_with(dir, 0, Some(&analyze), None)?.simulated)
 }
 
 /// The evaluation of recordings labelled in the general layout
@@ -469,10 +420,21 @@ impl std::fmt::Display for LabelledReport {
     }
 }
 
-/// Every `*.truth.json` under `dir` (its subfolders too, symlinks not
-/// followed, at most 8 levels) with its recording, as (name relative to
-/// `dir`, truth path, recording or `None`).
-fn truth_files(dir: &Path) -> Result<Vec<(String, PathBuf, Option<PathBuf>)>, SimError> {
+/// A truth file found under the folder being evaluated.
+struct TruthFile {
+    /// Its name relative to the folder, without `.truth.json`.
+    name: String,
+    path: PathBuf,
+    /// The recording beside it, if any.
+    recording: Option<PathBuf>,
+    /// In the folder itself, not a subfolder (simulated truth is scored
+    /// only there).
+    top: bool,
+}
+
+/// Every `*.truth.json` under `dir` (its subfolders down to `max_depth`
+/// levels, symlinks not followed) with its recording, in name order.
+fn truth_files(dir: &Path, max_depth: usize) -> Result<Vec<TruthFile>, SimError> {
     let mut out = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), 0usize)];
     while let Some((d, depth)) = stack.pop() {
@@ -502,12 +464,13 @@ fn truth_files(dir: &Path) -> Result<Vec<(String, PathBuf, Option<PathBuf>)>, Si
                     .and_then(|q| q.strip_prefix(dir).ok())
                     .map(|q| q.join(name))
                     .unwrap_or_else(|| PathBuf::from(name));
-                out.push((
-                    rel.to_string_lossy().into_owned(),
-                    p.clone(),
-                    find_recording(&d, name, &entries),
-                ));
-            } else if depth < 8
+                out.push(TruthFile {
+                    name: rel.to_string_lossy().into_owned(),
+                    path: p.clone(),
+                    recording: find_recording(&d, name, &entries),
+                    top: depth == 0,
+                });
+            } else if depth < max_depth
                 && std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())
                 && !name_is_recording_folder(&f, &entries)
             {
@@ -515,7 +478,7 @@ fn truth_files(dir: &Path) -> Result<Vec<(String, PathBuf, Option<PathBuf>)>, Si
             }
         }
     }
-    out.sort();
+    out.sort_by(|a, b| (&a.name, &a.path).cmp(&(&b.name, &b.path)));
     Ok(out)
 }
 
@@ -531,53 +494,168 @@ fn name_is_recording_folder(folder: &str, entries: &[PathBuf]) -> bool {
 /// Scores every recording under `dir` (subfolders included) whose truth
 /// file is in the labelled layout ([`crate::labels`]), running `analyze` on
 /// each (in parallel). Simulated truth files (with `scenario`) are scored
-/// by [`evaluate_dir`] instead and skipped here. Fails only if `dir`
-/// cannot be listed.
+/// by [`evaluate_dir`] instead and skipped here; [`evaluate_folder`] scores
+/// both in one pass. Fails only if `dir` cannot be listed.
 pub fn evaluate_labelled_dir(
     dir: &Path,
     analyze: impl Fn(&Path) -> Result<Vec<Rep>, String> + Sync,
 ) -> Result<LabelledReport, SimError> {
-    let files = truth_files(dir)?;
-    let results: Vec<Option<Result<LabelledScore, Failure>>> = files
-        .par_iter()
-        .map(|(name, truth, rec)| {
-            let fail = |error: String| Failure {
-                name: name.clone(),
-                error,
-            };
-            let text = match std::fs::read_to_string(truth) {
-                Ok(t) => t,
-                Err(e) => return Some(Err(fail(format!("cannot read truth: {e}")))),
-            };
-            if serde_json::from_str::<Truth>(&text).is_ok() {
-                return None;
-            }
-            let labels = match Labels::from_json(&text) {
-                Ok(l) => l,
-                Err(e) => return Some(Err(fail(format!("invalid truth: {e}")))),
-            };
-            let Some(rec) = rec else {
-                return Some(Err(fail("no recording beside the truth file".into())));
-            };
-            Some(
-                analyze(rec)
-                    .map(|reps| labels.score(name, &reps))
-                    .map_err(fail),
-            )
-        })
-        .collect();
-    let mut recordings = Vec::new();
-    let mut failures = Vec::new();
-    for r in results.into_iter().flatten() {
-        match r {
-            Ok(s) => recordings.push(s),
-            Err(f) => failures.push(f),
+    Ok(evaluate_with(dir, LABELLED_DEPTH, None, Some(&analyze))?.labelled)
+}
+
+/// How deep [`evaluate_labelled_dir`] looks into subfolders.
+const LABELLED_DEPTH: usize = 8;
+
+/// Both evaluations of a folder: [`evaluate_dir`]'s and
+/// [`evaluate_labelled_dir`]'s.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct FolderReport {
+    /// The simulated recordings in the folder itself.
+    pub simulated: EvalReport,
+    /// The labelled recordings in the folder and its subfolders.
+    pub labelled: LabelledReport,
+}
+
+/// [`evaluate_dir`] and [`evaluate_labelled_dir`] of `dir` at once, each
+/// truth file read and parsed once: simulated truth is analysed with
+/// `simulated`, labelled truth with `labelled`. The two reports are those
+/// of the two functions. Fails only if `dir` cannot be listed.
+pub fn evaluate_folder(
+    dir: &Path,
+    simulated: impl Fn(&Path, &Truth) -> Result<Vec<Rep>, String> + Sync,
+    labelled: impl Fn(&Path) -> Result<Vec<Rep>, String> + Sync,
+) -> Result<FolderReport, SimError> {
+    evaluate_with(dir, LABELLED_DEPTH, Some(&simulated), Some(&labelled))
+}
+
+/// What analyses a simulated recording (see [`evaluate_dir`]).
+type AnalyzeSimulated<'a> = &'a (dyn Fn(&Path, &Truth) -> Result<Vec<Rep>, String> + Sync);
+/// What analyses a labelled recording (see [`evaluate_labelled_dir`]).
+type AnalyzeLabelled<'a> = &'a (dyn Fn(&Path) -> Result<Vec<Rep>, String> + Sync);
+
+/// What a truth file holds.
+enum TruthText {
+    Simulated(Box<Truth>),
+    Labelled(Labels),
+    /// Neither layout: why not, as each reader says.
+    Invalid {
+        as_simulated: String,
+        as_labelled: String,
+    },
+}
+
+impl TruthText {
+    fn parse(text: &str) -> TruthText {
+        match serde_json::from_str::<Truth>(text) {
+            Ok(t) => TruthText::Simulated(Box::new(t)),
+            Err(sim) => match Labels::from_json(text) {
+                Ok(l) => TruthText::Labelled(l),
+                Err(lab) => TruthText::Invalid {
+                    as_simulated: sim.to_string(),
+                    as_labelled: lab.to_string(),
+                },
+            },
         }
     }
-    Ok(LabelledReport {
-        summary: LabelledSummary::of(&recordings),
-        recordings,
-        failures,
+}
+
+/// One truth file's part of the reports.
+#[derive(Default)]
+struct Scored {
+    simulated: Option<Result<RecordingScore, Failure>>,
+    labelled: Option<Result<LabelledScore, Failure>>,
+}
+
+impl TruthFile {
+    /// Reads and parses the truth file once and scores its recording with
+    /// the evaluation its layout belongs to (`None`: not wanted). A file
+    /// that cannot be read or parsed is a failure of both evaluations (of
+    /// the simulated one only in the folder itself).
+    fn score(
+        &self,
+        simulated: Option<AnalyzeSimulated<'_>>,
+        labelled: Option<AnalyzeLabelled<'_>>,
+    ) -> Scored {
+        let fail = |error: String| Failure {
+            name: self.name.clone(),
+            error,
+        };
+        let no_recording = || fail("no recording beside the truth file".into());
+        let simulated = simulated.filter(|_| self.top);
+        let parsed = std::fs::read_to_string(&self.path)
+            .map(|text| TruthText::parse(&text))
+            .map_err(|e| format!("cannot read truth: {e}"));
+        match parsed {
+            Err(e) => Scored {
+                simulated: simulated.map(|_| Err(fail(e.clone()))),
+                labelled: labelled.map(|_| Err(fail(e))),
+            },
+            Ok(TruthText::Invalid {
+                as_simulated,
+                as_labelled,
+            }) => Scored {
+                simulated: simulated.map(|_| Err(fail(format!("invalid truth: {as_simulated}")))),
+                labelled: labelled.map(|_| Err(fail(format!("invalid truth: {as_labelled}")))),
+            },
+            Ok(TruthText::Simulated(truth)) => Scored {
+                simulated: simulated.map(|analyze| {
+                    let rec = self.recording.as_deref().ok_or_else(no_recording)?;
+                    let reps = analyze(rec, &truth).map_err(fail)?;
+                    let mut s = score(&truth, &reps);
+                    s.name = self.name.clone();
+                    Ok(s)
+                }),
+                labelled: None,
+            },
+            Ok(TruthText::Labelled(labels)) => Scored {
+                simulated: None,
+                labelled: labelled.map(|analyze| {
+                    let rec = self.recording.as_deref().ok_or_else(no_recording)?;
+                    analyze(rec)
+                        .map(|reps| labels.score(&self.name, &reps))
+                        .map_err(fail)
+                }),
+            },
+        }
+    }
+}
+
+/// The one pass behind [`evaluate_dir`], [`evaluate_labelled_dir`] and
+/// [`evaluate_folder`]: every truth file down to `max_depth`, scored in
+/// parallel by the evaluations given.
+fn evaluate_with(
+    dir: &Path,
+    max_depth: usize,
+    simulated: Option<AnalyzeSimulated<'_>>,
+    labelled: Option<AnalyzeLabelled<'_>>,
+) -> Result<FolderReport, SimError> {
+    let files = truth_files(dir, max_depth)?;
+    let scored: Vec<Scored> = files
+        .par_iter()
+        .map(|f| f.score(simulated, labelled))
+        .collect();
+    let (mut scores, mut sim_failures) = (Vec::new(), Vec::new());
+    let (mut recordings, mut failures) = (Vec::new(), Vec::new());
+    for s in scored {
+        match s.simulated {
+            Some(Ok(x)) => scores.push(x),
+            Some(Err(f)) => sim_failures.push(f),
+            None => {}
+        }
+        match s.labelled {
+            Some(Ok(x)) => recordings.push(x),
+            Some(Err(f)) => failures.push(f),
+            None => {}
+        }
+    }
+    Ok(FolderReport {
+        simulated: EvalReport::from_scores(scores, sim_failures),
+        labelled: LabelledReport {
+            summary: LabelledSummary::of(&recordings),
+            recordings,
+            failures,
+        },
     })
 }
 
@@ -685,5 +763,47 @@ mod tests {
         let err = evaluate_dir(dir.path(), |_, _| Err("cannot parse".to_string())).unwrap();
         assert_eq!(err.failures.len(), 4);
         assert!(evaluate_dir(&dir.path().join("missing"), |_, _| Ok(vec![])).is_err());
+    }
+
+    #[test]
+    fn evaluate_folder_is_both_evaluations_in_one_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        write_corpus_with(dir.path(), Scenario::Clean, 2, 3, &SimOptions::compact()).unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("set.csv"), "time_s\n").unwrap();
+        std::fs::write(sub.join("set.truth.json"), r#"{"rep_count": 3}"#).unwrap();
+        // Simulated truth in a subfolder is not scored; a broken file in the
+        // folder itself fails both evaluations, one in a subfolder only the
+        // labelled one.
+        write_corpus_with(&sub, Scenario::Clean, 1, 4, &SimOptions::compact()).unwrap();
+        std::fs::write(dir.path().join("broken.truth.json"), "{").unwrap();
+        std::fs::write(sub.join("bad.truth.json"), "[]").unwrap();
+
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let count = || calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let both = evaluate_folder(
+            dir.path(),
+            |_, truth| {
+                count();
+                Ok(perfect(truth))
+            },
+            |_| {
+                count();
+                Ok(vec![])
+            },
+        )
+        .unwrap();
+        // Each recording analysed once: two simulated, one labelled.
+        assert_eq!(calls.into_inner(), 3);
+        let simulated = evaluate_dir(dir.path(), |_, truth| Ok(perfect(truth))).unwrap();
+        let labelled = evaluate_labelled_dir(dir.path(), |_| Ok(vec![])).unwrap();
+        assert_eq!(both.simulated, simulated);
+        assert_eq!(both.labelled, labelled);
+        assert_eq!(simulated.recordings.len(), 2);
+        let failed = |f: &[Failure]| f.iter().map(|f| f.name.clone()).collect::<Vec<_>>();
+        assert_eq!(failed(&simulated.failures), ["broken"]);
+        assert_eq!(labelled.recordings.len(), 1);
+        assert_eq!(failed(&labelled.failures), ["broken", "sub/bad"]);
     }
 }

@@ -26,6 +26,7 @@ The engine runs with the GIL released.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 from dataclasses import dataclass, field, fields
@@ -266,33 +267,39 @@ def _event(d: Mapping[str, Any]) -> Optional[Event]:
 # Tables ----------------------------------------------------------------------
 
 
-def _arrow_table(columns: Sequence[Tuple[str, str, bool, list]]):
-    try:
-        import pyarrow as pa
-    except ImportError as e:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "this needs pyarrow: pip install pyarrow (or kickback[arrow])"
-        ) from e
-    types = {"utf8": pa.string(), "int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_()}
-    schema = pa.schema([pa.field(n, types[t], nullable=nullable) for n, t, nullable, _ in columns])
-    arrays = [pa.array(values, type=types[t]) for _, t, _, values in columns]
-    return pa.Table.from_arrays(arrays, schema=schema)
+# How each column type is held: the pyarrow type's name, the pandas dtype,
+# and the pandas dtype when a column has nulls.
+_COLUMN_TYPES = {
+    "utf8": ("string", object, object),
+    "int64": ("int64", "int64", "Int64"),
+    "float64": ("float64", "float64", "float64"),
+    "bool": ("bool_", "bool", "boolean"),
+}
 
 
-def _pandas_frame(columns: Sequence[Tuple[str, str, bool, list]]):
+def _table(columns: Sequence[Tuple[str, str, bool, list]], to: str):
+    """The native side's columns ``[(name, type, nullable, values)]`` as a
+    ``pyarrow.Table`` (``to="arrow"``) or a ``pandas.DataFrame``
+    (``to="pandas"``)."""
+    module, extra = {"arrow": ("pyarrow", "arrow"), "pandas": ("pandas", "pandas")}[to]
     try:
-        import pandas as pd
+        lib = importlib.import_module(module)
     except ImportError as e:  # pragma: no cover - depends on the environment
-        raise ImportError("this needs pandas: pip install pandas (or kickback[pandas])") from e
-    dtypes = {"utf8": object, "int64": "int64", "float64": "float64", "bool": "bool"}
+        raise ImportError(f"this needs {module}: pip install {module} (or kickback[{extra}])") from e
+    if to == "arrow":
+        types = [getattr(lib, _COLUMN_TYPES[t][0])() for _, t, _, _ in columns]
+        schema = lib.schema(
+            [lib.field(c[0], ty, nullable=c[2]) for c, ty in zip(columns, types)]
+        )
+        arrays = [lib.array(c[3], type=ty) for c, ty in zip(columns, types)]
+        return lib.Table.from_arrays(arrays, schema=schema)
     data = {}
     for name, t, nullable, values in columns:
+        _, dtype, with_nulls = _COLUMN_TYPES[t]
         if nullable and any(v is None for v in values):
-            dtype = {"int64": "Int64", "bool": "boolean"}.get(t, dtypes[t])
-        else:
-            dtype = dtypes[t]
-        data[name] = pd.Series(values, dtype=dtype)
-    return pd.DataFrame(data, columns=[c[0] for c in columns])
+            dtype = with_nulls
+        data[name] = lib.Series(values, dtype=dtype)
+    return lib.DataFrame(data, columns=[c[0] for c in columns])
 
 
 class Analysis:
@@ -338,11 +345,11 @@ class Analysis:
     def to_arrow(self, table: str = "reps"):
         """The reps (or, with ``table="sets"``, the sets) as a ``pyarrow.Table``
         (the columns of ``kickback check``'s reps table, without ``source``)."""
-        return _arrow_table(self._columns(table))
+        return _table(self._columns(table), "arrow")
 
     def to_pandas(self, table: str = "reps"):
         """The reps (or, with ``table="sets"``, the sets) as a ``pandas.DataFrame``."""
-        return _pandas_frame(self._columns(table))
+        return _table(self._columns(table), "pandas")
 
     def __repr__(self) -> str:
         where = f"{self.source!r}, " if self.source else ""
@@ -538,7 +545,7 @@ def check(
     recs, reps, code = _native.check(
         [os.fspath(p) for p in paths], jobs, items, _options(settings)
     )
-    return CheckResult(_arrow_table(recs), _arrow_table(reps), code)
+    return CheckResult(_table(recs, "arrow"), _table(reps, "arrow"), code)
 
 
 def find_recordings(paths: Union[PathLike, Iterable[PathLike]]) -> List[str]:
