@@ -236,6 +236,22 @@ def test_analyzer_in_chunks_equals_analyze_of_the_whole():
     assert live.poll() == []
 
 
+def test_walking_is_reported_live_and_in_the_analysis():
+    # testdata/walking_0000.csv: a simulated session with walks between sets
+    rec = kickback.read(TESTDATA / "walking_0000.csv")
+    whole = kickback.analyze(rec)
+    assert whole.walking, "no walk recognised"
+    assert all(w.steps >= 2 and w.end_s > w.start_s for w in whole.walking)
+    assert [w["steps"] for w in whole.to_dict()["walking"]] == [w.steps for w in whole.walking]
+    live = kickback.Analyzer()
+    live.push(rec.t, rec.acc, rec.gyro)
+    events = live.poll()
+    live.finish()
+    events += live.poll()
+    walks = [e.walk for e in events if isinstance(e, kickback.WalkingRecognised)]
+    assert walks == whole.walking
+
+
 def test_analyzer_one_sample_at_a_time_and_new_stream_after_finish():
     rec = kickback.read(SAMPLE)
     live = kickback.Analyzer()

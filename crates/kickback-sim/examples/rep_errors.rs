@@ -4,7 +4,8 @@
 //! (scenario, first seed, count). `-v` prints every matched rep; with
 //! `KBX_WIN=FROM,TO` (seconds) the truth's activities and reps in that window
 //! are listed too. Build with `--features kickback/debug-log` for the engine's
-//! own trace.
+//! own trace. `--mid-set K` starts each recording `--lead S` (default 0.05) s before
+//! its K-th rep (0-based; no still start, the set under way).
 use kickback::{analyze, Settings};
 use kickback_sim::eval::{score, EvalReport};
 use kickback_sim::{generate, Scenario};
@@ -22,10 +23,25 @@ fn main() {
     let seed: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2000);
     let n: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(40);
     let verbose = args.iter().any(|a| a == "-v");
+    let mid_set: Option<usize> = args
+        .iter()
+        .position(|a| a == "--mid-set")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|k| k.parse().ok());
+    let lead: f64 = args
+        .iter()
+        .position(|a| a == "--lead")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|k| k.parse().ok())
+        .unwrap_or(0.05);
     let mut errs: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
     let mut scores = Vec::new();
     for i in 0..n {
         let rec = generate(scen, seed + i);
+        let rec = match mid_set {
+            Some(k) => rec.starting_mid_set(k, lead).unwrap_or(rec),
+            None => rec,
+        };
         let mut s = Settings::default();
         s.lumbar.torso_hinge_deg = rec.truth.settings.torso_hinge_deg;
         s.lumbar.hip_extension_limit_deg = rec.truth.settings.hip_extension_limit_deg;

@@ -223,6 +223,57 @@ pub struct SimRecording {
 }
 
 impl SimRecording {
+    /// The recording as if it had been started `lead_s` seconds before the
+    /// start of rep `rep` (0-based) of the truth: no still start, the set
+    /// already under way (a phone started late, or a set begun without
+    /// standing still). Samples before are dropped; the truth's times move
+    /// with the new first sample; reps (and sets) that started before are
+    /// left out, the rest renumbered; activities are clipped. `None` when
+    /// there is no such rep.
+    ///
+    /// ```
+    /// use kickback_sim::{generate, Scenario};
+    /// let rec = generate(Scenario::Clean, 3);
+    /// let cut = rec.starting_mid_set(2, 0.05).unwrap();
+    /// assert_eq!(cut.truth.reps.len(), rec.truth.reps.len() - 2);
+    /// assert!(cut.truth.reps[0].start_s < 0.1);
+    /// ```
+    pub fn starting_mid_set(&self, rep: usize, lead_s: f64) -> Option<SimRecording> {
+        let first = self.samples.first()?.t;
+        let cut = self.truth.reps.get(rep)?.start_s - lead_s;
+        let samples: Vec<Sample> = self
+            .samples
+            .iter()
+            .filter(|s| s.t - first >= cut)
+            .copied()
+            .collect();
+        let shift = samples.first()?.t - first;
+        let mut truth = self.truth.clone();
+        let kept_from = truth.reps[rep].index;
+        truth.reps.retain(|r| r.index >= kept_from);
+        for (i, r) in truth.reps.iter_mut().enumerate() {
+            r.index = i + 1;
+            r.start_s -= shift;
+            r.peak_s -= shift;
+            r.end_s -= shift;
+        }
+        truth
+            .sets
+            .retain(|st| truth.reps.iter().any(|r| r.set == st.index));
+        for st in &mut truth.sets {
+            let mine = truth.reps.iter().filter(|r| r.set == st.index);
+            st.rep_count = mine.clone().count();
+            st.start_s = mine.map(|r| r.start_s).fold(f64::INFINITY, f64::min);
+            st.end_s -= shift;
+        }
+        truth.activities.retain(|a| a.end_s > shift);
+        for a in &mut truth.activities {
+            a.start_s = (a.start_s - shift).max(0.0);
+            a.end_s -= shift;
+        }
+        Some(SimRecording { samples, truth })
+    }
+
     /// The recording in the generic CSV layout: header
     /// `time_s,ax,ay,az,gx,gy,gz` (or `time_s,ax,ay,az` without gyroscope),
     /// SI units, times with 6 decimals, values with 6 significant digits.

@@ -66,6 +66,8 @@ __all__ = [
     "SetSummary",
     "SettingsError",
     "Summary",
+    "Walk",
+    "WalkingRecognised",
     "Warning",
     "WarningRaised",
     "analyze",
@@ -197,6 +199,23 @@ class Warning:
 
 
 @dataclass(frozen=True)
+class Walk:
+    """Walking recognised (its steps are not reps): from the start of the
+    first step to the end of the last, s from the first sample."""
+
+    start_s: float
+    end_s: float
+    steps: int
+
+
+@dataclass(frozen=True)
+class WalkingRecognised:
+    """A walk is over (reported a few seconds after its last step)."""
+
+    walk: Walk
+
+
+@dataclass(frozen=True)
 class Summary:
     """Fault counts over a recording."""
 
@@ -246,7 +265,7 @@ class Finished:
     gyroscope: bool
 
 
-Event = Union[RepStarted, RepCompleted, SetCompleted, WarningRaised, Finished]
+Event = Union[RepStarted, RepCompleted, SetCompleted, WarningRaised, WalkingRecognised, Finished]
 
 
 def _event(d: Mapping[str, Any]) -> Optional[Event]:
@@ -259,6 +278,8 @@ def _event(d: Mapping[str, Any]) -> Optional[Event]:
         return SetCompleted(_build(SetSummary, d))
     if kind == "warning":
         return WarningRaised(_build(Warning, d))
+    if kind == "walking":
+        return WalkingRecognised(_build(Walk, d))
     if kind == "finished":
         return Finished(d["sample_rate_hz"], d["duration_s"], d["samples"], d["gyroscope"])
     return None  # an event kind this version does not know
@@ -310,6 +331,7 @@ class Analysis:
         sets: The sets, in order (:class:`SetSummary`).
         summary: Fault counts (:class:`Summary`).
         warnings: Warnings, in order (:class:`Warning`); reader notes first.
+        walking: Walking recognised, in order (:class:`Walk`); not reps.
         rep_count, sample_rate_hz, duration_s, gyroscope: as in the JSON report.
         source: The path analysed (``None`` for arrays).
         units, input: The JSON report's ``units`` and ``input`` (what the
@@ -328,6 +350,7 @@ class Analysis:
         self.sets: List[SetSummary] = [_build(SetSummary, s) for s in d["sets"]]
         self.summary: Summary = _build(Summary, d["summary"])
         self.warnings: List[Warning] = [_build(Warning, w) for w in d["warnings"]]
+        self.walking: List[Walk] = [_build(Walk, w) for w in d.get("walking", [])]
         self.units: Optional[Dict[str, Any]] = d.get("units")
         self.input: Optional[Dict[str, Any]] = d.get("input")
 
