@@ -22,7 +22,7 @@ pub const ZIP_RATIO_FROM_BYTES: u64 = 1 << 20;
 
 /// A path as shown in messages (control characters escaped).
 pub(crate) fn label(p: &Path) -> String {
-    escape(&p.display().to_string())
+    escape(&p.display().to_string()).into_owned()
 }
 
 /// A folder or zip holding several CSVs.
@@ -555,7 +555,7 @@ fn read_table(
                     "MetaWear accelerometer is in g".into(),
                 ),
             };
-            s.info.format = Format::MetaWear.name().into();
+            s.info.format = Format::MetaWear;
             s.info.detected_by = why.into();
             s.info.files = vec![table.name.clone()];
             s.info.gravity = "raw accelerometer (includes gravity)".into();
@@ -567,7 +567,7 @@ fn read_table(
         }
         Format::SensorLogger => {
             let mut s = formats::generic(&table, why, opts)?;
-            s.info.format = Format::SensorLogger.name().into();
+            s.info.format = Format::SensorLogger;
             s.info
                 .notes
                 .push("single Sensor Logger CSV read on its own (columns read by name)".into());
@@ -587,7 +587,7 @@ fn read_table(
                     .or_else(|_| phyphox_single_setup(&table, why))?,
                 Some(_) => phyphox_single_setup(&table, why)?,
             };
-            s.info.format = Format::Phyphox.name().into();
+            s.info.format = Format::Phyphox;
             s
         }
         Format::Generic => formats::generic(&table, why, opts)?,
@@ -622,7 +622,7 @@ fn phyphox_single_setup(t: &Table, why: &str) -> Result<single::Setup, FormatErr
         }));
     }
     let mut info = SourceInfo {
-        format: Format::Phyphox.name().into(),
+        format: Format::Phyphox,
         detected_by: why.into(),
         files: vec![t.name.clone()],
         ..Default::default()
@@ -748,7 +748,7 @@ fn read_kv_csv(c: &Container, rel: &str) -> Vec<(String, String)> {
 
 fn sensor_logger(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recording, FormatError> {
     let mut info = SourceInfo {
-        format: Format::SensorLogger.name().into(),
+        format: Format::SensorLogger,
         detected_by: why.into(),
         ..Default::default()
     };
@@ -851,7 +851,7 @@ fn sensor_logger(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recordi
 
 fn phyphox(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recording, FormatError> {
     let mut info = SourceInfo {
-        format: Format::Phyphox.name().into(),
+        format: Format::Phyphox,
         detected_by: why.into(),
         sign_convention: STD_SIGN.into(),
         ..Default::default()
@@ -1028,7 +1028,7 @@ fn metawear_pair(
     why: &str,
 ) -> Result<Recording, FormatError> {
     let mut info = SourceInfo {
-        format: Format::MetaWear.name().into(),
+        format: Format::MetaWear,
         detected_by: why.into(),
         sign_convention: STD_SIGN.into(),
         gravity: "raw accelerometer (includes gravity)".into(),

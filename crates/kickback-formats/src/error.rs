@@ -1,5 +1,7 @@
 //! The one error type of this crate.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io;
 
 /// An error while reading a recording, in the style of the `csv` crate:
@@ -8,9 +10,9 @@ use std::io;
 ///
 /// ```
 /// use std::io::Cursor;
-/// use kickback_formats::{read_generic, ErrorKind, ReadOptions};
+/// use kickback_formats::{open_reader, ErrorKind, ReadOptions};
 /// let text = "t,ax,ay,az\n0,0,0,1\n0.01,0,abc,1\n";
-/// let e = read_generic("d.csv", Cursor::new(text), &ReadOptions::default())
+/// let e = open_reader("d.csv", Cursor::new(text), &ReadOptions::default())
 ///     .and_then(|r| r.read_all())
 ///     .unwrap_err();
 /// assert_eq!((e.file(), e.line(), e.column()), (Some("d.csv"), Some(3), Some(3)));
@@ -344,20 +346,36 @@ pub(crate) fn num(x: f64) -> String {
     }
 }
 
-/// Text from the file or the file system (a name, a cell, a header) made
-/// safe to print: control characters escaped.
-pub(crate) fn escape(s: &str) -> String {
+/// Text from a file or the file system (a name, a cell, a header) made safe
+/// to print: every control character (ESC, BEL, CR, tab, newline, DEL, C1)
+/// escaped as `\x1b` below 0x80 and `\u{9b}` above, so that text from a
+/// file never drives a terminal. Every message of this crate quotes file
+/// content through it, and so does everything the `kickback` command prints.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use kickback_formats::escape;
+/// assert_eq!(escape("a\x1b[2Jb\x07\r\u{9b}"), "a\\x1b[2Jb\\x07\\x0d\\u{9b}");
+/// assert!(matches!(escape("plain ° text"), Cow::Borrowed(_)));
+/// ```
+pub fn escape(s: &str) -> Cow<'_, str> {
     if !s.chars().any(char::is_control) {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
-    // The same style as the CLI's `output::printable`: `\x1b` below 0x80.
-    s.chars()
-        .map(|c| match c as u32 {
-            n if c.is_control() && n < 0x80 => format!("\\x{n:02x}"),
-            n if c.is_control() => format!("\\u{{{n:x}}}"),
-            _ => c.to_string(),
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        let n = c as u32;
+        match c {
+            _ if c.is_control() && n < 0x80 => {
+                let _ = write!(out, "\\x{n:02x}");
+            }
+            _ if c.is_control() => {
+                let _ = write!(out, "\\u{{{n:x}}}");
+            }
+            _ => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Shortens untrusted text for an error message.
@@ -365,7 +383,7 @@ pub(crate) fn escape(s: &str) -> String {
 pub(crate) fn shorten(s: &str) -> String {
     let n = s.chars().count();
     if n <= QUOTE_CHARS {
-        escape(s)
+        escape(s).into_owned()
     } else {
         let t: String = s.chars().take(QUOTE_CHARS).collect();
         format!("{}… ({n} characters)", escape(&t))
@@ -386,7 +404,7 @@ pub(crate) fn short_list<S: AsRef<str>>(names: impl Iterator<Item = S>) -> Strin
                 let t: String = n.chars().take(30).collect();
                 format!("{}…", escape(&t))
             } else {
-                escape(n)
+                escape(n).into_owned()
             };
             if !out.is_empty() {
                 out.push_str(", ");

@@ -35,7 +35,7 @@ pub(crate) fn found_list(t: &Table) -> String {
 
 fn base_info(format: Format, why: &str, file: &str) -> SourceInfo {
     SourceInfo {
-        format: format.name().to_string(),
+        format,
         detected_by: why.to_string(),
         files: vec![file.to_string()],
         sign_convention: STD_SIGN.into(),
