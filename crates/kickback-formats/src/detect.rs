@@ -330,8 +330,7 @@ fn file_name_lower(path: &Path) -> String {
 /// The error for a named file that is one part of a multi-file export and
 /// holds no recording on its own.
 fn part_of_export(file: &str, app: &str, what: &str, folder: &Path) -> FormatError {
-    FormatError::from(ErrorKind::Unsupported {
-        file: file.to_string(),
+    FormatError::new(file, ErrorKind::Unsupported {
         message: format!(
             "this is one file of the {app} export in {} and holds {what}, no recording on its own; name the export folder (or its zip) instead: {}",
             label(folder),
@@ -387,8 +386,7 @@ fn sensor_logger_file(
         ));
     }
     if let Some(what) = what {
-        return Err(FormatError::from(ErrorKind::MissingFiles {
-            file: table.name.clone(),
+        return Err(FormatError::new(&table.name, ErrorKind::MissingFiles {
             message: format!("this Sensor Logger file holds {what}, no recording on its own"),
             expected: "the whole export (folder or zip) with TotalAcceleration.csv (Android), or Accelerometer.csv + Gravity.csv (iOS), and Gyroscope.csv".into(),
             found: table.name.clone(),
@@ -459,8 +457,7 @@ fn phyphox_file(
     if dir_is_export(parent) {
         return Err(part_of_export(&table.name, "phyphox", what, parent));
     }
-    Err(FormatError::from(ErrorKind::MissingFiles {
-        file: table.name.clone(),
+    Err(FormatError::new(&table.name, ErrorKind::MissingFiles {
         message: format!("this phyphox file holds {what}, no recording on its own"),
         expected: "Accelerometer.csv (acceleration with g), or an export with Linear Accelerometer.csv + Gravity.csv".into(),
         found: table.name.clone(),
@@ -522,8 +519,7 @@ fn read_table(
             let af = axis_file(&table, &["epoch (ms)", "epoc (ms)"])?;
             let unit = af.unit.clone().unwrap_or_default();
             if crate::units::gyro_from_header(&unit).is_some() {
-                return Err(FormatError::from(ErrorKind::MissingFiles {
-                    file: table.name.clone(),
+                return Err(FormatError::new(&table.name, ErrorKind::MissingFiles {
                     message: "this is a MetaWear gyroscope file; the accelerometer file of the same recording is needed".into(),
                     expected: "<name>_MetaWear_<time>_<MAC>_Accelerometer_<rate>Hz_<fw>.csv beside it".into(),
                     found: table.name.clone(),
@@ -605,8 +601,7 @@ fn phyphox_single_setup(t: &Table, why: &str) -> Result<single::Setup, FormatErr
         || joined.contains("gravity")
         || lname.ends_with("gravity.csv")
     {
-        return Err(FormatError::from(ErrorKind::MissingFiles {
-            file: t.name.clone(),
+        return Err(FormatError::new(&t.name, ErrorKind::MissingFiles {
             message: "this phyphox file holds linear acceleration (gravity removed) or gravity alone; both are needed".into(),
             expected: "Accelerometer.csv (with g), or Linear Accelerometer.csv + Gravity.csv in one export".into(),
             found: t.name.clone(),
@@ -614,12 +609,14 @@ fn phyphox_single_setup(t: &Table, why: &str) -> Result<single::Setup, FormatErr
     }
     let unit = af.unit.clone().unwrap_or_default();
     if crate::units::gyro_from_header(&unit).is_some() {
-        return Err(FormatError::from(ErrorKind::MissingFiles {
-            file: t.name.clone(),
-            message: "this phyphox file holds only the gyroscope".into(),
-            expected: "Accelerometer.csv in the same export".into(),
-            found: t.name.clone(),
-        }));
+        return Err(FormatError::new(
+            &t.name,
+            ErrorKind::MissingFiles {
+                message: "this phyphox file holds only the gyroscope".into(),
+                expected: "Accelerometer.csv in the same export".into(),
+                found: t.name.clone(),
+            },
+        ));
     }
     let mut info = SourceInfo {
         format: Format::Phyphox,
@@ -678,8 +675,7 @@ fn open_container(c: Container, opts: &ReadOptions) -> Result<Recording, FormatE
                 let (name, r) = c.open(&rel)?;
                 return read_single(&name, r, opts, None);
             } else {
-                return Err(FormatError::from(ErrorKind::MissingFiles {
-                    file: c.label.clone(),
+                return Err(FormatError::new(&c.label, ErrorKind::MissingFiles {
                     message: "no recording recognised in this folder/zip".into(),
                     expected: "a Sensor Logger export (Accelerometer.csv, Gravity.csv or TotalAcceleration.csv, Metadata.csv), a phyphox export (Accelerometer.csv / Raw Data.csv with \"Time (s)\"), MetaWear *_Accelerometer_*.csv files, or a single CSV".into(),
                     found: c.listing(),
@@ -700,8 +696,7 @@ fn open_container(c: Container, opts: &ReadOptions) -> Result<Recording, FormatE
             let accs: Vec<_> = groups.iter().filter(|g| g.1.is_some()).collect();
             match accs.len() {
                 1 => metawear_pair(&c, accs[0].1.as_deref().unwrap_or(""), accs[0].2.as_deref(), opts, &why),
-                0 => Err(FormatError::from(ErrorKind::MissingFiles {
-                    file: c.label.clone(),
+                0 => Err(FormatError::new(&c.label, ErrorKind::MissingFiles {
                     message: "no MetaWear accelerometer file".into(),
                     expected: "<name>_MetaWear_<time>_<MAC>_Accelerometer_<rate>Hz_<fw>.csv".into(),
                     found: c.listing(),
@@ -716,16 +711,18 @@ fn open_container(c: Container, opts: &ReadOptions) -> Result<Recording, FormatE
         _ => {
             let csvs = c.csvs();
             if csvs.len() != 1 {
-                return Err(FormatError::from(ErrorKind::MissingFiles {
-                    file: c.label.clone(),
-                    message: format!(
-                        "format {} reads a single CSV, but this folder/zip holds {} CSV files",
-                        fmt.name(),
-                        csvs.len()
-                    ),
-                    expected: "exactly one CSV".into(),
-                    found: c.listing(),
-                }));
+                return Err(FormatError::new(
+                    &c.label,
+                    ErrorKind::MissingFiles {
+                        message: format!(
+                            "format {} reads a single CSV, but this folder/zip holds {} CSV files",
+                            fmt.name(),
+                            csvs.len()
+                        ),
+                        expected: "exactly one CSV".into(),
+                        found: c.listing(),
+                    },
+                ));
             }
             let (name, r) = c.open(csvs[0])?;
             read_single(&name, r, opts, None)
@@ -826,13 +823,16 @@ fn sensor_logger(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recordi
         } else {
             "no accelerometer file in this Sensor Logger export"
         };
-        return Err(FormatError::from(ErrorKind::MissingFiles {
-            file: c.label.clone(),
-            message: message.into(),
-            expected: "TotalAcceleration.csv (Android), or Accelerometer.csv + Gravity.csv (iOS)"
-                .into(),
-            found: c.listing(),
-        }));
+        return Err(FormatError::new(
+            &c.label,
+            ErrorKind::MissingFiles {
+                message: message.into(),
+                expected:
+                    "TotalAcceleration.csv (Android), or Accelerometer.csv + Gravity.csv (iOS)"
+                        .into(),
+                found: c.listing(),
+            },
+        ));
     };
     let gyro = match c.find("Gyroscope.csv") {
         Some(g) => {
@@ -937,8 +937,7 @@ fn phyphox(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recording, Fo
         } else {
             "no accelerometer file in this phyphox export"
         };
-        return Err(FormatError::from(ErrorKind::MissingFiles {
-            file: c.label.clone(),
+        return Err(FormatError::new(&c.label, ErrorKind::MissingFiles {
             message: message.into(),
             expected: "Accelerometer.csv (or Raw Data.csv with \"Acceleration x (m/s^2)\"), or Linear Accelerometer.csv + Gravity.csv".into(),
             found: c.listing(),

@@ -60,14 +60,12 @@ pub(crate) fn sniff(t: &Table) -> Result<(Format, String), FormatError> {
                 let l2 = t.split(lines[1], 0)?;
                 let same = |v: &[String]| v.iter().all(|x| x.trim() == v[0].trim());
                 if same(&f) && same(&l2) {
-                    return Err(FormatError::from(ErrorKind::Unsupported {
-                        file: t.name.clone(),
+                    return Err(FormatError::new(&t.name, ErrorKind::Unsupported {
                         message: "this looks like an Empatica E4 file (row 1 = start time, row 2 = rate, then 1/64 g counts); Empatica E4 is not supported: its wrist accelerometer has no gyroscope and no ankle placement".into(),
                     }));
                 }
             }
-            return Err(FormatError::from(ErrorKind::MissingColumns {
-                file: t.name.clone(),
+            return Err(FormatError::new(&t.name, ErrorKind::MissingColumns {
                 what: "header".into(),
                 expected: "a header row naming a time column and three accelerometer columns (e.g. time,ax,ay,az,gx,gy,gz), or --input-format axivity for headerless Axivity files".into(),
                 found: format!("a data row: {}", crate::text::found(first)),
@@ -354,8 +352,7 @@ fn gyro_hint(tr: &Triple, fmt_default: Option<(GyroUnit, &str)>) -> Hint<GyroUni
 }
 
 fn missing_acc(t: &Table) -> FormatError {
-    FormatError::from(ErrorKind::MissingColumns {
-        file: t.name.clone(),
+    FormatError::new(&t.name, ErrorKind::MissingColumns {
         what: "accelerometer".into(),
         expected:
             "a header naming three accelerometer columns (ax, ay, az or acc_x, ... or accel_x, ...)"
@@ -365,8 +362,7 @@ fn missing_acc(t: &Table) -> FormatError {
 }
 
 fn missing_time(t: &Table) -> FormatError {
-    FormatError::from(ErrorKind::MissingColumns {
-        file: t.name.clone(),
+    FormatError::new(&t.name, ErrorKind::MissingColumns {
         what: "time".into(),
         expected: "a time column named t, time, time_s, timestamp, seconds or elapsed (optionally with a unit like \"time (ms)\"); or pass --rate HZ".into(),
         found: found_list(t),
@@ -448,8 +444,7 @@ pub(crate) fn coremotion(t: &Table, why: &str, opts: &ReadOptions) -> Result<Set
     let (grav, user) = match (grav, user) {
         (Some(g), Some(u)) => (g, u),
         _ => {
-            return Err(FormatError::from(ErrorKind::MissingColumns {
-                file: t.name.clone(),
+            return Err(FormatError::new(&t.name, ErrorKind::MissingColumns {
                 what: "gravity / userAcceleration".into(),
                 expected: "gravity.x, gravity.y, gravity.z and userAcceleration.x, userAcceleration.y, userAcceleration.z".into(),
                 found: found_list(t),
@@ -566,12 +561,14 @@ pub(crate) fn sensorlog(t: &Table, why: &str) -> Result<Setup, FormatError> {
 }
 
 fn missing_acc_named(t: &Table, expected: &str) -> FormatError {
-    FormatError::from(ErrorKind::MissingColumns {
-        file: t.name.clone(),
-        what: "accelerometer".into(),
-        expected: expected.into(),
-        found: found_list(t),
-    })
+    FormatError::new(
+        &t.name,
+        ErrorKind::MissingColumns {
+            what: "accelerometer".into(),
+            expected: expected.into(),
+            found: found_list(t),
+        },
+    )
 }
 
 pub(crate) fn axivity(t: &Table, why: &str) -> Result<Setup, FormatError> {
@@ -583,13 +580,15 @@ pub(crate) fn axivity(t: &Table, why: &str) -> Result<Setup, FormatError> {
         TimeCol::Numeric(0)
     };
     if n < 4 {
-        return Err(FormatError::from(ErrorKind::ColumnCount {
-            file: t.name.clone(),
-            line: t.header_line,
-            expected: 4,
-            found: n,
-            name: "z".into(),
-        }));
+        return Err(FormatError::new(
+            &t.name,
+            ErrorKind::ColumnCount {
+                line: t.header_line,
+                expected: 4,
+                found: n,
+                name: "z".into(),
+            },
+        ));
     }
     let mut info = base_info(Format::Axivity, why, &t.name);
     info.gravity = "raw accelerometer (includes gravity)".into();
@@ -750,12 +749,14 @@ pub(crate) fn axis_file(t: &Table, time_names: &[&str]) -> Result<AxisFile, Form
     let xyz = match xyz {
         [Some(x), Some(y), Some(z)] => [x, y, z],
         _ => {
-            return Err(FormatError::from(ErrorKind::MissingColumns {
-                file: t.name.clone(),
-                what: "x, y, z".into(),
-                expected: "a time column and three axis columns named x, y, z".into(),
-                found: found_list(t),
-            }))
+            return Err(FormatError::new(
+                &t.name,
+                ErrorKind::MissingColumns {
+                    what: "x, y, z".into(),
+                    expected: "a time column and three axis columns named x, y, z".into(),
+                    found: found_list(t),
+                },
+            ))
         }
     };
     Ok(AxisFile {

@@ -51,9 +51,7 @@ impl Table {
                     return Err(if any {
                         FormatError::invalid(name, "no header row found (only blank, comment or \"sep=\" lines); expected a header naming the time and accelerometer columns")
                     } else {
-                        FormatError::from(ErrorKind::Empty {
-                            file: name.to_string(),
-                        })
+                        FormatError::new(name, ErrorKind::Empty)
                     })
                 }
                 Some((n, l)) => {
@@ -192,19 +190,21 @@ fn check_field_counts(
     } else {
         "check the delimiter: every row needs the header's columns; add the missing column names to the header, or pass a file whose rows match it".to_string()
     };
-    Err(FormatError::from(ErrorKind::TooManyFields {
-        file: name.to_string(),
-        line,
-        found,
-        columns: n,
-        delimiter,
-        decimal: if decimal_comma {
-            "','".into()
-        } else {
-            "'.'".into()
+    Err(FormatError::new(
+        name,
+        ErrorKind::TooManyFields {
+            line,
+            found,
+            columns: n,
+            delimiter,
+            decimal: if decimal_comma {
+                "','".into()
+            } else {
+                "'.'".into()
+            },
+            advice,
         },
-        advice,
-    }))
+    ))
 }
 
 /// Where the time of a row comes from.
@@ -395,13 +395,15 @@ pub(crate) fn read_raw_row(
                     Ok(Some(RowOutcome::Short))
                 } else {
                     let needed = spec.needed();
-                    Err(FormatError::from(ErrorKind::ColumnCount {
-                        file: table.name.clone(),
-                        line,
-                        expected: needed,
-                        found,
-                        name: spec.name(needed - 1),
-                    }))
+                    Err(FormatError::new(
+                        &table.name,
+                        ErrorKind::ColumnCount {
+                            line,
+                            expected: needed,
+                            found,
+                            name: spec.name(needed - 1),
+                        },
+                    ))
                 }
             }
         };
@@ -566,21 +568,25 @@ impl RowCtx<'_> {
     #[inline(never)]
     fn row_error<F: Fields + ?Sized>(&self, f: &F, e: RowError) -> FormatError {
         match e {
-            RowError::Number(i) => FormatError::from(ErrorKind::BadNumber {
-                file: self.name.to_string(),
-                line: self.line,
-                column: i + 1,
-                name: self.spec.name(i),
-                found: text::found(&f.text(i)),
-            }),
-            RowError::Time(i) => FormatError::from(ErrorKind::BadTime {
-                file: self.name.to_string(),
-                line: self.line,
-                column: i + 1,
-                name: self.spec.name(i),
-                expected: "a date-time like 2024-01-31 12:00:00.000".into(),
-                found: text::found(&f.text(i)),
-            }),
+            RowError::Number(i) => FormatError::new(
+                self.name,
+                ErrorKind::BadNumber {
+                    line: self.line,
+                    column: i + 1,
+                    name: self.spec.name(i),
+                    found: text::found(&f.text(i)),
+                },
+            ),
+            RowError::Time(i) => FormatError::new(
+                self.name,
+                ErrorKind::BadTime {
+                    line: self.line,
+                    column: i + 1,
+                    name: self.spec.name(i),
+                    expected: "a date-time like 2024-01-31 12:00:00.000".into(),
+                    found: text::found(&f.text(i)),
+                },
+            ),
         }
     }
 }
