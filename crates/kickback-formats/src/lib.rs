@@ -81,13 +81,15 @@
 
 #![warn(missing_docs)]
 
+mod apps;
 mod assemble;
 mod batched;
 mod clean;
+mod columns;
+mod container;
 mod decode;
 mod detect;
 mod error;
-mod formats;
 mod merge;
 mod single;
 pub mod text;
@@ -95,10 +97,8 @@ mod units;
 #[cfg(feature = "write")]
 pub mod write;
 
-pub use detect::{
-    find_recordings, recording_for, scan, Scan, Skipped, MAX_ZIP_ENTRIES, MAX_ZIP_RATIO,
-    ZIP_RATIO_FROM_BYTES,
-};
+pub use container::{MAX_ZIP_ENTRIES, MAX_ZIP_RATIO, ZIP_RATIO_FROM_BYTES};
+pub use detect::{find_recordings, recording_for, scan, Scan, Skipped};
 pub use error::{escape, ErrorKind, FormatError, UnusableReason};
 pub use kickback::Sample;
 pub use units::{AccelUnit, GyroUnit, TimeUnit};
@@ -549,5 +549,5 @@ pub fn open_reader<R: io::Read + 'static>(
     reader: R,
     opts: &ReadOptions,
 ) -> Result<Recording, FormatError> {
-    detect::read_single(name, Box::new(reader), opts, None)
+    apps::read_single(name, Box::new(reader), opts)
 }
