@@ -3,12 +3,12 @@
 //! (time + x, y, z) opened as streams.
 
 use crate::assemble::Sensor;
+use crate::container::Container;
 use crate::error::{ErrorKind, FormatError};
-use crate::single::{read_raw_row, RowOutcome, RowPlan, RowSpec, Table, TimeCol};
+use crate::single::{RowSpec, Rows, Table, TimeCol};
 use crate::text::{parse_datetime, HeaderName};
 use crate::units::{self, accel_from_header, gyro_from_header, time_from_header, Hint};
 use crate::{AccelUnit, GyroUnit, ReadOptions, SourceInfo, TimeUnit, UnitReport};
-use std::collections::VecDeque;
 
 pub(crate) const IOS_SIGN: &str =
     "iOS (CoreMotion) sign: accelerometer negated so that it reads +9.81 up at rest";
@@ -371,12 +371,58 @@ pub(crate) enum StreamKind {
     Gyro,
 }
 
+/// How an app lays out the per-sensor files of its exports (time + x, y, z
+/// per file): the one way such a file is opened.
+pub(crate) struct SensorFiles {
+    /// Names of the time column, tried in order (lower-case prefixes).
+    pub time_names: &'static [&'static str],
+    /// The documented time unit by the time column's lower-case name (`""`:
+    /// any other), and why.
+    pub time_units: &'static [(&'static str, TimeUnit, &'static str)],
+    /// The documented units of the accelerometer and gyroscope files.
+    pub units: [&'static str; 2],
+}
+
+impl SensorFiles {
+    /// Opens the per-sensor file `rel` of `c` as a stream of `kind` (values
+    /// times `scale`) and lists it in the report. Returns the sensor and
+    /// the unit reports (value unit, time unit).
+    pub fn open(
+        &self,
+        c: &Container,
+        rel: &str,
+        kind: StreamKind,
+        scale: f64,
+        opts: &ReadOptions,
+        info: &mut SourceInfo,
+    ) -> Result<(Sensor, UnitReport, UnitReport), FormatError> {
+        let t = c.table(rel)?;
+        let af = axis_file(&t, self.time_names)?;
+        let column = t
+            .header
+            .as_ref()
+            .map(|h| h[af.time].to_ascii_lowercase())
+            .unwrap_or_default();
+        let time_default = self
+            .time_units
+            .iter()
+            .find(|(name, _, _)| *name == column || name.is_empty())
+            .map(|(_, u, why)| (*u, *why));
+        let unit = match kind {
+            StreamKind::Accel => self.units[0],
+            StreamKind::Gyro => self.units[1],
+        };
+        info.files.push(c.display(rel));
+        load_stream(t, &af, kind, Some(unit), time_default, scale, opts, info)
+    }
+}
+
 /// Opens a per-sensor file as a stream of SI samples; its first
 /// [`DETECT_ROWS`](crate::DETECT_ROWS) rows decide the units. Returns the
 /// sensor and the unit reports (value unit, time unit).
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn load_stream(
-    mut t: Table,
+fn load_stream(
+    t: Table,
     af: &AxisFile,
     kind: StreamKind,
     unit_default: Option<&str>,
@@ -392,18 +438,10 @@ pub(crate) fn load_stream(
         ragged_ok: false,
         names: t.names(0),
     };
-    let plan = RowPlan::new(&spec, &t);
-    let mut row_index = 0;
-    let mut rows = VecDeque::new();
-    while rows.len() < crate::DETECT_ROWS {
-        match read_raw_row(&mut t, &spec, &plan, &mut row_index)? {
-            None => break,
-            Some(RowOutcome::Row(r)) => rows.push_back(r),
-            Some(RowOutcome::Missing) => info.missing_value_rows += 1,
-            Some(RowOutcome::Short) => info.short_rows += 1,
-        }
-    }
-    let vals: Vec<[f64; 3]> = rows.iter().map(|r| r.acc).collect();
+    let mut rows = Rows::new(t, spec);
+    rows.read_prefix(info)?;
+    let t = &rows.table;
+    let vals: Vec<[f64; 3]> = rows.prefix.iter().map(|r| r.acc).collect();
     let tr = Triple {
         cols: af.xyz,
         unit: af.unit.clone(),
@@ -430,14 +468,14 @@ pub(crate) fn load_stream(
             (u.to_si(), rep)
         }
     };
-    let traw: Vec<f64> = rows.iter().map(|r| r.t).collect();
+    let traw: Vec<f64> = rows.prefix.iter().map(|r| r.t).collect();
     let th = match (af.time_unit, time_default) {
         (Some(u), _) => Hint::Known(u, "from the header".into()),
         (None, Some((u, why))) => Hint::Known(u, why.into()),
         _ => Hint::Detect,
     };
     let (tu, trep) = units::decide_time(opts.time_unit, &th, &traw);
-    let sensor = Sensor::from_table(t, spec, plan, row_index, rows, tu.to_si(), factor * scale);
+    let sensor = Sensor::from_rows(rows, tu.to_si(), factor * scale);
     Ok((sensor, vrep, trep))
 }
 

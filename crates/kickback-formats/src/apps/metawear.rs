@@ -2,7 +2,7 @@
 //! `*_Gyroscope_*.csv` (deg/s) of one recording, paired by name.
 
 use super::App;
-use crate::columns::{axis_file, load_stream, StreamKind, STD_SIGN};
+use crate::columns::{axis_file, SensorFiles, StreamKind, STD_SIGN};
 use crate::container::{base, is_csv, parent_of, Container};
 use crate::error::{ErrorKind, FormatError};
 use crate::merge::merge;
@@ -13,6 +13,13 @@ use std::path::Path;
 
 /// MetaWear.
 pub(crate) struct MetaWear;
+
+/// MetaWear's per-sensor files: `epoch (ms)` in Unix ms, g, deg/s.
+const FILES: SensorFiles = SensorFiles {
+    time_names: &["epoch (ms)", "epoc (ms)"],
+    time_units: &[("", TimeUnit::Millis, "MetaWear epoch (ms) is Unix ms")],
+    units: ["g", "deg/s"],
+};
 
 impl App for MetaWear {
     fn format(&self) -> Format {
@@ -179,38 +186,12 @@ fn metawear_pair(
         gravity: "raw accelerometer (includes gravity)".into(),
         ..Default::default()
     };
-    let tn: &[&str] = &["epoch (ms)", "epoc (ms)"];
-    let tdef = Some((crate::TimeUnit::Millis, "MetaWear epoch (ms) is Unix ms"));
-    let t = c.table(acc)?;
-    let af = axis_file(&t, tn)?;
-    info.files.push(c.display(acc));
-    let (a, rep, trep) = load_stream(
-        t,
-        &af,
-        StreamKind::Accel,
-        Some("g"),
-        tdef,
-        1.0,
-        opts,
-        &mut info,
-    )?;
+    let (a, rep, trep) = FILES.open(c, acc, StreamKind::Accel, 1.0, opts, &mut info)?;
     info.accel = rep;
     info.time = trep;
     let g = match gyro {
         Some(g) => {
-            let t = c.table(g)?;
-            let af = axis_file(&t, tn)?;
-            info.files.push(c.display(g));
-            let (s, rep, _) = load_stream(
-                t,
-                &af,
-                StreamKind::Gyro,
-                Some("deg/s"),
-                tdef,
-                1.0,
-                opts,
-                &mut info,
-            )?;
+            let (s, rep, _) = FILES.open(c, g, StreamKind::Gyro, 1.0, opts, &mut info)?;
             info.gyro = Some(rep);
             Some(s)
         }

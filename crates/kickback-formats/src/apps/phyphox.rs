@@ -5,16 +5,23 @@
 use super::generic::generic;
 use super::sensor_logger::note_alone;
 use super::{csv_count, dir_is_export, part_of_export, App, Lower};
-use crate::columns::{self, axis_file, load_stream, StreamKind, STD_SIGN};
+use crate::columns::{self, axis_file, SensorFiles, StreamKind, STD_SIGN};
 use crate::container::{base, parent_of, Container};
 use crate::error::{shorten, ErrorKind, FormatError};
 use crate::merge::merge;
 use crate::single::{self, Table};
-use crate::{Format, ReadOptions, Recording, SourceInfo};
+use crate::{Format, ReadOptions, Recording, SourceInfo, TimeUnit};
 use std::path::Path;
 
 /// phyphox.
 pub(crate) struct Phyphox;
+
+/// phyphox's per-sensor files: `Time (s)`, m/s², rad/s.
+const FILES: SensorFiles = SensorFiles {
+    time_names: &["time (s)", "time"],
+    time_units: &[("", TimeUnit::Seconds, "phyphox Time (s)")],
+    units: ["m/s^2", "rad/s"],
+};
 
 impl App for Phyphox {
     fn format(&self) -> Format {
@@ -239,16 +246,8 @@ fn phyphox(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recording, Fo
             *slot = Some(f.clone());
         }
     }
-    let tdef = Some((crate::TimeUnit::Seconds, "phyphox Time (s)"));
-    let load = |rel: &str, kind: StreamKind, info: &mut SourceInfo| -> Result<_, FormatError> {
-        let t = c.table(rel)?;
-        let af = axis_file(&t, &["time (s)", "time"])?;
-        let unit = match kind {
-            StreamKind::Accel => "m/s^2",
-            StreamKind::Gyro => "rad/s",
-        };
-        info.files.push(c.display(rel));
-        load_stream(t, &af, kind, Some(unit), tdef, 1.0, opts, info)
+    let load = |rel: &str, kind: StreamKind, info: &mut SourceInfo| {
+        FILES.open(c, rel, kind, 1.0, opts, info)
     };
     let (a, gravity) = if let Some(a) = acc {
         let (s, rep, trep) = load(&a, StreamKind::Accel, &mut info)?;

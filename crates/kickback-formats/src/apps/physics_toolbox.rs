@@ -6,11 +6,10 @@ use crate::assemble::{HoldSplit, Sensor};
 use crate::columns::*;
 use crate::error::FormatError;
 use crate::merge::merge;
-use crate::single::{self, read_raw_row, RowOutcome, RowPlan, RowSpec, Table, TimeCol};
+use crate::single::{self, RowSpec, Rows, Table, TimeCol};
 use crate::units::{self, Hint};
 use crate::{AccelUnit, Format, GyroUnit, ReadOptions, Recording, TimeUnit};
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// Physics Toolbox Sensor Suite.
@@ -36,7 +35,7 @@ impl App for PhysicsToolbox {
 }
 
 pub(crate) fn physics_toolbox(
-    mut t: Table,
+    t: Table,
     why: &str,
     opts: &ReadOptions,
 ) -> Result<Recording, FormatError> {
@@ -66,21 +65,14 @@ pub(crate) fn physics_toolbox(
         ragged_ok: false,
         names: t.names(0),
     };
-    let plan = RowPlan::new(&spec, &t);
-    let mut row_index = 0;
-    let mut rows = VecDeque::new();
-    while rows.len() < crate::DETECT_ROWS {
-        match read_raw_row(&mut t, &spec, &plan, &mut row_index)? {
-            None => break,
-            Some(RowOutcome::Row(r)) => rows.push_back(r),
-            Some(RowOutcome::Missing) => info.missing_value_rows += 1,
-            Some(RowOutcome::Short) => info.short_rows += 1,
-        }
-    }
+    let mut rows = Rows::new(t, spec);
+    rows.read_prefix(&mut info)?;
+    let t = &rows.table;
     // each sensor's events (rows where its values changed) among the first rows
     let events = |get: &dyn Fn(&single::RawRow) -> Option<[f64; 3]>| {
         let mut prev = None;
-        rows.iter()
+        rows.prefix
+            .iter()
             .filter_map(|r| Some((r.t, get(r)?)))
             .filter(|(_, v)| HoldSplit::is_event(&mut prev, *v))
             .collect::<Vec<_>>()
@@ -94,7 +86,7 @@ pub(crate) fn physics_toolbox(
     );
     units::check_accel_level(&t.name, &gf_vals, au)?;
     info.accel = arep;
-    let traw: Vec<f64> = rows.iter().map(|r| r.t).collect();
+    let traw: Vec<f64> = rows.prefix.iter().map(|r| r.t).collect();
     let (tu, trep) = units::decide_time(
         opts.time_unit,
         &Hint::Known(
@@ -130,7 +122,7 @@ pub(crate) fn physics_toolbox(
         if w.is_some() {
             info.notes.push(format!(
                 "the gyroscope columns hold no data (all zero or one value) in the first {} rows; reading the accelerometer only",
-                rows.len()
+                rows.prefix.len()
             ));
         }
         None
@@ -140,10 +132,6 @@ pub(crate) fn physics_toolbox(
     );
     let name = t.name.clone();
     let split = Rc::new(RefCell::new(HoldSplit::new(
-        t,
-        spec,
-        plan,
-        row_index,
         rows,
         tu.to_si(),
         [au.to_si(), gyro_scale],

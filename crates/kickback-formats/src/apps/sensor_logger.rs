@@ -4,17 +4,28 @@
 
 use super::generic::generic;
 use super::{csv_count, dir_is_export, part_of_export, App, Lower};
-use crate::columns::{axis_file, load_stream, StreamKind, IOS_SIGN};
+use crate::columns::{SensorFiles, StreamKind, IOS_SIGN};
 use crate::container::{file_name_lower, label, parent_of, Container};
 use crate::error::{shorten, ErrorKind, FormatError};
 use crate::merge::merge;
 use crate::single::{self, Table};
 use crate::units::Hint;
-use crate::{AccelUnit, Format, ReadOptions, Recording, SourceInfo};
+use crate::{AccelUnit, Format, ReadOptions, Recording, SourceInfo, TimeUnit};
 use std::path::Path;
 
 /// Sensor Logger.
 pub(crate) struct SensorLogger;
+
+/// Sensor Logger's per-sensor files: `time` in ns since 1970 (or
+/// `seconds_elapsed`), m/s², rad/s.
+const FILES: SensorFiles = SensorFiles {
+    time_names: &["time", "seconds_elapsed"],
+    time_units: &[
+        ("seconds_elapsed", TimeUnit::Seconds, "seconds_elapsed"),
+        ("", TimeUnit::Nanos, "Sensor Logger `time` is ns since 1970"),
+    ],
+    units: ["m/s^2", "rad/s"],
+};
 
 impl App for SensorLogger {
     fn format(&self) -> Format {
@@ -175,32 +186,9 @@ fn sensor_logger(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recordi
         info.notes
             .push(format!("Metadata.csv standardisation = {}", shorten(&s)));
     }
-    let time_names: &[&str] = &["time", "seconds_elapsed"];
-    let tdef = Some((
-        crate::TimeUnit::Nanos,
-        "Sensor Logger `time` is ns since 1970",
-    ));
-    let load =
-        |rel: &str, kind: StreamKind, sign: f64, info: &mut SourceInfo| -> Result<_, FormatError> {
-            let t = c.table(rel)?;
-            let af = axis_file(&t, time_names)?;
-            let td = if t
-                .header
-                .as_ref()
-                .map(|h| h[af.time].eq_ignore_ascii_case("seconds_elapsed"))
-                .unwrap_or(false)
-            {
-                Some((crate::TimeUnit::Seconds, "seconds_elapsed"))
-            } else {
-                tdef
-            };
-            let unit = match kind {
-                StreamKind::Accel => "m/s^2",
-                StreamKind::Gyro => "rad/s",
-            };
-            info.files.push(c.display(rel));
-            load_stream(t, &af, kind, Some(unit), td, sign, opts, info)
-        };
+    let load = |rel: &str, kind: StreamKind, sign: f64, info: &mut SourceInfo| {
+        FILES.open(c, rel, kind, sign, opts, info)
+    };
     let total = c.find("TotalAcceleration.csv");
     let lin = c.find("Accelerometer.csv");
     let grav = c.find("Gravity.csv");
