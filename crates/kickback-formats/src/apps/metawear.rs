@@ -81,7 +81,21 @@ impl App for MetaWear {
         why: &str,
         opts: &ReadOptions,
     ) -> Result<Recording, FormatError> {
-        metawear_file(path, table, why, opts)
+        let parent = parent_of(path);
+        let fname = path
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Some((key, _)) = metawear_key(&fname) {
+            let c = Container::dir(parent)?;
+            let groups = metawear_groups(c.csvs().iter().map(|s| s.as_str()));
+            if let Some(g) = groups.into_iter().find(|g| g.0 == key) {
+                if let Some(a) = g.1 {
+                    return metawear_pair(&c, &a, g.2.as_deref(), opts, why);
+                }
+            }
+        }
+        self.open_table(table, why, opts)
     }
     fn open_export(
         &self,
@@ -147,29 +161,6 @@ pub(crate) fn metawear_groups<'a>(
         }
     }
     g
-}
-
-fn metawear_file(
-    path: &Path,
-    table: Table,
-    why: &str,
-    opts: &ReadOptions,
-) -> Result<Recording, FormatError> {
-    let parent = parent_of(path);
-    let fname = path
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if let Some((key, _)) = metawear_key(&fname) {
-        let c = Container::dir(parent)?;
-        let groups = metawear_groups(c.csvs().iter().map(|s| s.as_str()));
-        if let Some(g) = groups.into_iter().find(|g| g.0 == key) {
-            if let Some(a) = g.1 {
-                return metawear_pair(&c, &a, g.2.as_deref(), opts, why);
-            }
-        }
-    }
-    MetaWear.open_table(table, why, opts)
 }
 
 fn metawear_pair(

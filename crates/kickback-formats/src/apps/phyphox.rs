@@ -57,6 +57,8 @@ impl App for Phyphox {
         s.info.format = Format::Phyphox;
         single::start(table, s, opts)
     }
+    /// A single phyphox CSV named on its own: read when it holds acceleration
+    /// with g; otherwise an error naming what to open instead.
     fn open_file(
         &self,
         path: &Path,
@@ -64,7 +66,22 @@ impl App for Phyphox {
         why: &str,
         opts: &ReadOptions,
     ) -> Result<Recording, FormatError> {
-        phyphox_file(path, table, why, opts)
+        let role = phyphox_role(&table.name, &table);
+        let what = match role {
+            Some(PhyphoxRole::Linear) => "linear acceleration (gravity removed)",
+            Some(PhyphoxRole::Gravity) => "gravity alone",
+            Some(PhyphoxRole::Gyro) => "the gyroscope alone",
+            _ => return Ok(note_alone(self.open_table(table, why, opts)?, path)),
+        };
+        let parent = parent_of(path);
+        if dir_is_export(parent) {
+            return Err(part_of_export(&table.name, "phyphox", what, parent));
+        }
+        Err(FormatError::new(&table.name, ErrorKind::MissingFiles {
+            message: format!("this phyphox file holds {what}, no recording on its own"),
+            expected: "Accelerometer.csv (acceleration with g), or an export with Linear Accelerometer.csv + Gravity.csv".into(),
+            found: table.name.clone(),
+        }))
     }
     fn open_export(
         &self,
@@ -72,7 +89,100 @@ impl App for Phyphox {
         why: &str,
         opts: &ReadOptions,
     ) -> Result<Recording, FormatError> {
-        phyphox(c, opts, why)
+        let mut info = SourceInfo {
+            format: Format::Phyphox,
+            detected_by: why.into(),
+            sign_convention: STD_SIGN.into(),
+            ..Default::default()
+        };
+        if let Some(d) = c.find("device.csv") {
+            if let Ok(mut t) = c.table(&d) {
+                let mut model = None;
+                let mut brand = None;
+                while let Ok(Some((_, f, _))) = t.next_row() {
+                    if f.len() >= 2 {
+                        match f[0].as_str() {
+                            "deviceModel" => model = Some(shorten(&f[1])),
+                            "deviceBrand" => brand = Some(shorten(&f[1])),
+                            _ => {}
+                        }
+                    }
+                }
+                info.device = match (brand, model) {
+                    (Some(b), Some(m)) => Some(format!("{b} {m}")),
+                    (None, Some(m)) => Some(m),
+                    (b, None) => b,
+                };
+            }
+        }
+        if let Some(tm) = c.find("time.csv") {
+            if let Ok(mut t) = c.table(&tm) {
+                if let Ok(Some((_, f, _))) = t.next_row() {
+                    if f.len() >= 3 && f[0] == "START" {
+                        info.notes.push(format!("meta/time.csv: experiment started at Unix time {} (times are kept relative to the experiment start)", shorten(&f[2])));
+                    }
+                }
+            }
+        }
+        // classify every CSV by header and name
+        let mut acc = None;
+        let mut lin = None;
+        let mut grav = None;
+        let mut gyr = None;
+        for f in c.csvs() {
+            let Ok(t) = c.table(f) else { continue };
+            let slot = match phyphox_role(f, &t) {
+                None => continue,
+                Some(PhyphoxRole::Gyro) => &mut gyr,
+                Some(PhyphoxRole::Linear) => &mut lin,
+                Some(PhyphoxRole::Gravity) => &mut grav,
+                Some(PhyphoxRole::Accel) => &mut acc,
+            };
+            if slot.is_none() {
+                *slot = Some(f.clone());
+            }
+        }
+        let load = |rel: &str, kind: StreamKind, info: &mut SourceInfo| {
+            FILES.open(c, rel, kind, 1.0, opts, info)
+        };
+        let (a, gravity) = if let Some(a) = acc {
+            let (s, rep, trep) = load(&a, StreamKind::Accel, &mut info)?;
+            info.accel = rep;
+            info.time = trep;
+            info.gravity = format!("{} (acceleration with g)", base(&a));
+            (s, None)
+        } else if let (Some(l), Some(g)) = (lin.clone(), grav) {
+            let (ls, rep, trep) = load(&l, StreamKind::Accel, &mut info)?;
+            let (gs, _, _) = load(&g, StreamKind::Accel, &mut info)?;
+            info.accel = rep;
+            info.time = trep;
+            info.gravity = format!(
+                "{} + {} (gravity interpolated at the accelerometer's timestamps)",
+                base(&l),
+                base(&g)
+            );
+            (ls, Some(gs))
+        } else {
+            let message = if lin.is_some() {
+                "this phyphox export has only linear acceleration (gravity removed) and no Gravity.csv to restore it; record with \"Acceleration with g\" or add the Gravity sensor"
+            } else {
+                "no accelerometer file in this phyphox export"
+            };
+            return Err(FormatError::new(&c.label, ErrorKind::MissingFiles {
+                message: message.into(),
+                expected: "Accelerometer.csv (or Raw Data.csv with \"Acceleration x (m/s^2)\"), or Linear Accelerometer.csv + Gravity.csv".into(),
+                found: c.listing(),
+            }));
+        };
+        let g = match gyr {
+            Some(g) => {
+                let (s, rep, _) = load(&g, StreamKind::Gyro, &mut info)?;
+                info.gyro = Some(rep);
+                Some(s)
+            }
+            None => None,
+        };
+        merge(a, gravity, g, info, opts)
     }
 }
 
@@ -110,32 +220,6 @@ fn phyphox_role(file: &str, t: &Table) -> Option<PhyphoxRole> {
     } else {
         PhyphoxRole::Accel
     })
-}
-
-/// A single phyphox CSV named on its own: read when it holds acceleration
-/// with g; otherwise an error naming what to open instead.
-fn phyphox_file(
-    path: &Path,
-    table: Table,
-    why: &str,
-    opts: &ReadOptions,
-) -> Result<Recording, FormatError> {
-    let role = phyphox_role(&table.name, &table);
-    let what = match role {
-        Some(PhyphoxRole::Linear) => "linear acceleration (gravity removed)",
-        Some(PhyphoxRole::Gravity) => "gravity alone",
-        Some(PhyphoxRole::Gyro) => "the gyroscope alone",
-        _ => return Ok(note_alone(Phyphox.open_table(table, why, opts)?, path)),
-    };
-    let parent = parent_of(path);
-    if dir_is_export(parent) {
-        return Err(part_of_export(&table.name, "phyphox", what, parent));
-    }
-    Err(FormatError::new(&table.name, ErrorKind::MissingFiles {
-        message: format!("this phyphox file holds {what}, no recording on its own"),
-        expected: "Accelerometer.csv (acceleration with g), or an export with Linear Accelerometer.csv + Gravity.csv".into(),
-        found: table.name.clone(),
-    }))
 }
 
 fn phyphox_single_setup(t: &Table, why: &str) -> Result<single::Setup, FormatError> {
@@ -190,101 +274,4 @@ fn phyphox_single_setup(t: &Table, why: &str) -> Result<single::Setup, FormatErr
         acc_sign: 1.0,
         info,
     })
-}
-
-fn phyphox(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recording, FormatError> {
-    let mut info = SourceInfo {
-        format: Format::Phyphox,
-        detected_by: why.into(),
-        sign_convention: STD_SIGN.into(),
-        ..Default::default()
-    };
-    if let Some(d) = c.find("device.csv") {
-        if let Ok(mut t) = c.table(&d) {
-            let mut model = None;
-            let mut brand = None;
-            while let Ok(Some((_, f, _))) = t.next_row() {
-                if f.len() >= 2 {
-                    match f[0].as_str() {
-                        "deviceModel" => model = Some(shorten(&f[1])),
-                        "deviceBrand" => brand = Some(shorten(&f[1])),
-                        _ => {}
-                    }
-                }
-            }
-            info.device = match (brand, model) {
-                (Some(b), Some(m)) => Some(format!("{b} {m}")),
-                (None, Some(m)) => Some(m),
-                (b, None) => b,
-            };
-        }
-    }
-    if let Some(tm) = c.find("time.csv") {
-        if let Ok(mut t) = c.table(&tm) {
-            if let Ok(Some((_, f, _))) = t.next_row() {
-                if f.len() >= 3 && f[0] == "START" {
-                    info.notes.push(format!("meta/time.csv: experiment started at Unix time {} (times are kept relative to the experiment start)", shorten(&f[2])));
-                }
-            }
-        }
-    }
-    // classify every CSV by header and name
-    let mut acc = None;
-    let mut lin = None;
-    let mut grav = None;
-    let mut gyr = None;
-    for f in c.csvs() {
-        let Ok(t) = c.table(f) else { continue };
-        let slot = match phyphox_role(f, &t) {
-            None => continue,
-            Some(PhyphoxRole::Gyro) => &mut gyr,
-            Some(PhyphoxRole::Linear) => &mut lin,
-            Some(PhyphoxRole::Gravity) => &mut grav,
-            Some(PhyphoxRole::Accel) => &mut acc,
-        };
-        if slot.is_none() {
-            *slot = Some(f.clone());
-        }
-    }
-    let load = |rel: &str, kind: StreamKind, info: &mut SourceInfo| {
-        FILES.open(c, rel, kind, 1.0, opts, info)
-    };
-    let (a, gravity) = if let Some(a) = acc {
-        let (s, rep, trep) = load(&a, StreamKind::Accel, &mut info)?;
-        info.accel = rep;
-        info.time = trep;
-        info.gravity = format!("{} (acceleration with g)", base(&a));
-        (s, None)
-    } else if let (Some(l), Some(g)) = (lin.clone(), grav) {
-        let (ls, rep, trep) = load(&l, StreamKind::Accel, &mut info)?;
-        let (gs, _, _) = load(&g, StreamKind::Accel, &mut info)?;
-        info.accel = rep;
-        info.time = trep;
-        info.gravity = format!(
-            "{} + {} (gravity interpolated at the accelerometer's timestamps)",
-            base(&l),
-            base(&g)
-        );
-        (ls, Some(gs))
-    } else {
-        let message = if lin.is_some() {
-            "this phyphox export has only linear acceleration (gravity removed) and no Gravity.csv to restore it; record with \"Acceleration with g\" or add the Gravity sensor"
-        } else {
-            "no accelerometer file in this phyphox export"
-        };
-        return Err(FormatError::new(&c.label, ErrorKind::MissingFiles {
-            message: message.into(),
-            expected: "Accelerometer.csv (or Raw Data.csv with \"Acceleration x (m/s^2)\"), or Linear Accelerometer.csv + Gravity.csv".into(),
-            found: c.listing(),
-        }));
-    };
-    let g = match gyr {
-        Some(g) => {
-            let (s, rep, _) = load(&g, StreamKind::Gyro, &mut info)?;
-            info.gyro = Some(rep);
-            Some(s)
-        }
-        None => None,
-    };
-    merge(a, gravity, g, info, opts)
 }

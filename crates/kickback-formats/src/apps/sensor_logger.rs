@@ -74,6 +74,8 @@ impl App for SensorLogger {
         }
         single::start(table, s, opts)
     }
+    /// A single Sensor Logger CSV named on its own: only TotalAcceleration.csv
+    /// (Android, with gravity) or a renamed file holds a recording by itself.
     fn open_file(
         &self,
         path: &Path,
@@ -81,7 +83,37 @@ impl App for SensorLogger {
         why: &str,
         opts: &ReadOptions,
     ) -> Result<Recording, FormatError> {
-        sensor_logger_file(path, table, why, opts)
+        let name = file_name_lower(path);
+        if name == "totalacceleration.csv" {
+            return Ok(note_alone(self.open_table(table, why, opts)?, path));
+        }
+        let what = match name.as_str() {
+            "accelerometer.csv" => Some("acceleration with gravity removed"),
+            "gravity.csv" => Some("gravity alone"),
+            "gyroscope.csv" => Some("the gyroscope alone"),
+            n if n.contains("uncalibrated") => Some("an uncalibrated sensor"),
+            "orientation.csv" | "magnetometer.csv" | "location.csv" => Some("no accelerometer"),
+            _ => None,
+        };
+        let parent = parent_of(path);
+        if dir_is_export(parent) {
+            return Err(part_of_export(
+                &table.name,
+                "Sensor Logger",
+                what.unwrap_or("one sensor stream"),
+                parent,
+            ));
+        }
+        if let Some(what) = what {
+            return Err(FormatError::new(&table.name, ErrorKind::MissingFiles {
+                message: format!("this Sensor Logger file holds {what}, no recording on its own"),
+                expected: "the whole export (folder or zip) with TotalAcceleration.csv (Android), or Accelerometer.csv + Gravity.csv (iOS), and Gyroscope.csv".into(),
+                found: table.name.clone(),
+            }));
+        }
+        // a renamed file: read by its columns (a level check catches data
+        // without gravity)
+        self.open_table(table, why, opts)
     }
     fn open_export(
         &self,
@@ -89,7 +121,86 @@ impl App for SensorLogger {
         why: &str,
         opts: &ReadOptions,
     ) -> Result<Recording, FormatError> {
-        sensor_logger(c, opts, why)
+        let mut info = SourceInfo {
+            format: Format::SensorLogger,
+            detected_by: why.into(),
+            ..Default::default()
+        };
+        let meta = c
+            .find("Metadata.csv")
+            .map(|m| read_kv_csv(c, &m))
+            .unwrap_or_default();
+        let get = |k: &str| meta.iter().find(|(a, _)| a == k).map(|(_, v)| shorten(v));
+        let platform = get("platform").map(|p| p.to_ascii_lowercase());
+        if let Some(m) = c.find("Metadata.csv") {
+            info.files.push(c.display(&m));
+        }
+        info.device = match (&platform, get("device name")) {
+            (Some(p), Some(d)) => Some(format!("{p}, {d}")),
+            (Some(p), None) => Some(p.clone()),
+            (None, Some(d)) => Some(d),
+            _ => None,
+        };
+        if let Some(s) = get("standardisation") {
+            info.notes
+                .push(format!("Metadata.csv standardisation = {}", shorten(&s)));
+        }
+        let load = |rel: &str, kind: StreamKind, sign: f64, info: &mut SourceInfo| {
+            FILES.open(c, rel, kind, sign, opts, info)
+        };
+        let total = c.find("TotalAcceleration.csv");
+        let lin = c.find("Accelerometer.csv");
+        let grav = c.find("Gravity.csv");
+        let (sign, sign_txt) = match platform.as_deref() {
+            Some("ios") => (-1.0, format!("{IOS_SIGN} (Metadata.csv platform = ios)")),
+            Some("android") => (1.0, "Android sign: accelerometer already reads +9.81 up at rest (Metadata.csv platform = android)".to_string()),
+            _ if total.is_some() => (1.0, "Android sign assumed (TotalAcceleration.csv exists only on Android; no Metadata.csv platform)".into()),
+            _ => (-1.0, format!("{IOS_SIGN} (assumed: no Metadata.csv platform; Accelerometer + Gravity without TotalAcceleration is the iOS layout)")),
+        };
+        info.sign_convention = sign_txt;
+        let (acc, gravity) = if let Some(tot) = total {
+            let (s, rep, trep) = load(&tot, StreamKind::Accel, sign, &mut info)?;
+            info.accel = rep;
+            info.time = trep;
+            info.gravity = "TotalAcceleration.csv (includes gravity)".into();
+            (s, None)
+        } else if let (Some(l), Some(g)) = (lin.clone(), grav.clone()) {
+            let (ls, rep, trep) = load(&l, StreamKind::Accel, sign, &mut info)?;
+            let (gs, _, _) = load(&g, StreamKind::Accel, sign, &mut info)?;
+            info.accel = rep;
+            info.time = trep;
+            info.gravity = "Accelerometer.csv + Gravity.csv (gravity interpolated at the accelerometer's timestamps)".into();
+            (ls, Some(gs))
+        } else {
+            let message = if lin.is_some() {
+                "Accelerometer.csv has gravity removed and there is no Gravity.csv or TotalAcceleration.csv to restore it (enable the Gravity or Total Acceleration sensor in Sensor Logger)"
+            } else {
+                "no accelerometer file in this Sensor Logger export"
+            };
+            return Err(FormatError::new(
+                &c.label,
+                ErrorKind::MissingFiles {
+                    message: message.into(),
+                    expected:
+                        "TotalAcceleration.csv (Android), or Accelerometer.csv + Gravity.csv (iOS)"
+                            .into(),
+                    found: c.listing(),
+                },
+            ));
+        };
+        let gyro = match c.find("Gyroscope.csv") {
+            Some(g) => {
+                let (s, rep, _) = load(&g, StreamKind::Gyro, 1.0, &mut info)?;
+                info.gyro = Some(rep);
+                Some(s)
+            }
+            None => {
+                info.notes
+                    .push("no Gyroscope.csv: accelerometer only".into());
+                None
+            }
+        };
+        merge(acc, gravity, gyro, info, opts)
     }
 }
 
@@ -107,47 +218,6 @@ pub(super) fn note_alone(mut r: Recording, path: &Path) -> Recording {
     r
 }
 
-/// A single Sensor Logger CSV named on its own: only TotalAcceleration.csv
-/// (Android, with gravity) or a renamed file holds a recording by itself.
-fn sensor_logger_file(
-    path: &Path,
-    table: Table,
-    why: &str,
-    opts: &ReadOptions,
-) -> Result<Recording, FormatError> {
-    let name = file_name_lower(path);
-    if name == "totalacceleration.csv" {
-        return Ok(note_alone(SensorLogger.open_table(table, why, opts)?, path));
-    }
-    let what = match name.as_str() {
-        "accelerometer.csv" => Some("acceleration with gravity removed"),
-        "gravity.csv" => Some("gravity alone"),
-        "gyroscope.csv" => Some("the gyroscope alone"),
-        n if n.contains("uncalibrated") => Some("an uncalibrated sensor"),
-        "orientation.csv" | "magnetometer.csv" | "location.csv" => Some("no accelerometer"),
-        _ => None,
-    };
-    let parent = parent_of(path);
-    if dir_is_export(parent) {
-        return Err(part_of_export(
-            &table.name,
-            "Sensor Logger",
-            what.unwrap_or("one sensor stream"),
-            parent,
-        ));
-    }
-    if let Some(what) = what {
-        return Err(FormatError::new(&table.name, ErrorKind::MissingFiles {
-            message: format!("this Sensor Logger file holds {what}, no recording on its own"),
-            expected: "the whole export (folder or zip) with TotalAcceleration.csv (Android), or Accelerometer.csv + Gravity.csv (iOS), and Gyroscope.csv".into(),
-            found: table.name.clone(),
-        }));
-    }
-    // a renamed file: read by its columns (a level check catches data
-    // without gravity)
-    SensorLogger.open_table(table, why, opts)
-}
-
 fn read_kv_csv(c: &Container, rel: &str) -> Vec<(String, String)> {
     // Metadata.csv: header + one row
     let mut out = Vec::new();
@@ -159,87 +229,4 @@ fn read_kv_csv(c: &Container, rel: &str) -> Vec<(String, String)> {
         }
     }
     out
-}
-
-fn sensor_logger(c: &Container, opts: &ReadOptions, why: &str) -> Result<Recording, FormatError> {
-    let mut info = SourceInfo {
-        format: Format::SensorLogger,
-        detected_by: why.into(),
-        ..Default::default()
-    };
-    let meta = c
-        .find("Metadata.csv")
-        .map(|m| read_kv_csv(c, &m))
-        .unwrap_or_default();
-    let get = |k: &str| meta.iter().find(|(a, _)| a == k).map(|(_, v)| shorten(v));
-    let platform = get("platform").map(|p| p.to_ascii_lowercase());
-    if let Some(m) = c.find("Metadata.csv") {
-        info.files.push(c.display(&m));
-    }
-    info.device = match (&platform, get("device name")) {
-        (Some(p), Some(d)) => Some(format!("{p}, {d}")),
-        (Some(p), None) => Some(p.clone()),
-        (None, Some(d)) => Some(d),
-        _ => None,
-    };
-    if let Some(s) = get("standardisation") {
-        info.notes
-            .push(format!("Metadata.csv standardisation = {}", shorten(&s)));
-    }
-    let load = |rel: &str, kind: StreamKind, sign: f64, info: &mut SourceInfo| {
-        FILES.open(c, rel, kind, sign, opts, info)
-    };
-    let total = c.find("TotalAcceleration.csv");
-    let lin = c.find("Accelerometer.csv");
-    let grav = c.find("Gravity.csv");
-    let (sign, sign_txt) = match platform.as_deref() {
-        Some("ios") => (-1.0, format!("{IOS_SIGN} (Metadata.csv platform = ios)")),
-        Some("android") => (1.0, "Android sign: accelerometer already reads +9.81 up at rest (Metadata.csv platform = android)".to_string()),
-        _ if total.is_some() => (1.0, "Android sign assumed (TotalAcceleration.csv exists only on Android; no Metadata.csv platform)".into()),
-        _ => (-1.0, format!("{IOS_SIGN} (assumed: no Metadata.csv platform; Accelerometer + Gravity without TotalAcceleration is the iOS layout)")),
-    };
-    info.sign_convention = sign_txt;
-    let (acc, gravity) = if let Some(tot) = total {
-        let (s, rep, trep) = load(&tot, StreamKind::Accel, sign, &mut info)?;
-        info.accel = rep;
-        info.time = trep;
-        info.gravity = "TotalAcceleration.csv (includes gravity)".into();
-        (s, None)
-    } else if let (Some(l), Some(g)) = (lin.clone(), grav.clone()) {
-        let (ls, rep, trep) = load(&l, StreamKind::Accel, sign, &mut info)?;
-        let (gs, _, _) = load(&g, StreamKind::Accel, sign, &mut info)?;
-        info.accel = rep;
-        info.time = trep;
-        info.gravity = "Accelerometer.csv + Gravity.csv (gravity interpolated at the accelerometer's timestamps)".into();
-        (ls, Some(gs))
-    } else {
-        let message = if lin.is_some() {
-            "Accelerometer.csv has gravity removed and there is no Gravity.csv or TotalAcceleration.csv to restore it (enable the Gravity or Total Acceleration sensor in Sensor Logger)"
-        } else {
-            "no accelerometer file in this Sensor Logger export"
-        };
-        return Err(FormatError::new(
-            &c.label,
-            ErrorKind::MissingFiles {
-                message: message.into(),
-                expected:
-                    "TotalAcceleration.csv (Android), or Accelerometer.csv + Gravity.csv (iOS)"
-                        .into(),
-                found: c.listing(),
-            },
-        ));
-    };
-    let gyro = match c.find("Gyroscope.csv") {
-        Some(g) => {
-            let (s, rep, _) = load(&g, StreamKind::Gyro, 1.0, &mut info)?;
-            info.gyro = Some(rep);
-            Some(s)
-        }
-        None => {
-            info.notes
-                .push("no Gyroscope.csv: accelerometer only".into());
-            None
-        }
-    };
-    merge(acc, gravity, gyro, info, opts)
 }
