@@ -281,14 +281,24 @@ pub(crate) fn file_name_lower(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Lower-case names of the regular files in a folder.
-pub(crate) fn file_names(dir: &Path) -> Vec<String> {
+/// Names of the regular files in a folder, as written.
+pub(crate) fn regular_files(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .map(|rd| {
             rd.flatten()
                 .filter(|e| e.path().is_file())
-                .map(|e| e.file_name().to_string_lossy().to_ascii_lowercase())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Lower-case names of the regular files in a folder.
+pub(crate) fn file_names(dir: &Path) -> Vec<String> {
+    lower(&regular_files(dir))
+}
+
+/// The names in lower case.
+pub(crate) fn lower(names: &[String]) -> Vec<String> {
+    names.iter().map(|n| n.to_ascii_lowercase()).collect()
 }

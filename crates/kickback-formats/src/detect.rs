@@ -2,11 +2,10 @@
 //! and finding the recordings in a folder tree; what each app's files are
 //! is asked of [`crate::apps`].
 
-use crate::apps::{
-    self, dir_is_export, is_metadata, metawear_groups, metawear_key, names_are_export,
-    part_of_export,
+use crate::apps::{self, dir_is_export, is_metadata, names_are_export, part_of_export};
+use crate::container::{
+    self, file_name_lower, is_csv, is_zip, label, parent_of, regular_files, Container,
 };
-use crate::container::{file_name_lower, file_names, is_csv, is_zip, label, parent_of, Container};
 use crate::error::{short_list, FormatError};
 use crate::single::Table;
 use crate::{ReadOptions, Recording};
@@ -175,8 +174,8 @@ pub fn recording_for(path: &Path) -> Result<Option<PathBuf>, String> {
     }
     let lower = file_name_lower(path);
     let parent = parent_of(path);
-    let siblings = file_names(parent);
-    if names_are_export(&siblings) && is_csv(&lower) {
+    let names = regular_files(parent);
+    if names_are_export(&container::lower(&names)) && is_csv(&lower) {
         return Ok(Some(parent.to_path_buf()));
     }
     if is_not_recording(&lower) {
@@ -186,18 +185,8 @@ pub fn recording_for(path: &Path) -> Result<Option<PathBuf>, String> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    if let Some((key, false)) = metawear_key(&name) {
-        let names: Vec<String> = std::fs::read_dir(parent)
-            .map(|rd| {
-                rd.flatten()
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let groups = metawear_groups(names.iter().map(|s| s.as_str()));
-        if let Some(acc) = groups.into_iter().find(|g| g.0 == key).and_then(|g| g.1) {
-            return Ok(Some(parent.join(acc)));
-        }
+    if let Some(other) = apps::partner(&name, &names) {
+        return Ok(Some(parent.join(other)));
     }
     Ok(Some(path.to_path_buf()))
 }
@@ -270,23 +259,14 @@ fn walk(dir: &Path, depth: usize, s: &mut Scan, seen: &mut HashSet<PathBuf>) {
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
-    let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
-    if names_are_export(&lower) {
+    if names_are_export(&container::lower(&names)) {
         s.recordings.push(dir.to_path_buf());
         return;
     }
-    let groups = metawear_groups(names.iter().map(|s| s.as_str()));
     for (p, name) in files.iter().zip(&names) {
         let l = name.to_ascii_lowercase();
-        if is_not_recording(&l) {
-            continue;
-        }
-        if let Some((key, is_acc)) = metawear_key(name) {
-            let g = groups.iter().find(|g| g.0 == key);
-            let has_acc = g.map(|g| g.1.is_some()).unwrap_or(false);
-            if is_acc || !has_acc {
-                s.recordings.push(p.clone());
-            }
+        // a file opened through its partner is found as its partner
+        if is_not_recording(&l) || apps::partner(name, &names).is_some() {
             continue;
         }
         s.recordings.push(p.clone());

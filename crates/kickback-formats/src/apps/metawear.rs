@@ -35,6 +35,17 @@ impl App for MetaWear {
     fn sniff_export(&self, c: &Container, _sig: &[String]) -> bool {
         c.csvs().iter().any(|f| metawear_key(base(f)).is_some())
     }
+    /// A gyroscope file is opened through the accelerometer file of its
+    /// recording.
+    fn partner(&self, name: &str, names: &[String]) -> Option<String> {
+        let Some((key, false)) = metawear_key(name) else {
+            return None;
+        };
+        metawear_groups(names.iter().map(|s| s.as_str()))
+            .into_iter()
+            .find(|g| g.0 == key)?
+            .1
+    }
     /// One accelerometer file read on its own.
     fn open_table(
         &self,
@@ -123,7 +134,7 @@ impl App for MetaWear {
 
 /// MetaWear group key (name prefix before `_Accelerometer_` / `_Gyroscope_`,
 /// spaces and underscores removed) and sensor.
-pub(crate) fn metawear_key(name: &str) -> Option<(String, bool)> {
+fn metawear_key(name: &str) -> Option<(String, bool)> {
     for (tag, is_acc) in [("_Accelerometer_", true), ("_Gyroscope_", false)] {
         if let Some(i) = name.find(tag) {
             if !is_csv(name) {
@@ -140,7 +151,7 @@ pub(crate) fn metawear_key(name: &str) -> Option<(String, bool)> {
 }
 
 /// (key, accelerometer file, gyroscope file) per recording.
-pub(crate) fn metawear_groups<'a>(
+fn metawear_groups<'a>(
     names: impl Iterator<Item = &'a str>,
 ) -> Vec<(String, Option<String>, Option<String>)> {
     let mut g: Vec<(String, Option<String>, Option<String>)> = Vec::new();

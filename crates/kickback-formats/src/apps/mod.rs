@@ -48,6 +48,12 @@ pub(crate) trait App: Sync {
         &[]
     }
 
+    /// The file of the same recording that the file `name` is opened
+    /// through, among the `names` of its folder (none by default).
+    fn partner(&self, _name: &str, _names: &[String]) -> Option<String> {
+        None
+    }
+
     /// The app's name in messages.
     fn app_name(&self) -> &'static str {
         self.format().name()
@@ -244,9 +250,12 @@ pub(crate) fn metadata_of(lower: &str) -> Option<&'static dyn App> {
         .find(|a| a.metadata_files().contains(&lower))
 }
 
-/// The MetaWear recording a file name belongs to: (group key, whether it is
-/// the accelerometer).
-pub(crate) use metawear::{metawear_groups, metawear_key};
+/// The file that a file of a folder is opened through (a MetaWear
+/// gyroscope file's accelerometer partner), if any; `names` are the names
+/// of the files in its folder.
+pub(crate) fn partner(name: &str, names: &[String]) -> Option<String> {
+    APPS.iter().find_map(|a| a.partner(name, names))
+}
 
 /// The error for a named file that is one part of a multi-file export and
 /// holds no recording on its own.
