@@ -1,12 +1,12 @@
 //! Axivity AX3/AX6 CSV from cwa-convert: no header, a date-time then
 //! x, y, z in g (and a gyroscope in deg/s).
 
-use super::{base_info, App};
+use super::{base_info, App, Opened};
 use crate::error::{ErrorKind, FormatError};
 use crate::single::{self, RowSpec, Setup, Table, TimeCol};
 use crate::text::parse_datetime;
 use crate::units::Hint;
-use crate::{AccelUnit, Format, GyroUnit, ReadOptions, Recording, TimeUnit};
+use crate::{AccelUnit, Format, GyroUnit, ReadOptions, TimeUnit};
 
 /// Axivity's headerless CSV.
 pub(crate) struct Axivity;
@@ -25,12 +25,7 @@ impl App for Axivity {
             .and_then(|s| parse_datetime(s))
             .map(|_| "no header; first field is a date-time (Axivity cwa-convert CSV)")
     }
-    fn open_table(
-        &self,
-        table: Table,
-        why: &str,
-        opts: &ReadOptions,
-    ) -> Result<Recording, FormatError> {
+    fn open_table(&self, table: Table, why: &str, opts: &ReadOptions) -> Opened {
         let setup = axivity(&table, why)?;
         single::start(table, setup, opts)
     }

@@ -1,12 +1,12 @@
 //! Apple CoreMotion dumps (the MotionSense dataset): gravity +
 //! userAcceleration in g, rotationRate in rad/s, iOS sign.
 
-use super::{base_info, App, Lower};
+use super::{base_info, App, Lower, Opened};
 use crate::columns::*;
 use crate::error::{ErrorKind, FormatError};
 use crate::single::{self, RowSpec, Setup, Table, TimeCol};
 use crate::units::Hint;
-use crate::{AccelUnit, Format, GyroUnit, ReadOptions, Recording, TimeUnit};
+use crate::{AccelUnit, Format, GyroUnit, ReadOptions, TimeUnit};
 
 /// CoreMotion dumps.
 pub(crate) struct CoreMotion;
@@ -21,12 +21,7 @@ impl App for CoreMotion {
             || (h.any_contains("gravity.x") && h.any_contains("rotationrate.x")))
         .then_some("header has gravity.x / userAcceleration.x (CoreMotion dump)")
     }
-    fn open_table(
-        &self,
-        table: Table,
-        why: &str,
-        opts: &ReadOptions,
-    ) -> Result<Recording, FormatError> {
+    fn open_table(&self, table: Table, why: &str, opts: &ReadOptions) -> Opened {
         let setup = coremotion(&table, why, opts)?;
         single::start(table, setup, opts)
     }

@@ -1,12 +1,12 @@
 //! Any CSV with a header naming a time column and accelerometer (and
 //! optionally gyroscope) columns.
 
-use super::{base_info, App};
+use super::{base_info, App, Opened};
 use crate::columns::*;
 use crate::error::FormatError;
 use crate::single::{self, RowSpec, Setup, Table, TimeCol};
 use crate::units::Hint;
-use crate::{Format, ReadOptions, Recording};
+use crate::{Format, ReadOptions};
 
 /// The generic CSV: asked last, it takes any table with a header.
 pub(crate) struct Generic;
@@ -20,12 +20,7 @@ impl App for Generic {
             .as_ref()
             .map(|_| "no app signature in the header: generic CSV")
     }
-    fn open_table(
-        &self,
-        table: Table,
-        why: &str,
-        opts: &ReadOptions,
-    ) -> Result<Recording, FormatError> {
+    fn open_table(&self, table: Table, why: &str, opts: &ReadOptions) -> Opened {
         let setup = generic(&table, why, opts)?;
         single::start(table, setup, opts)
     }

@@ -1,7 +1,7 @@
 //! MbientLab MetaWear / MetaBase: `*_Accelerometer_*.csv` (g) and
 //! `*_Gyroscope_*.csv` (deg/s) of one recording, paired by name.
 
-use super::App;
+use super::{App, Opened};
 use crate::columns::{axis_file, SensorFiles, StreamKind, STD_SIGN};
 use crate::container::{base, is_csv, parent_of, Container};
 use crate::error::{ErrorKind, FormatError};
@@ -47,12 +47,7 @@ impl App for MetaWear {
             .1
     }
     /// One accelerometer file read on its own.
-    fn open_table(
-        &self,
-        table: Table,
-        why: &str,
-        opts: &ReadOptions,
-    ) -> Result<Recording, FormatError> {
+    fn open_table(&self, table: Table, why: &str, opts: &ReadOptions) -> Opened {
         let af = axis_file(&table, &["epoch (ms)", "epoc (ms)"])?;
         let unit = af.unit.clone().unwrap_or_default();
         if units::gyro_from_header(&unit).is_some() {
@@ -85,13 +80,7 @@ impl App for MetaWear {
         };
         single::start(table, s, opts)
     }
-    fn open_file(
-        &self,
-        path: &Path,
-        table: Table,
-        why: &str,
-        opts: &ReadOptions,
-    ) -> Result<Recording, FormatError> {
+    fn open_file(&self, path: &Path, table: Table, why: &str, opts: &ReadOptions) -> Opened {
         let parent = parent_of(path);
         let fname = path
             .file_name()
@@ -108,12 +97,7 @@ impl App for MetaWear {
         }
         self.open_table(table, why, opts)
     }
-    fn open_export(
-        &self,
-        c: &Container,
-        why: &str,
-        opts: &ReadOptions,
-    ) -> Result<Recording, FormatError> {
+    fn open_export(&self, c: &Container, why: &str, opts: &ReadOptions) -> Opened {
         let groups = metawear_groups(c.csvs().iter().map(|s| s.as_str()));
         let accs: Vec<_> = groups.iter().filter(|g| g.1.is_some()).collect();
         match accs.len() {

@@ -20,6 +20,9 @@ use crate::{Format, ReadOptions, Recording, SourceInfo};
 use std::io::Read;
 use std::path::Path;
 
+/// A recording opened, or why it could not be.
+pub(crate) type Opened = Result<Recording, FormatError>;
+
 /// What the readers know of one app's exports: how to recognise them and
 /// how to open them.
 pub(crate) trait App: Sync {
@@ -61,32 +64,16 @@ pub(crate) trait App: Sync {
 
     /// Opens one CSV in this format (the single-file view: only this file
     /// is read).
-    fn open_table(
-        &self,
-        table: Table,
-        why: &str,
-        opts: &ReadOptions,
-    ) -> Result<Recording, FormatError>;
+    fn open_table(&self, table: Table, why: &str, opts: &ReadOptions) -> Opened;
 
     /// Opens a file the user named at `path`, already opened as `table`:
     /// read on its own, or an error that names what to open instead.
-    fn open_file(
-        &self,
-        _path: &Path,
-        table: Table,
-        why: &str,
-        opts: &ReadOptions,
-    ) -> Result<Recording, FormatError> {
+    fn open_file(&self, _path: &Path, table: Table, why: &str, opts: &ReadOptions) -> Opened {
         self.open_table(table, why, opts)
     }
 
     /// Opens an export folder or zip of this app (by default: its one CSV).
-    fn open_export(
-        &self,
-        c: &Container,
-        _why: &str,
-        opts: &ReadOptions,
-    ) -> Result<Recording, FormatError> {
+    fn open_export(&self, c: &Container, _why: &str, opts: &ReadOptions) -> Opened {
         let csvs = c.csvs();
         if csvs.len() != 1 {
             return Err(FormatError::new(
@@ -180,17 +167,13 @@ pub(crate) fn read_single(
 }
 
 /// Opens a file the user named, already opened as `table`.
-pub(crate) fn open_file(
-    path: &Path,
-    table: Table,
-    opts: &ReadOptions,
-) -> Result<Recording, FormatError> {
+pub(crate) fn open_file(path: &Path, table: Table, opts: &ReadOptions) -> Opened {
     let (a, why) = detect_table(&table, opts)?;
     a.open_file(path, table, &why, opts)
 }
 
 /// Opens a folder or zip: an app's export, or a folder or zip with one CSV.
-pub(crate) fn open_export(c: Container, opts: &ReadOptions) -> Result<Recording, FormatError> {
+pub(crate) fn open_export(c: Container, opts: &ReadOptions) -> Opened {
     let (a, why) = match opts.format {
         Some(f) => (app(f), "forced by option".to_string()),
         None => match detect_export(&c) {

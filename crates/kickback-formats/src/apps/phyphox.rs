@@ -4,13 +4,13 @@
 
 use super::generic::generic;
 use super::sensor_logger::note_alone;
-use super::{csv_count, dir_is_export, part_of_export, App, Lower};
+use super::{csv_count, dir_is_export, part_of_export, App, Lower, Opened};
 use crate::columns::{self, axis_file, SensorFiles, StreamKind, STD_SIGN};
 use crate::container::{base, parent_of, Container};
 use crate::error::{shorten, ErrorKind, FormatError};
 use crate::merge::merge;
 use crate::single::{self, Table};
-use crate::{Format, ReadOptions, Recording, SourceInfo, TimeUnit};
+use crate::{Format, ReadOptions, SourceInfo, TimeUnit};
 use std::path::Path;
 
 /// phyphox.
@@ -42,12 +42,7 @@ impl App for Phyphox {
         &["device.csv", "time.csv"]
     }
     /// One CSV read on its own: acceleration with g only.
-    fn open_table(
-        &self,
-        table: Table,
-        why: &str,
-        opts: &ReadOptions,
-    ) -> Result<Recording, FormatError> {
+    fn open_table(&self, table: Table, why: &str, opts: &ReadOptions) -> Opened {
         let mut s = match phyphox_role(&table.name, &table) {
             Some(PhyphoxRole::Accel) | None => {
                 generic(&table, why, opts).or_else(|_| phyphox_single_setup(&table, why))?
@@ -59,13 +54,7 @@ impl App for Phyphox {
     }
     /// A single phyphox CSV named on its own: read when it holds acceleration
     /// with g; otherwise an error naming what to open instead.
-    fn open_file(
-        &self,
-        path: &Path,
-        table: Table,
-        why: &str,
-        opts: &ReadOptions,
-    ) -> Result<Recording, FormatError> {
+    fn open_file(&self, path: &Path, table: Table, why: &str, opts: &ReadOptions) -> Opened {
         let role = phyphox_role(&table.name, &table);
         let what = match role {
             Some(PhyphoxRole::Linear) => "linear acceleration (gravity removed)",
@@ -83,12 +72,7 @@ impl App for Phyphox {
             found: table.name.clone(),
         }))
     }
-    fn open_export(
-        &self,
-        c: &Container,
-        why: &str,
-        opts: &ReadOptions,
-    ) -> Result<Recording, FormatError> {
+    fn open_export(&self, c: &Container, why: &str, opts: &ReadOptions) -> Opened {
         let mut info = SourceInfo {
             format: Format::Phyphox,
             detected_by: why.into(),

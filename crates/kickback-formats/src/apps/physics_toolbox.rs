@@ -1,7 +1,7 @@
 //! Physics Toolbox Sensor Suite: one CSV of sample-and-hold rows (every
 //! row holds every sensor's last value), split into per-sensor streams.
 
-use super::{base_info, App, Lower};
+use super::{base_info, App, Lower, Opened};
 use crate::assemble::{HoldSplit, Sensor};
 use crate::columns::*;
 use crate::error::FormatError;
@@ -24,12 +24,7 @@ impl App for PhysicsToolbox {
             .has("gfx")
             .then_some("header has gFx (Physics Toolbox Sensor Suite)")
     }
-    fn open_table(
-        &self,
-        table: Table,
-        why: &str,
-        opts: &ReadOptions,
-    ) -> Result<Recording, FormatError> {
+    fn open_table(&self, table: Table, why: &str, opts: &ReadOptions) -> Opened {
         physics_toolbox(table, why, opts)
     }
 }

@@ -3,7 +3,7 @@
 //! Gyroscope.csv; Metadata.csv), merged as streams.
 
 use super::generic::generic;
-use super::{csv_count, dir_is_export, part_of_export, App, Lower};
+use super::{csv_count, dir_is_export, part_of_export, App, Lower, Opened};
 use crate::columns::{SensorFiles, StreamKind, IOS_SIGN};
 use crate::container::{file_name_lower, label, parent_of, Container};
 use crate::error::{shorten, ErrorKind, FormatError};
@@ -53,12 +53,7 @@ impl App for SensorLogger {
         &["metadata.csv", "annotation.csv"]
     }
     /// One CSV read on its own: its columns by name.
-    fn open_table(
-        &self,
-        table: Table,
-        why: &str,
-        opts: &ReadOptions,
-    ) -> Result<Recording, FormatError> {
+    fn open_table(&self, table: Table, why: &str, opts: &ReadOptions) -> Opened {
         let mut s = generic(&table, why, opts)?;
         s.info.format = Format::SensorLogger;
         s.info
@@ -76,13 +71,7 @@ impl App for SensorLogger {
     }
     /// A single Sensor Logger CSV named on its own: only TotalAcceleration.csv
     /// (Android, with gravity) or a renamed file holds a recording by itself.
-    fn open_file(
-        &self,
-        path: &Path,
-        table: Table,
-        why: &str,
-        opts: &ReadOptions,
-    ) -> Result<Recording, FormatError> {
+    fn open_file(&self, path: &Path, table: Table, why: &str, opts: &ReadOptions) -> Opened {
         let name = file_name_lower(path);
         if name == "totalacceleration.csv" {
             return Ok(note_alone(self.open_table(table, why, opts)?, path));
@@ -115,12 +104,7 @@ impl App for SensorLogger {
         // without gravity)
         self.open_table(table, why, opts)
     }
-    fn open_export(
-        &self,
-        c: &Container,
-        why: &str,
-        opts: &ReadOptions,
-    ) -> Result<Recording, FormatError> {
+    fn open_export(&self, c: &Container, why: &str, opts: &ReadOptions) -> Opened {
         let mut info = SourceInfo {
             format: Format::SensorLogger,
             detected_by: why.into(),

@@ -1,12 +1,12 @@
 //! SensorLog (iOS) wide CSV: accelerometer in G, gyroscope in rad/s, iOS
 //! sign.
 
-use super::{base_info, App, Lower};
+use super::{base_info, App, Lower, Opened};
 use crate::columns::*;
 use crate::error::FormatError;
 use crate::single::{self, RowSpec, Setup, Table};
 use crate::units::Hint;
-use crate::{AccelUnit, Format, GyroUnit, ReadOptions, Recording, TimeUnit};
+use crate::{AccelUnit, Format, GyroUnit, ReadOptions, TimeUnit};
 
 /// SensorLog's CSV.
 pub(crate) struct SensorLog;
@@ -20,12 +20,7 @@ impl App for SensorLog {
         (h.any_contains("loggingtime") || h.any_contains("accelerometeraccelerationx"))
             .then_some("header has loggingTime / accelerometerAccelerationX (SensorLog)")
     }
-    fn open_table(
-        &self,
-        table: Table,
-        why: &str,
-        opts: &ReadOptions,
-    ) -> Result<Recording, FormatError> {
+    fn open_table(&self, table: Table, why: &str, opts: &ReadOptions) -> Opened {
         let setup = sensorlog(&table, why)?;
         single::start(table, setup, opts)
     }

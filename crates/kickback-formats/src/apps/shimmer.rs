@@ -1,12 +1,12 @@
 //! Shimmer Consensys CSV: a "sep=;" line, a units row, Unix ms.
 
-use super::{base_info, App, Lower};
+use super::{base_info, App, Lower, Opened};
 use crate::columns::*;
 use crate::error::FormatError;
 use crate::single::{self, RowSpec, Setup, Table, TimeCol};
 use crate::text::HeaderName;
 use crate::units::{accel_from_header, gyro_from_header, time_from_header, Hint};
-use crate::{AccelUnit, Format, GyroUnit, ReadOptions, Recording, TimeUnit};
+use crate::{AccelUnit, Format, GyroUnit, ReadOptions, TimeUnit};
 
 /// Shimmer Consensys.
 pub(crate) struct Shimmer;
@@ -22,12 +22,7 @@ impl App for Shimmer {
             || h.any_contains("_accel_wr_x"))
         .then_some("header has *_Timestamp_Unix_CAL / *_Accel_*_X_CAL (Shimmer Consensys)")
     }
-    fn open_table(
-        &self,
-        mut table: Table,
-        why: &str,
-        opts: &ReadOptions,
-    ) -> Result<Recording, FormatError> {
+    fn open_table(&self, mut table: Table, why: &str, opts: &ReadOptions) -> Opened {
         let setup = shimmer(&mut table, why)?;
         single::start(table, setup, opts)
     }
