@@ -51,6 +51,11 @@
 //! simulator) are behind the cargo feature `write`.
 //!
 //! Design notes:
+//! * Each app's format is one module behind one trait: it recognises a CSV
+//!   by its header and an export by its files, names its metadata files,
+//!   and opens a CSV, a file the user named, or a folder or zip. Detection
+//!   (of a CSV, of an export, of the recordings in a folder tree) asks each
+//!   app in turn, the generic CSV last.
 //! * Every format is **streamed**: only the first rows (up to
 //!   [`DETECT_ROWS`]) of each file are buffered to detect units, the rest is
 //!   parsed while iterating. Multi-file recordings (Sensor Logger, phyphox
