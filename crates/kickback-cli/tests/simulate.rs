@@ -3,6 +3,21 @@
 
 use assert_cmd::Command;
 
+/// `kickback evaluate DIR --json`, which must succeed, as JSON.
+fn evaluate_json(dir: &std::path::Path) -> serde_json::Value {
+    let out = Command::cargo_bin("kickback")
+        .unwrap()
+        .arg("evaluate")
+        .arg(dir)
+        .arg("--json")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
 #[test]
 fn simulate_then_evaluate() {
     let dir = tempfile::tempdir().unwrap();
@@ -30,17 +45,7 @@ fn simulate_then_evaluate() {
     ] {
         assert!(dir.path().join(name).is_file(), "{name} missing");
     }
-    let out = Command::cargo_bin("kickback")
-        .unwrap()
-        .arg("evaluate")
-        .arg(dir.path())
-        .arg("--json")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let report = evaluate_json(dir.path());
     assert_eq!(report["overall"]["recordings"], 2, "{report:#}");
     assert_eq!(report["failures"].as_array().unwrap().len(), 0);
     // Clean single sets are counted exactly.
@@ -105,17 +110,7 @@ fn evaluate_reads_the_labelled_layout() {
         r#"{"rep_count": 0, "segments": [{"start_s": 0, "end_s": 3600, "activity": "walking"}]}"#,
     )
     .unwrap();
-    let out = Command::cargo_bin("kickback")
-        .unwrap()
-        .arg("evaluate")
-        .arg(dir.path())
-        .arg("--json")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let report = evaluate_json(dir.path());
     let l = &report["labelled"];
     assert_eq!(l["recordings"].as_array().unwrap().len(), 2, "{report:#}");
     assert_eq!(
@@ -179,16 +174,6 @@ fn simulate_writes_an_app_layout_that_evaluate_reads() {
             assert!(!name.ends_with(".tmp"), "temporary file left: {name}");
         }
     }
-    let out = Command::cargo_bin("kickback")
-        .unwrap()
-        .arg("evaluate")
-        .arg(dir.path())
-        .arg("--json")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let report = evaluate_json(dir.path());
     assert_eq!(report["overall"]["recordings"], 1, "{report:#}");
 }
