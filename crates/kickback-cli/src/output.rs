@@ -3,31 +3,12 @@
 use crate::input::Report;
 use kickback::{coaching, Fault, Rep};
 use serde::Serialize;
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
-/// `s` with every control character (ESC, BEL, CR, tab, newline, DEL, C1)
-/// escaped as `\x1b` / `\u{9b}`, so text from a file never drives the
-/// terminal. Everything printed for people goes through this.
-pub fn printable(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if c.is_control() {
-            let n = c as u32;
-            if n < 0x80 {
-                let _ = write!(out, "\\x{n:02x}");
-            } else {
-                let _ = write!(out, "\\u{{{n:x}}}");
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
+/// Text from a file made safe to print (control characters escaped):
+/// everything printed for people goes through this, the readers' own
+/// [`kickback_formats::escape`].
+pub use kickback_formats::escape as printable;
 
 /// The JSON report of `analyze --format json` (and `check --output`): the
 /// report in its documented key order, each set with its coaching
@@ -210,7 +191,7 @@ pub fn table(r: &Report) -> String {
         s,
         "{} — {}, {:.0} Hz, {}, {}",
         printable(&r.source),
-        printable(&r.input.format),
+        printable(r.input.format.name()),
         a.sample_rate_hz,
         duration(a.duration_s),
         if a.gyroscope {
@@ -473,14 +454,5 @@ mod tests {
         }
         ours.as_object_mut().unwrap().remove("cues");
         assert_eq!(ours, plain);
-    }
-
-    #[test]
-    fn control_characters_are_escaped() {
-        assert_eq!(
-            printable("a\x1b[2Jb\x07\r\u{9b}"),
-            "a\\x1b[2Jb\\x07\\x0d\\u{9b}"
-        );
-        assert!(matches!(printable("plain ° text"), Cow::Borrowed(_)));
     }
 }

@@ -1,13 +1,15 @@
 //! `kickback simulate` and `kickback evaluate`: labelled recordings from the
 //! simulator, and the analyzer's accuracy on them.
 
+use crate::atomic_write::{self, Inputs};
 use crate::input::{self, InputArgs};
 use crate::settings_args::SettingsArgs;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use kickback::Settings;
-use kickback_formats::write::{write_layout, Layout, WriteInfo};
+use kickback_formats::write::{export, Layout, WriteInfo};
 use kickback_sim::{eval, Scenario, SimOptions, Truth};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `kickback simulate`.
@@ -66,26 +68,34 @@ pub fn simulate(args: &SimulateArgs) -> Result<()> {
     } else {
         SimOptions::default()
     };
+    // simulate reads nothing: no output can be an input
+    let inputs = Inputs::new();
+    let mut folders = HashSet::new();
+    let mut write = |rel: &Path, bytes: &[u8]| -> Result<()> {
+        let path = args.out.join(rel);
+        let dir = atomic_write::parent_dir(&path).to_path_buf();
+        if folders.insert(dir.clone()) {
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            atomic_write::remove_stale_temps(&dir);
+        }
+        atomic_write::write_atomic(&path, bytes, &inputs)
+    };
     for i in 0..args.count {
         let seed = args.seed.wrapping_add(i as u64);
         let rec = kickback_sim::generate_with(scenario, seed, &opts);
         let name = format!("{}_{:04}", rec.truth.scenario, i);
         if layout == Layout::Generic {
-            kickback_sim::write_recording(&args.out, &name, &rec)?;
+            write(Path::new(&format!("{name}.csv")), rec.to_csv().as_bytes())?;
         } else {
-            write_layout(
-                layout,
-                &args.out,
-                &name,
-                &rec.samples,
-                &WriteInfo::default(),
-            )
-            .with_context(|| format!("writing {name} as {}", layout.name()))?;
-            kickback_formats::write::atomic_write(
-                &args.out.join(format!("{name}.truth.json")),
-                rec.truth_json().as_bytes(),
-            )?;
+            for f in export(layout, &name, &rec.samples, &WriteInfo::default()).files {
+                write(&f.path, &f.contents)
+                    .with_context(|| format!("writing {name} as {}", layout.name()))?;
+            }
         }
+        write(
+            Path::new(&format!("{name}.truth.json")),
+            rec.truth_json().as_bytes(),
+        )?;
     }
     eprintln!(
         "wrote {} recording{} (scenario {}, {} layout) with truth files to {}",

@@ -3,6 +3,21 @@
 
 use assert_cmd::Command;
 
+/// `kickback evaluate DIR --json`, which must succeed, as JSON.
+fn evaluate_json(dir: &std::path::Path) -> serde_json::Value {
+    let out = Command::cargo_bin("kickback")
+        .unwrap()
+        .arg("evaluate")
+        .arg(dir)
+        .arg("--json")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
 #[test]
 fn simulate_then_evaluate() {
     let dir = tempfile::tempdir().unwrap();
@@ -30,17 +45,7 @@ fn simulate_then_evaluate() {
     ] {
         assert!(dir.path().join(name).is_file(), "{name} missing");
     }
-    let out = Command::cargo_bin("kickback")
-        .unwrap()
-        .arg("evaluate")
-        .arg(dir.path())
-        .arg("--json")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let report = evaluate_json(dir.path());
     assert_eq!(report["overall"]["recordings"], 2, "{report:#}");
     assert_eq!(report["failures"].as_array().unwrap().len(), 0);
     // Clean single sets are counted exactly.
@@ -105,17 +110,7 @@ fn evaluate_reads_the_labelled_layout() {
         r#"{"rep_count": 0, "segments": [{"start_s": 0, "end_s": 3600, "activity": "walking"}]}"#,
     )
     .unwrap();
-    let out = Command::cargo_bin("kickback")
-        .unwrap()
-        .arg("evaluate")
-        .arg(dir.path())
-        .arg("--json")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let report = evaluate_json(dir.path());
     let l = &report["labelled"];
     assert_eq!(l["recordings"].as_array().unwrap().len(), 2, "{report:#}");
     assert_eq!(
@@ -141,4 +136,44 @@ fn evaluate_reads_the_labelled_layout() {
         .code(2);
     let out = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     assert!(out.contains("broken"), "{out}");
+}
+
+/// An app layout is written file by file through the command's atomic
+/// writer: every file of the export, the truth file beside it, no
+/// temporary file left, and `evaluate` reads it back.
+#[test]
+fn simulate_writes_an_app_layout_that_evaluate_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    Command::cargo_bin("kickback")
+        .unwrap()
+        .args([
+            "simulate",
+            "--count",
+            "1",
+            "--scenario",
+            "clean",
+            "--compact",
+        ])
+        .args(["--format", "sensor-logger-ios", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let export = dir.path().join("clean_0000");
+    for name in [
+        "Accelerometer.csv",
+        "Gravity.csv",
+        "Gyroscope.csv",
+        "Metadata.csv",
+    ] {
+        assert!(export.join(name).is_file(), "{name} missing");
+    }
+    assert!(dir.path().join("clean_0000.truth.json").is_file());
+    for folder in [dir.path(), export.as_path()] {
+        for e in std::fs::read_dir(folder).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(!name.ends_with(".tmp"), "temporary file left: {name}");
+        }
+    }
+    let report = evaluate_json(dir.path());
+    assert_eq!(report["overall"]["recordings"], 1, "{report:#}");
 }

@@ -6,7 +6,7 @@
 use crate::batched::Fill;
 use crate::clean::{plausible, record, too_few, GyroWatch, TimeFilter, MAX_ABS_ACC, MAX_ABS_GYRO};
 use crate::error::FormatError;
-use crate::single::{finish_notes, read_raw_row, RawRow, RowOutcome, RowPlan, RowSpec, Table};
+use crate::single::{finish_notes, Rows};
 use crate::{units, Sample, SourceInfo};
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -18,11 +18,7 @@ type Item = (f64, [f64; 3], u64);
 enum Source {
     /// A per-sensor file, its first rows buffered (they decided its units).
     Table {
-        table: Box<Table>,
-        spec: RowSpec,
-        plan: RowPlan,
-        row_index: u64,
-        prefix: VecDeque<RawRow>,
+        rows: Box<Rows>,
         t_scale: f64,
         v_scale: f64,
     },
@@ -39,11 +35,7 @@ const MAX_HELD: usize = 1 << 16;
 /// sample is a row where its values changed (all-zero rows before its first
 /// change are skipped). Sensor 0 is the accelerometer, 1 the gyroscope.
 pub(crate) struct HoldSplit {
-    table: Table,
-    spec: RowSpec,
-    plan: RowPlan,
-    row_index: u64,
-    prefix: VecDeque<RawRow>,
+    rows: Rows,
     t_scale: f64,
     scale: [f64; 2],
     prev: [Option<[f64; 3]>; 2],
@@ -54,22 +46,10 @@ pub(crate) struct HoldSplit {
 }
 
 impl HoldSplit {
-    /// Splits `table`'s rows; `prefix` holds its first rows, already read.
-    pub fn new(
-        table: Table,
-        spec: RowSpec,
-        plan: RowPlan,
-        row_index: u64,
-        prefix: VecDeque<RawRow>,
-        t_scale: f64,
-        scale: [f64; 2],
-    ) -> Self {
+    /// Splits the rows (their `prefix` already read).
+    pub fn new(rows: Rows, t_scale: f64, scale: [f64; 2]) -> Self {
         HoldSplit {
-            table,
-            spec,
-            plan,
-            row_index,
-            prefix,
+            rows,
             t_scale,
             scale,
             prev: [None; 2],
@@ -105,28 +85,9 @@ impl HoldSplit {
                 ));
                 return Ok(None);
             }
-            let r = match self.prefix.pop_front() {
-                Some(r) => r,
-                None => match read_raw_row(
-                    &mut self.table,
-                    &self.spec,
-                    &self.plan,
-                    &mut self.row_index,
-                )? {
-                    None => {
-                        self.ended = true;
-                        continue;
-                    }
-                    Some(RowOutcome::Row(r)) => r,
-                    Some(RowOutcome::Missing) => {
-                        info.missing_value_rows += 1;
-                        continue;
-                    }
-                    Some(RowOutcome::Short) => {
-                        info.short_rows += 1;
-                        continue;
-                    }
-                },
+            let Some(r) = self.rows.next(info)? else {
+                self.ended = true;
+                continue;
             };
             for (j, v) in [Some(r.acc), r.gyro].into_iter().enumerate() {
                 if let Some(v) = v {
@@ -162,17 +123,10 @@ pub(crate) struct Sensor {
 }
 
 impl Sensor {
-    /// A sensor read from a table whose first rows (`prefix`) decided the
+    /// A sensor read from rows whose first rows (`prefix`) decided the
     /// units: times are multiplied by `t_scale`, values by `v_scale`.
-    pub fn from_table(
-        table: Table,
-        spec: RowSpec,
-        plan: RowPlan,
-        row_index: u64,
-        prefix: VecDeque<RawRow>,
-        t_scale: f64,
-        v_scale: f64,
-    ) -> Sensor {
+    pub fn from_rows(rows: Rows, t_scale: f64, v_scale: f64) -> Sensor {
+        let prefix = &rows.prefix;
         let ts: Vec<f64> = prefix
             .iter()
             .map(|r| r.t * t_scale)
@@ -181,15 +135,11 @@ impl Sensor {
         let head_si = prefix.iter().map(|r| r.acc.map(|x| x * v_scale)).collect();
         Sensor {
             head_si,
-            name: table.name.clone(),
-            filter: TimeFilter::new(&table.name),
+            name: rows.table.name.clone(),
+            filter: TimeFilter::new(&rows.table.name),
             rate_hz: units::rate_hz(&ts),
             src: Source::Table {
-                table: Box::new(table),
-                spec,
-                plan,
-                row_index,
-                prefix,
+                rows: Box::new(rows),
                 t_scale,
                 v_scale,
             },
@@ -267,31 +217,12 @@ fn raw(src: &mut Source, info: &mut SourceInfo) -> Result<Option<Item>, FormatEr
     match src {
         Source::Hold(split, k) => split.borrow_mut().next_event(*k, info),
         Source::Table {
-            table,
-            spec,
-            plan,
-            row_index,
-            prefix,
+            rows,
             t_scale,
             v_scale,
-        } => loop {
-            let r = match prefix.pop_front() {
-                Some(r) => r,
-                None => match read_raw_row(table, spec, plan, row_index)? {
-                    None => return Ok(None),
-                    Some(RowOutcome::Row(r)) => r,
-                    Some(RowOutcome::Missing) => {
-                        info.missing_value_rows += 1;
-                        continue;
-                    }
-                    Some(RowOutcome::Short) => {
-                        info.short_rows += 1;
-                        continue;
-                    }
-                },
-            };
-            return Ok(Some((r.t * *t_scale, r.acc.map(|x| x * *v_scale), r.line)));
-        },
+        } => Ok(rows
+            .next(info)?
+            .map(|r| (r.t * *t_scale, r.acc.map(|x| x * *v_scale), r.line))),
     }
 }
 
@@ -543,6 +474,7 @@ impl Merged {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::single::{RowSpec, Table};
 
     #[test]
     fn interpolation_outside_and_gaps() {
@@ -556,8 +488,7 @@ mod tests {
             ragged_ok: false,
             names: table.names(0),
         };
-        let plan = RowPlan::new(&spec, &table);
-        let split = HoldSplit::new(table, spec, plan, 0, VecDeque::new(), 1.0, [1.0, 1.0]);
+        let split = HoldSplit::new(Rows::new(table, spec), 1.0, [1.0, 1.0]);
         let split = Rc::new(RefCell::new(split));
         let mut f = Follower::new(Sensor::from_hold(split, 1, "w".into(), None, Vec::new()));
         let mut info = SourceInfo::default();

@@ -125,13 +125,15 @@ impl<T: Copy> TimeFilter<T> {
                 if t > last {
                     self.outlier(line, info);
                 } else {
-                    return Err(FormatError::from(ErrorKind::TimeBackwards {
-                        file: self.file.clone(),
-                        line,
-                        by_s: last - th,
-                        from_s: last,
-                        to_s: th,
-                    }));
+                    return Err(FormatError::new(
+                        &self.file,
+                        ErrorKind::TimeBackwards {
+                            line,
+                            by_s: last - th,
+                            from_s: last,
+                            to_s: th,
+                        },
+                    ));
                 }
             }
         }
@@ -336,15 +338,17 @@ pub(crate) fn too_few(file: &str, found: usize, info: &SourceInfo) -> FormatErro
             info.backwards_dropped + info.time_outliers_dropped
         ));
     }
-    FormatError::from(ErrorKind::TooFewSamples {
-        file: file.to_string(),
-        found,
-        detail: if why.is_empty() {
-            String::new()
-        } else {
-            format!(" ({} dropped)", why.join("; "))
+    FormatError::new(
+        file,
+        ErrorKind::TooFewSamples {
+            found,
+            detail: if why.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} dropped)", why.join("; "))
+            },
         },
-    })
+    )
 }
 
 #[cfg(test)]

@@ -1,91 +1,105 @@
 //! The one error type of this crate.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io;
 
 /// An error while reading a recording, in the style of the `csv` crate:
-/// small to pass around (one pointer), its [`ErrorKind`] boxed, with the
-/// file, line and column at hand.
+/// small to pass around (one pointer), its [`ErrorKind`] and the file it is
+/// about boxed, with the file, line and column at hand.
 ///
 /// ```
 /// use std::io::Cursor;
-/// use kickback_formats::{read_generic, ErrorKind, ReadOptions};
+/// use kickback_formats::{open_reader, ErrorKind, ReadOptions};
 /// let text = "t,ax,ay,az\n0,0,0,1\n0.01,0,abc,1\n";
-/// let e = read_generic("d.csv", Cursor::new(text), &ReadOptions::default())
+/// let e = open_reader("d.csv", Cursor::new(text), &ReadOptions::default())
 ///     .and_then(|r| r.read_all())
 ///     .unwrap_err();
 /// assert_eq!((e.file(), e.line(), e.column()), (Some("d.csv"), Some(3), Some(3)));
 /// assert!(matches!(e.kind(), ErrorKind::BadNumber { .. }));
+/// assert_eq!(e.to_string(), "d.csv:3:3: expected a number for column \"ay\", found \"abc\"");
 /// assert_eq!(std::mem::size_of_val(&e), std::mem::size_of::<usize>());
 /// ```
 #[derive(Debug)]
-pub struct FormatError(Box<ErrorKind>);
+pub struct FormatError(Box<Located>);
+
+/// An [`ErrorKind`] and the file it is about.
+#[derive(Debug)]
+struct Located {
+    file: Option<String>,
+    kind: ErrorKind,
+}
 
 impl FormatError {
+    /// An error about `file` (a file, folder, zip or `zip!entry`).
+    pub(crate) fn new(file: &str, kind: ErrorKind) -> Self {
+        FormatError(Box::new(Located {
+            file: Some(file.to_string()),
+            kind,
+        }))
+    }
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
-        &self.0
+        &self.0.kind
+    }
+    /// What went wrong, to add to its message.
+    pub(crate) fn kind_mut(&mut self) -> &mut ErrorKind {
+        &mut self.0.kind
     }
     /// What went wrong, by value.
     pub fn into_kind(self) -> ErrorKind {
-        *self.0
+        self.0.kind
     }
     /// The file (folder, zip or `zip!entry`) the error is about; `None` for
     /// a bad option value.
     pub fn file(&self) -> Option<&str> {
-        use ErrorKind::*;
-        match &*self.0 {
-            Io { file, .. }
-            | Empty { file }
-            | LineTooLong { file, .. }
-            | TooManyColumns { file, .. }
-            | BadNumber { file, .. }
-            | BadTime { file, .. }
-            | ColumnCount { file, .. }
-            | TooManyFields { file, .. }
-            | MissingColumns { file, .. }
-            | TooFewSamples { file, .. }
-            | TimeBackwards { file, .. }
-            | MissingFiles { file, .. }
-            | Unsupported { file, .. }
-            | Unusable { file, .. }
-            | Invalid { file, .. } => Some(file),
-            BadOption { .. } => None,
-        }
+        self.0.file.as_deref()
     }
     /// The 1-based line, when the error is about one.
     pub fn line(&self) -> Option<u64> {
         use ErrorKind::*;
-        match &*self.0 {
+        match self.0.kind {
             LineTooLong { line, .. }
             | TooManyColumns { line, .. }
             | BadNumber { line, .. }
             | BadTime { line, .. }
             | ColumnCount { line, .. }
             | TooManyFields { line, .. }
-            | TimeBackwards { line, .. } => Some(*line),
+            | TimeBackwards { line, .. } => Some(line),
             _ => None,
         }
     }
     /// The 1-based column, when the error is about one cell.
     pub fn column(&self) -> Option<usize> {
-        match &*self.0 {
-            ErrorKind::BadNumber { column, .. } | ErrorKind::BadTime { column, .. } => {
-                Some(*column)
-            }
+        match self.0.kind {
+            ErrorKind::BadNumber { column, .. } | ErrorKind::BadTime { column, .. } => Some(column),
             _ => None,
         }
     }
 }
 
+/// An error about no file (a bad option value).
 impl From<ErrorKind> for FormatError {
-    fn from(k: ErrorKind) -> Self {
-        FormatError(Box::new(k))
+    fn from(kind: ErrorKind) -> Self {
+        FormatError(Box::new(Located { file: None, kind }))
     }
 }
 
+/// `file:line:column: message`, as much of the place as is known, then
+/// what went wrong.
 impl std::fmt::Display for FormatError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
+        if let Some(file) = &self.0.file {
+            f.write_str(file)?;
+            if let Some(line) = self.line() {
+                write!(f, ":{line}")?;
+                if let Some(column) = self.column() {
+                    write!(f, ":{column}")?;
+                }
+            }
+            f.write_str(": ")?;
+        }
+        self.0.kind.fmt(f)
     }
 }
 
@@ -93,54 +107,43 @@ impl std::error::Error for FormatError {}
 
 /// Everything that can go wrong while reading a recording.
 ///
-/// Every variant names the file (and, where it applies, the 1-based line and
-/// column) and says what was expected, so the message can be shown to a user
-/// as is, e.g. `data.csv:17:3: expected a number for column "ay", found "abc"`.
+/// Each variant says what went wrong and what was expected; the
+/// [`FormatError`] that holds it adds the file (and, where the variant has
+/// them, the 1-based line and column), so that its message can be shown to
+/// a user as is, e.g. `data.csv:17:3: expected a number for column "ay",
+/// found "abc"`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The operating system failed to read a file.
-    #[error("{file}: cannot read it: {error}")]
+    #[error("cannot read it: {error}")]
     Io {
-        /// File (or folder / zip) being read.
-        file: String,
         /// The underlying error (shown in the message once, not as a
         /// separate cause).
         error: io::Error,
     },
     /// The file holds no data at all.
-    #[error("{file}: the file is empty; expected a header row and at least 2 data rows")]
-    Empty {
-        /// File name.
-        file: String,
-    },
+    #[error("the file is empty; expected a header row and at least 2 data rows")]
+    Empty,
     /// A line exceeds the line-length limit.
-    #[error(
-        "{file}:{line}: line is longer than {limit} bytes; this does not look like a sensor CSV"
-    )]
+    #[error("line is longer than {limit} bytes; this does not look like a sensor CSV")]
     LineTooLong {
-        /// File name.
-        file: String,
         /// 1-based line number.
         line: u64,
         /// The limit in bytes.
         limit: usize,
     },
     /// A line has more fields than the column limit.
-    #[error("{file}:{line}: more than {limit} columns; this does not look like a sensor CSV")]
+    #[error("more than {limit} columns; this does not look like a sensor CSV")]
     TooManyColumns {
-        /// File name.
-        file: String,
         /// 1-based line number.
         line: u64,
         /// The limit.
         limit: usize,
     },
     /// A cell that must hold a number holds something else.
-    #[error("{file}:{line}:{column}: expected a number for column \"{name}\", found \"{found}\"")]
+    #[error("expected a number for column \"{name}\", found \"{found}\"")]
     BadNumber {
-        /// File name.
-        file: String,
         /// 1-based line number.
         line: u64,
         /// 1-based column number.
@@ -151,12 +154,8 @@ pub enum ErrorKind {
         found: String,
     },
     /// A cell that must hold a time holds something else.
-    #[error(
-        "{file}:{line}:{column}: expected {expected} for column \"{name}\", found \"{found}\""
-    )]
+    #[error("expected {expected} for column \"{name}\", found \"{found}\"")]
     BadTime {
-        /// File name.
-        file: String,
         /// 1-based line number.
         line: u64,
         /// 1-based column number.
@@ -169,10 +168,8 @@ pub enum ErrorKind {
         found: String,
     },
     /// A data row has fewer fields than the columns the reader needs.
-    #[error("{file}:{line}: expected at least {expected} fields (up to column \"{name}\"), found {found}")]
+    #[error("expected at least {expected} fields (up to column \"{name}\"), found {found}")]
     ColumnCount {
-        /// File name.
-        file: String,
         /// 1-based line number.
         line: u64,
         /// Fields needed.
@@ -183,10 +180,8 @@ pub enum ErrorKind {
         name: String,
     },
     /// Most data rows have more fields than the header has columns.
-    #[error("{file}:{line}: this row has {found} fields but the header names {columns} columns (delimiter {delimiter}, decimal mark {decimal}); {advice}")]
+    #[error("this row has {found} fields but the header names {columns} columns (delimiter {delimiter}, decimal mark {decimal}); {advice}")]
     TooManyFields {
-        /// File name.
-        file: String,
         /// 1-based line number of the first such row.
         line: u64,
         /// Fields in that row.
@@ -201,10 +196,8 @@ pub enum ErrorKind {
         advice: String,
     },
     /// The header does not name the columns the reader needs.
-    #[error("{file}: no {what} columns found; expected {expected}; found: {found}")]
+    #[error("no {what} columns found; expected {expected}; found: {found}")]
     MissingColumns {
-        /// File name.
-        file: String,
         /// What is missing ("accelerometer", "time", ...).
         what: String,
         /// What the reader looks for.
@@ -213,20 +206,16 @@ pub enum ErrorKind {
         found: String,
     },
     /// Fewer than two usable samples.
-    #[error("{file}: needs at least 2 samples, found {found}{detail}")]
+    #[error("needs at least 2 samples, found {found}{detail}")]
     TooFewSamples {
-        /// File name.
-        file: String,
         /// Usable samples found.
         found: usize,
         /// Extra explanation (may be empty).
         detail: String,
     },
     /// Time jumps backwards by more than the tolerated jitter.
-    #[error("{file}:{line}: time goes backwards by {} s (from {} to {}) and goes on from there; a lone sample whose time jumps and returns is dropped, and so are steps back of up to 1 s (jitter), but a clock that really runs backwards suggests several recordings in one file: split it", num(*.by_s), num(*.from_s), num(*.to_s))]
+    #[error("time goes backwards by {} s (from {} to {}) and goes on from there; a lone sample whose time jumps and returns is dropped, and so are steps back of up to 1 s (jitter), but a clock that really runs backwards suggests several recordings in one file: split it", num(*.by_s), num(*.from_s), num(*.to_s))]
     TimeBackwards {
-        /// File name.
-        file: String,
         /// 1-based line number.
         line: u64,
         /// Size of the step in seconds.
@@ -237,10 +226,8 @@ pub enum ErrorKind {
         to_s: f64,
     },
     /// A container (folder or zip) lacks the files a format needs.
-    #[error("{file}: {message}; expected {expected}; found: {found}")]
+    #[error("{message}; expected {expected}; found: {found}")]
     MissingFiles {
-        /// Folder or zip.
-        file: String,
         /// What is wrong.
         message: String,
         /// Files the reader looks for.
@@ -249,30 +236,24 @@ pub enum ErrorKind {
         found: String,
     },
     /// A recognised but unsupported format, or an unrecognised file.
-    #[error("{file}: {message}")]
+    #[error("{message}")]
     Unsupported {
-        /// File name.
-        file: String,
         /// Explanation.
         message: String,
     },
     /// The file was read, but its data cannot be analysed as it is: too slow
     /// a sample rate, or values that contradict their unit (`message` says
     /// what was found and what to do).
-    #[error("{file}: {message}")]
+    #[error("{message}")]
     Unusable {
-        /// File name.
-        file: String,
         /// What makes it unusable.
         reason: UnusableReason,
         /// What was found and what to do.
         message: String,
     },
     /// Anything else that makes the input unusable (explained in `message`).
-    #[error("{file}: {message}")]
+    #[error("{message}")]
     Invalid {
-        /// File name.
-        file: String,
         /// Explanation.
         message: String,
     },
@@ -304,26 +285,15 @@ pub enum UnusableReason {
 
 impl FormatError {
     pub(crate) fn unusable(file: &str, reason: UnusableReason, message: impl Into<String>) -> Self {
-        ErrorKind::Unusable {
-            file: file.to_string(),
-            reason,
-            message: message.into(),
-        }
-        .into()
+        let message = message.into();
+        FormatError::new(file, ErrorKind::Unusable { reason, message })
     }
     pub(crate) fn invalid(file: &str, message: impl Into<String>) -> Self {
-        ErrorKind::Invalid {
-            file: file.to_string(),
-            message: message.into(),
-        }
-        .into()
+        let message = message.into();
+        FormatError::new(file, ErrorKind::Invalid { message })
     }
-    pub(crate) fn io(file: &str, source: io::Error) -> Self {
-        ErrorKind::Io {
-            file: file.to_string(),
-            error: source,
-        }
-        .into()
+    pub(crate) fn io(file: &str, error: io::Error) -> Self {
+        FormatError::new(file, ErrorKind::Io { error })
     }
 }
 
@@ -344,20 +314,36 @@ pub(crate) fn num(x: f64) -> String {
     }
 }
 
-/// Text from the file or the file system (a name, a cell, a header) made
-/// safe to print: control characters escaped.
-pub(crate) fn escape(s: &str) -> String {
+/// Text from a file or the file system (a name, a cell, a header) made safe
+/// to print: every control character (ESC, BEL, CR, tab, newline, DEL, C1)
+/// escaped as `\x1b` below 0x80 and `\u{9b}` above, so that text from a
+/// file never drives a terminal. Every message of this crate quotes file
+/// content through it, and so does everything the `kickback` command prints.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use kickback_formats::escape;
+/// assert_eq!(escape("a\x1b[2Jb\x07\r\u{9b}"), "a\\x1b[2Jb\\x07\\x0d\\u{9b}");
+/// assert!(matches!(escape("plain ° text"), Cow::Borrowed(_)));
+/// ```
+pub fn escape(s: &str) -> Cow<'_, str> {
     if !s.chars().any(char::is_control) {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
-    // The same style as the CLI's `output::printable`: `\x1b` below 0x80.
-    s.chars()
-        .map(|c| match c as u32 {
-            n if c.is_control() && n < 0x80 => format!("\\x{n:02x}"),
-            n if c.is_control() => format!("\\u{{{n:x}}}"),
-            _ => c.to_string(),
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        let n = c as u32;
+        match c {
+            _ if c.is_control() && n < 0x80 => {
+                let _ = write!(out, "\\x{n:02x}");
+            }
+            _ if c.is_control() => {
+                let _ = write!(out, "\\u{{{n:x}}}");
+            }
+            _ => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Shortens untrusted text for an error message.
@@ -365,7 +351,7 @@ pub(crate) fn escape(s: &str) -> String {
 pub(crate) fn shorten(s: &str) -> String {
     let n = s.chars().count();
     if n <= QUOTE_CHARS {
-        escape(s)
+        escape(s).into_owned()
     } else {
         let t: String = s.chars().take(QUOTE_CHARS).collect();
         format!("{}… ({n} characters)", escape(&t))
@@ -386,7 +372,7 @@ pub(crate) fn short_list<S: AsRef<str>>(names: impl Iterator<Item = S>) -> Strin
                 let t: String = n.chars().take(30).collect();
                 format!("{}…", escape(&t))
             } else {
-                escape(n)
+                escape(n).into_owned()
             };
             if !out.is_empty() {
                 out.push_str(", ");

@@ -1,4 +1,4 @@
-//! Readers (and writers) for IMU recordings exported by phone and wearable
+//! Readers (and, with the feature `write`, writers) for IMU recordings exported by phone and wearable
 //! recorder apps, producing [`kickback::Sample`]s: time in seconds,
 //! specific force in m/s² **with gravity** (+9.81 up at rest) and angular
 //! rate in rad/s.
@@ -12,13 +12,13 @@
 //!
 //! ```
 //! use std::io::Cursor;
-//! use kickback_formats::{read_generic, ReadOptions};
+//! use kickback_formats::{open_reader, ReadOptions};
 //!
 //! let csv = "time,ax,ay,az,gx,gy,gz\n\
 //!            0.00,0,0,1,0,0,0\n\
 //!            0.01,0,0.1,1,10,0,0\n\
 //!            0.02,0,0.2,1,20,0,0\n";
-//! let rec = read_generic("data.csv", Cursor::new(csv), &ReadOptions::default()).unwrap();
+//! let rec = open_reader("data.csv", Cursor::new(csv), &ReadOptions::default()).unwrap();
 //! // median |a| = 1 → the accelerometer is in g; the report says so and why.
 //! assert_eq!(rec.info.accel.unit, "g");
 //! let samples: Vec<_> = rec.samples().collect::<Result<_, _>>().unwrap();
@@ -26,7 +26,36 @@
 //! assert!((samples[0].acc.z - 9.80665).abs() < 1e-9);
 //! ```
 //!
+//! Opening a file, an export folder or a zip ([`open`]); the format is
+//! detected and the samples are streamed:
+//!
+//! ```
+//! use kickback_formats::{open, Format, ReadOptions};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/sample.csv"));
+//! let recording = open(path, &ReadOptions::default())?;
+//! assert_eq!(recording.info.format, Format::Generic);
+//! let mut samples = recording.samples();
+//! let mut n = 0;
+//! for sample in samples.by_ref() {
+//!     let _sample = sample?; // a bad row: the error names file, line and column
+//!     n += 1; // (push it to a kickback::Analyzer)
+//! }
+//! assert_eq!(samples.info().samples, n); // the report is final at the end
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The writers of each app's export layout (module `write`, for tests and the
+//! simulator) are behind the cargo feature `write`.
+//!
 //! Design notes:
+//! * Each app's format is one module behind one trait: it recognises a CSV
+//!   by its header and an export by its files, names its metadata files,
+//!   and opens a CSV, a file the user named, or a folder or zip. Detection
+//!   (of a CSV, of an export, of the recordings in a folder tree) asks each
+//!   app in turn, the generic CSV last.
 //! * Every format is **streamed**: only the first rows (up to
 //!   [`DETECT_ROWS`]) of each file are buffered to detect units, the rest is
 //!   parsed while iterating. Multi-file recordings (Sensor Logger, phyphox
@@ -57,24 +86,25 @@
 
 #![warn(missing_docs)]
 
+mod apps;
 mod assemble;
 mod batched;
 mod clean;
+mod columns;
+mod container;
 mod decode;
 mod detect;
 mod error;
-mod formats;
 mod merge;
 mod single;
 pub mod text;
 mod units;
+#[cfg(feature = "write")]
 pub mod write;
 
-pub use detect::{
-    find_recordings, recording_for, scan, Scan, Skipped, MAX_ZIP_ENTRIES, MAX_ZIP_RATIO,
-    ZIP_RATIO_FROM_BYTES,
-};
-pub use error::{ErrorKind, FormatError, UnusableReason};
+pub use container::{MAX_ZIP_ENTRIES, MAX_ZIP_RATIO, ZIP_RATIO_FROM_BYTES};
+pub use detect::{find_recordings, recording_for, scan, Scan, Skipped};
+pub use error::{escape, ErrorKind, FormatError, UnusableReason};
 pub use kickback::Sample;
 pub use units::{AccelUnit, GyroUnit, TimeUnit};
 
@@ -95,9 +125,16 @@ pub const NO_INTERPOLATION_GAP_S: f64 = 1.0;
 /// Most bytes decompressed from one zip (2 GiB).
 pub const MAX_ZIP_BYTES: u64 = 2 << 30;
 
-/// A supported input format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// A supported input format. Serialised (and shown) as its name in
+/// [`formats()`], e.g. `"sensor-logger"`, `"metawear"`.
+///
+/// ```
+/// use kickback_formats::Format;
+/// assert_eq!(serde_json::to_string(&Format::MetaWear).unwrap(), "\"metawear\"");
+/// assert_eq!("Sensor Logger".parse::<Format>().unwrap(), Format::SensorLogger);
+/// assert_eq!(Format::PhysicsToolbox.to_string(), "physics-toolbox");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Format {
     /// Sensor Logger (iOS and Android): folder or zip of per-sensor CSVs.
@@ -117,7 +154,14 @@ pub enum Format {
     /// Axivity AX3/AX6 CSV from cwa-convert / OMGUI.
     Axivity,
     /// Any CSV with named time / accelerometer / gyroscope columns.
+    #[default]
     Generic,
+}
+
+impl Serialize for Format {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
 }
 
 /// Name and one-line description of a supported format.
@@ -281,8 +325,8 @@ pub struct Gap {
 #[derive(Debug, Clone, Default, Serialize)]
 #[non_exhaustive]
 pub struct SourceInfo {
-    /// Format name (as in [`formats()`]).
-    pub format: String,
+    /// The format read (serialised as its name in [`formats()`]).
+    pub format: Format,
     /// Why the format was chosen.
     pub detected_by: String,
     /// Files used (paths; zip entries as `zip!entry`).
@@ -411,9 +455,9 @@ impl Samples {
     ///
     /// ```
     /// use std::io::Cursor;
-    /// use kickback_formats::{read_generic, ReadOptions};
+    /// use kickback_formats::{open_reader, ReadOptions};
     /// let csv = "time,ax,ay,az\n0.00,0,0,1\n0.01,0,0,1\n0.02,0,0,1\n";
-    /// let mut it = read_generic("d.csv", Cursor::new(csv), &ReadOptions::default())
+    /// let mut it = open_reader("d.csv", Cursor::new(csv), &ReadOptions::default())
     ///     .unwrap()
     ///     .samples();
     /// let mut batch = Vec::new();
@@ -493,21 +537,22 @@ pub fn open(path: &Path, opts: &ReadOptions) -> Result<Recording, FormatError> {
     detect::open(path, opts)
 }
 
-/// Reads one CSV from any reader. The format is detected from the content
-/// (header) unless `opts.format` is set; multi-file formats read this way use
-/// only this file. `name` is used in messages.
+/// Opens a recording from any reader (a pipe, a socket, bytes in memory):
+/// one CSV whose format is detected from its content (header), as
+/// [`open`] detects a file's, unless `opts.format` is set. A multi-file
+/// format read this way uses only this file. `name` is used in messages.
 ///
 /// ```
 /// use std::io::Cursor;
-/// use kickback_formats::{read_generic, ReadOptions, FormatError};
-/// let err = read_generic("data.csv", Cursor::new("time,foo,bar\n0,1,2\n"), &ReadOptions::default())
+/// use kickback_formats::{open_reader, ReadOptions, FormatError};
+/// let err = open_reader("data.csv", Cursor::new("time,foo,bar\n0,1,2\n"), &ReadOptions::default())
 ///     .unwrap_err();
 /// assert!(err.to_string().starts_with("data.csv: no accelerometer columns found"));
 /// ```
-pub fn read_generic<R: io::Read + 'static>(
+pub fn open_reader<R: io::Read + 'static>(
     name: &str,
     reader: R,
     opts: &ReadOptions,
 ) -> Result<Recording, FormatError> {
-    detect::read_single(name, Box::new(reader), opts, None)
+    apps::read_single(name, Box::new(reader), opts)
 }

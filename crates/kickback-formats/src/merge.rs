@@ -9,22 +9,14 @@ use crate::{AccelUnit, Inner, ReadOptions, Recording, SourceInfo};
 
 /// The accelerometer level error of a merged recording, with the unit it was
 /// read in (its values are already in m/s² here).
-fn with_unit_hint(e: FormatError, info: &SourceInfo) -> FormatError {
-    match e.into_kind() {
-        ErrorKind::Unusable {
-            file,
-            reason,
-            message,
-        } => FormatError::from(ErrorKind::Unusable {
-            file,
-            reason,
-            message: format!(
-                "{message} (the accelerometer was read as: {})",
-                info.accel.reason
-            ),
-        }),
-        k => k.into(),
+fn with_unit_hint(mut e: FormatError, info: &SourceInfo) -> FormatError {
+    if let ErrorKind::Unusable { message, .. } = e.kind_mut() {
+        message.push_str(&format!(
+            " (the accelerometer was read as: {})",
+            info.accel.reason
+        ));
     }
+    e
 }
 
 /// Merges the accelerometer (plus gravity, for linear acceleration) and the

@@ -51,9 +51,7 @@ impl Table {
                     return Err(if any {
                         FormatError::invalid(name, "no header row found (only blank, comment or \"sep=\" lines); expected a header naming the time and accelerometer columns")
                     } else {
-                        FormatError::from(ErrorKind::Empty {
-                            file: name.to_string(),
-                        })
+                        FormatError::new(name, ErrorKind::Empty)
                     })
                 }
                 Some((n, l)) => {
@@ -192,19 +190,21 @@ fn check_field_counts(
     } else {
         "check the delimiter: every row needs the header's columns; add the missing column names to the header, or pass a file whose rows match it".to_string()
     };
-    Err(FormatError::from(ErrorKind::TooManyFields {
-        file: name.to_string(),
-        line,
-        found,
-        columns: n,
-        delimiter,
-        decimal: if decimal_comma {
-            "','".into()
-        } else {
-            "'.'".into()
+    Err(FormatError::new(
+        name,
+        ErrorKind::TooManyFields {
+            line,
+            found,
+            columns: n,
+            delimiter,
+            decimal: if decimal_comma {
+                "','".into()
+            } else {
+                "'.'".into()
+            },
+            advice,
         },
-        advice,
-    }))
+    ))
 }
 
 /// Where the time of a row comes from.
@@ -395,13 +395,15 @@ pub(crate) fn read_raw_row(
                     Ok(Some(RowOutcome::Short))
                 } else {
                     let needed = spec.needed();
-                    Err(FormatError::from(ErrorKind::ColumnCount {
-                        file: table.name.clone(),
-                        line,
-                        expected: needed,
-                        found,
-                        name: spec.name(needed - 1),
-                    }))
+                    Err(FormatError::new(
+                        &table.name,
+                        ErrorKind::ColumnCount {
+                            line,
+                            expected: needed,
+                            found,
+                            name: spec.name(needed - 1),
+                        },
+                    ))
                 }
             }
         };
@@ -479,6 +481,63 @@ impl RowPlan {
         RowPlan {
             plain: Some((needed, want)),
             rate,
+        }
+    }
+}
+
+/// A table's rows as a [`RowSpec`] reads them: the first rows buffered in
+/// `prefix` (they decide the units), then the rest as they are asked for.
+/// Rows with a missing value or too few fields are counted in the report.
+pub(crate) struct Rows {
+    pub table: Table,
+    pub spec: RowSpec,
+    pub plan: RowPlan,
+    /// Rows read so far (for rate time).
+    pub row_index: u64,
+    pub prefix: VecDeque<RawRow>,
+}
+
+impl Rows {
+    pub fn new(table: Table, spec: RowSpec) -> Rows {
+        let plan = RowPlan::new(&spec, &table);
+        Rows {
+            table,
+            spec,
+            plan,
+            row_index: 0,
+            prefix: VecDeque::new(),
+        }
+    }
+
+    /// The next row read from the table (not from `prefix`).
+    fn read(&mut self, info: &mut SourceInfo) -> Result<Option<RawRow>, FormatError> {
+        loop {
+            match read_raw_row(&mut self.table, &self.spec, &self.plan, &mut self.row_index)? {
+                None => return Ok(None),
+                Some(RowOutcome::Row(r)) => return Ok(Some(r)),
+                Some(RowOutcome::Missing) => info.missing_value_rows += 1,
+                Some(RowOutcome::Short) => info.short_rows += 1,
+            }
+        }
+    }
+
+    /// Buffers the first [`DETECT_ROWS`] rows in `prefix`; `Ok(true)` when
+    /// that is the whole table.
+    pub fn read_prefix(&mut self, info: &mut SourceInfo) -> Result<bool, FormatError> {
+        while self.prefix.len() < DETECT_ROWS {
+            match self.read(info)? {
+                Some(r) => self.prefix.push_back(r),
+                None => return Ok(true),
+            }
+        }
+        Ok(false)
+    }
+
+    /// The next row: `prefix` first, then the table.
+    pub fn next(&mut self, info: &mut SourceInfo) -> Result<Option<RawRow>, FormatError> {
+        match self.prefix.pop_front() {
+            Some(r) => Ok(Some(r)),
+            None => self.read(info),
         }
     }
 }
@@ -566,21 +625,25 @@ impl RowCtx<'_> {
     #[inline(never)]
     fn row_error<F: Fields + ?Sized>(&self, f: &F, e: RowError) -> FormatError {
         match e {
-            RowError::Number(i) => FormatError::from(ErrorKind::BadNumber {
-                file: self.name.to_string(),
-                line: self.line,
-                column: i + 1,
-                name: self.spec.name(i),
-                found: text::found(&f.text(i)),
-            }),
-            RowError::Time(i) => FormatError::from(ErrorKind::BadTime {
-                file: self.name.to_string(),
-                line: self.line,
-                column: i + 1,
-                name: self.spec.name(i),
-                expected: "a date-time like 2024-01-31 12:00:00.000".into(),
-                found: text::found(&f.text(i)),
-            }),
+            RowError::Number(i) => FormatError::new(
+                self.name,
+                ErrorKind::BadNumber {
+                    line: self.line,
+                    column: i + 1,
+                    name: self.spec.name(i),
+                    found: text::found(&f.text(i)),
+                },
+            ),
+            RowError::Time(i) => FormatError::new(
+                self.name,
+                ErrorKind::BadTime {
+                    line: self.line,
+                    column: i + 1,
+                    name: self.spec.name(i),
+                    expected: "a date-time like 2024-01-31 12:00:00.000".into(),
+                    found: text::found(&f.text(i)),
+                },
+            ),
         }
     }
 }
@@ -671,13 +734,9 @@ pub(crate) fn finish_notes(info: &mut SourceInfo, gap_report_s: f64) {
 
 /// The streaming reader behind [`Inner::Stream`].
 pub(crate) struct SingleStream {
-    table: Table,
-    spec: RowSpec,
-    plan: RowPlan,
+    rows: Rows,
     conv: Conv,
-    buffered: VecDeque<RawRow>,
     cleaner: Cleaner,
-    row_index: u64,
     /// The input is read to its end or an error.
     done: bool,
     /// A sample beyond the count asked for (see [`Fill::fill`]).
@@ -725,25 +784,19 @@ impl SingleStream {
         info: &mut SourceInfo,
     ) -> Result<bool, FormatError> {
         while out.len() < stop {
-            if let Some(raw) = self.buffered.pop_front() {
-                keep(&self.conv, &mut self.cleaner, &raw, out, info)?;
+            if self.rows.prefix.is_empty() && self.plain_rows(out, stop, info)? {
                 continue;
             }
-            if self.plain_rows(out, stop, info)? {
-                continue;
-            }
-            match read_raw_row(&mut self.table, &self.spec, &self.plan, &mut self.row_index)? {
+            match self.rows.next(info)? {
                 None => {
                     self.cleaner.finish(info, out)?;
                     if info.samples < 2 {
-                        return Err(too_few(&self.table.name, info.samples, info));
+                        return Err(too_few(&self.rows.table.name, info.samples, info));
                     }
                     finish_notes(info, self.cleaner.gap_report_s());
                     return Ok(false);
                 }
-                Some(RowOutcome::Missing) => info.missing_value_rows += 1,
-                Some(RowOutcome::Short) => info.short_rows += 1,
-                Some(RowOutcome::Row(r)) => keep(&self.conv, &mut self.cleaner, &r, out, info)?,
+                Some(r) => keep(&self.conv, &mut self.cleaner, &r, out, info)?,
             }
         }
         Ok(true)
@@ -760,15 +813,15 @@ impl SingleStream {
         stop: usize,
         info: &mut SourceInfo,
     ) -> Result<bool, FormatError> {
-        let RowPlan { plain, rate } = self.plan;
+        let RowPlan { plain, rate } = self.rows.plan;
         let Some((needed, want)) = plain else {
             return Ok(false);
         };
-        if !self.table.pending.is_empty() {
+        if !self.rows.table.pending.is_empty() {
             return Ok(false);
         }
-        let delim = self.table.delim as u8;
-        let lines = &mut self.table.lines;
+        let delim = self.rows.table.delim as u8;
+        let lines = &mut self.rows.table.lines;
         let first = lines.line_no() + 1;
         let rest = lines.rest();
         let mut used = 0;
@@ -781,11 +834,11 @@ impl SingleStream {
                 break;
             };
             used += len;
-            let idx = self.row_index;
-            self.row_index += 1;
+            let idx = self.rows.row_index;
+            self.rows.row_index += 1;
             let line = first + rows;
             rows += 1;
-            match plain_outcome(&self.spec, rate, &vals, line, idx) {
+            match plain_outcome(&self.rows.spec, rate, &vals, line, idx) {
                 RowOutcome::Row(r) => {
                     if let Err(e) = keep(&self.conv, &mut self.cleaner, &r, out, info) {
                         result = Err(e);
@@ -817,7 +870,7 @@ fn keep(
 /// Decides units from the first rows and returns a (streamed or, for short
 /// files, in-memory) recording.
 pub(crate) fn start(
-    mut table: Table,
+    table: Table,
     setup: Setup,
     opts: &ReadOptions,
 ) -> Result<Recording, FormatError> {
@@ -829,21 +882,11 @@ pub(crate) fn start(
         acc_sign,
         mut info,
     } = setup;
-    let mut prefix = VecDeque::new();
-    let mut row_index = 0;
-    let plan = RowPlan::new(&spec, &table);
-    let mut eof = false;
-    while prefix.len() < DETECT_ROWS {
-        match read_raw_row(&mut table, &spec, &plan, &mut row_index)? {
-            None => {
-                eof = true;
-                break;
-            }
-            Some(RowOutcome::Row(r)) => prefix.push_back(r),
-            Some(RowOutcome::Missing) => info.missing_value_rows += 1,
-            Some(RowOutcome::Short) => info.short_rows += 1,
-        }
-    }
+    let has_gyro = spec.gyro.is_some();
+    let time_col = spec.time.clone();
+    let mut rows = Rows::new(table, spec);
+    let eof = rows.read_prefix(&mut info)?;
+    let (prefix, table) = (&rows.prefix, &rows.table);
     let accs: Vec<[f64; 3]> = prefix.iter().map(|r| r.acc).collect();
     let (au, arep) = units::decide_accel(opts.accel_unit, &accel, &accs);
     info.accel = arep;
@@ -853,14 +896,14 @@ pub(crate) fn start(
         acc_scale: au.to_si() * acc_sign,
         gyro_scale: 1.0,
     };
-    if spec.gyro.is_some() {
+    if has_gyro {
         let gs: Vec<[f64; 3]> = prefix.iter().filter_map(|r| r.gyro).collect();
         let (gu, grep) = units::decide_gyro(opts.gyro_unit, &gyro, &gs);
         units::check_gyro_level(&table.name, &gs, gu)?;
         conv.gyro_scale = gu.to_si();
         info.gyro = Some(grep);
     }
-    match spec.time {
+    match time_col {
         TimeCol::Numeric(_) => {
             let ts: Vec<f64> = prefix.iter().map(|r| r.t).collect();
             let (tu, trep) = units::decide_time(opts.time_unit, &time, &ts);
@@ -888,7 +931,7 @@ pub(crate) fn start(
         .collect();
     info.accel_rate_hz = units::rate_hz(&ts);
     units::check_rate(&table.name, info.accel_rate_hz, &info.time)?;
-    if spec.gyro.is_some() {
+    if has_gyro {
         info.gyro_rate_hz = info.accel_rate_hz;
         info.clock_merge =
             "one clock: accelerometer and gyroscope share each row's timestamp".into();
@@ -898,7 +941,7 @@ pub(crate) fn start(
     let mut cleaner = Cleaner::new(&table.name, opts.gap_report_s());
     if eof {
         let mut out = Vec::with_capacity(prefix.len());
-        for r in &prefix {
+        for r in prefix {
             cleaner.push(&conv.apply(r), r.line, &mut info, &mut out)?;
         }
         cleaner.finish(&mut info, &mut out)?;
@@ -914,13 +957,9 @@ pub(crate) fn start(
     Ok(Recording {
         info,
         inner: Inner::Stream(Box::new(Batched::new(SingleStream {
-            table,
-            spec,
-            plan,
+            rows,
             conv,
-            buffered: prefix,
             cleaner,
-            row_index,
             done: false,
             spill: None,
         }))),

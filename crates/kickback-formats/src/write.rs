@@ -1,6 +1,10 @@
 //! Writers: the same motion in each app's export layout (units, sign
 //! conventions, column orders, file names), for end-to-end tests and the
-//! simulator. Every file is written atomically (temp file + rename).
+//! simulator. [`export`] gives the files (paths and bytes) for the caller
+//! to write its own way (the `kickback` command writes them atomically, never
+//! over an input); [`write_layout`] writes them plainly, for tests.
+//!
+//! Only with the cargo feature `write`.
 //!
 //! Sample times are taken as seconds since the start of the recording;
 //! layouts with absolute clocks add [`WriteInfo::start_unix_s`].
@@ -112,21 +116,6 @@ impl Default for WriteInfo {
     }
 }
 
-/// Writes `contents` to `path` atomically (temp file in the same folder, then rename).
-pub fn atomic_write(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    std::fs::write(&tmp, contents)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
-}
-
 fn civil(days: i64) -> (i64, i64, i64) {
     let z = days + 719468;
     let era = if z >= 0 { z } else { z - 146096 } / 146097;
@@ -194,8 +183,31 @@ fn sensor_logger_file(
     o
 }
 
-/// Writes `samples` in `layout` under `dir` and returns the path to open
-/// (the folder for folder layouts, the accelerometer file for MetaWear).
+/// One file of an [`Export`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ExportFile {
+    /// Path relative to the folder the export is written into.
+    pub path: PathBuf,
+    /// The file's bytes.
+    pub contents: Vec<u8>,
+}
+
+/// The files of one recording in an app's export layout.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Export {
+    /// The files, parents before nothing (folders are implied by the paths).
+    pub files: Vec<ExportFile>,
+    /// What to open, relative to the same folder: the export folder for
+    /// folder layouts, the accelerometer file for MetaWear, the file
+    /// otherwise.
+    pub open: PathBuf,
+}
+
+/// Writes `samples` in `layout` under `dir` (plain writes: a test tool)
+/// and returns the path to open (the folder for folder layouts, the
+/// accelerometer file for MetaWear).
 pub fn write_layout(
     layout: Layout,
     dir: &Path,
@@ -203,6 +215,46 @@ pub fn write_layout(
     samples: &[Sample],
     info: &WriteInfo,
 ) -> io::Result<PathBuf> {
+    let e = export(layout, name, samples, info);
+    for f in &e.files {
+        let path = dir.join(&f.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, &f.contents)?;
+    }
+    Ok(dir.join(e.open))
+}
+
+/// The files of `samples` in `layout`, named after `name`.
+///
+/// ```
+/// use kickback_formats::{write::{export, Layout, WriteInfo}, Sample};
+/// let samples = [Sample::new(0.0, [0.0, 0.0, 9.81], None)];
+/// let e = export(Layout::Phyphox, "demo", &samples, &WriteInfo::default());
+/// assert_eq!(e.open, std::path::Path::new("demo"));
+/// assert!(e.files.iter().any(|f| f.path.ends_with("Accelerometer.csv")));
+/// ```
+pub fn export(layout: Layout, name: &str, samples: &[Sample], info: &WriteInfo) -> Export {
+    let mut files = Vec::new();
+    let mut put = |path: PathBuf, contents: &[u8]| {
+        files.push(ExportFile {
+            path,
+            contents: contents.to_vec(),
+        })
+    };
+    let open = layout_files(layout, name, samples, info, &mut put);
+    Export { files, open }
+}
+
+fn layout_files(
+    layout: Layout,
+    name: &str,
+    samples: &[Sample],
+    info: &WriteInfo,
+    put: &mut dyn FnMut(PathBuf, &[u8]),
+) -> PathBuf {
+    let dir = Path::new("");
     let g = has_gyro(samples);
     let t0 = samples.first().map(|s| s.t).unwrap_or(0.0);
     match layout {
@@ -211,34 +263,34 @@ pub fn write_layout(
             let ios = layout == Layout::SensorLoggerIos;
             if ios {
                 // iOS sign: everything negated; Accelerometer without g + Gravity
-                atomic_write(
-                    &folder.join("Gravity.csv"),
+                put(
+                    folder.join("Gravity.csv"),
                     sensor_logger_file(samples, info, |s| gravity_part(acc(s)).map(|v| -v))
                         .as_bytes(),
-                )?;
-                atomic_write(
-                    &folder.join("Accelerometer.csv"),
+                );
+                put(
+                    folder.join("Accelerometer.csv"),
                     sensor_logger_file(samples, info, |s| {
                         sub(acc(s), gravity_part(acc(s))).map(|v| -v)
                     })
                     .as_bytes(),
-                )?;
+                );
             } else {
-                atomic_write(
-                    &folder.join("TotalAcceleration.csv"),
+                put(
+                    folder.join("TotalAcceleration.csv"),
                     sensor_logger_file(samples, info, acc).as_bytes(),
-                )?;
-                atomic_write(
-                    &folder.join("Accelerometer.csv"),
+                );
+                put(
+                    folder.join("Accelerometer.csv"),
                     sensor_logger_file(samples, info, |s| sub(acc(s), gravity_part(acc(s))))
                         .as_bytes(),
-                )?;
+                );
             }
             if g {
-                atomic_write(
-                    &folder.join("Gyroscope.csv"),
+                put(
+                    folder.join("Gyroscope.csv"),
                     sensor_logger_file(samples, info, gyro).as_bytes(),
-                )?;
+                );
             }
             let sensors = if ios {
                 "Accelerometer|Gravity|Gyroscope"
@@ -250,9 +302,9 @@ pub fn write_layout(
                 info.device,
                 if ios { "ios" } else { "android" }
             );
-            atomic_write(&folder.join("Metadata.csv"), meta.as_bytes())?;
-            atomic_write(&folder.join("Annotation.csv"), b"")?;
-            Ok(folder)
+            put(folder.join("Metadata.csv"), meta.as_bytes());
+            put(folder.join("Annotation.csv"), b"");
+            folder
         }
         Layout::Phyphox => {
             let folder = dir.join(name);
@@ -265,25 +317,25 @@ pub fn write_layout(
                 let y = gyro(s);
                 let _ = writeln!(w, "{:.9E},{:.9E},{:.9E},{:.9E}", t, y[0], y[1], y[2]);
             }
-            atomic_write(&folder.join("Accelerometer.csv"), a.as_bytes())?;
+            put(folder.join("Accelerometer.csv"), a.as_bytes());
             if g {
-                atomic_write(&folder.join("Gyroscope.csv"), w.as_bytes())?;
+                put(folder.join("Gyroscope.csv"), w.as_bytes());
             }
             let meta = format!(
                 "\"event\",\"experiment time\",\"system time\",\"system time text\"\n\"START\",0.000000000E0,{:.3},\"{} UTC+00:00\"\n",
                 info.start_unix_s,
                 datetime(info.start_unix_s, ' ')
             );
-            atomic_write(&folder.join("meta").join("time.csv"), meta.as_bytes())?;
-            atomic_write(
-                &folder.join("meta").join("device.csv"),
+            put(folder.join("meta").join("time.csv"), meta.as_bytes());
+            put(
+                folder.join("meta").join("device.csv"),
                 format!(
                     "\"property\",\"value\"\n\"deviceModel\",\"{}\"\n",
                     info.device
                 )
                 .as_bytes(),
-            )?;
-            Ok(folder)
+            );
+            folder
         }
         Layout::PhysicsToolbox | Layout::PhysicsToolboxSemicolon => {
             let semi = layout == Layout::PhysicsToolboxSemicolon;
@@ -323,8 +375,8 @@ pub fn write_layout(
                 o.push('\n');
             }
             let p = dir.join(format!("{name}.csv"));
-            atomic_write(&p, o.as_bytes())?;
-            Ok(p)
+            put(p.clone(), o.as_bytes());
+            p
         }
         Layout::MetaWear => {
             let rate = crate::units::rate_hz(&samples.iter().map(|s| s.t).collect::<Vec<_>>())
@@ -354,17 +406,17 @@ pub fn write_layout(
                 o
             };
             let ap = file("Accelerometer");
-            atomic_write(
-                &ap,
+            put(
+                ap.clone(),
                 body("g", &|s| acc(s).map(|v| v / STANDARD_GRAVITY)).as_bytes(),
-            )?;
+            );
             if g {
-                atomic_write(
-                    &file("Gyroscope"),
+                put(
+                    file("Gyroscope"),
                     body("deg/s", &|s| gyro(s).map(f64::to_degrees)).as_bytes(),
-                )?;
+                );
             }
-            Ok(ap)
+            ap
         }
         Layout::Shimmer => {
             let p = "Shimmer_SIM1";
@@ -398,8 +450,8 @@ pub fn write_layout(
                 o.push_str("\r\n");
             }
             let path = dir.join(format!("{name}.csv"));
-            atomic_write(&path, o.as_bytes())?;
-            Ok(path)
+            put(path.clone(), o.as_bytes());
+            path
         }
         Layout::SensorLog => {
             let mut o = String::from("loggingTime(txt),loggingSample(N),accelerometerTimestamp_sinceReboot(s),accelerometerAccelerationX(G),accelerometerAccelerationY(G),accelerometerAccelerationZ(G)");
@@ -425,8 +477,8 @@ pub fn write_layout(
                 o.push_str(",1,0.8\n");
             }
             let path = dir.join(format!("{name}.csv"));
-            atomic_write(&path, o.as_bytes())?;
-            Ok(path)
+            put(path.clone(), o.as_bytes());
+            path
         }
         Layout::Axivity => {
             let mut o = String::new();
@@ -447,8 +499,8 @@ pub fn write_layout(
                 o.push('\n');
             }
             let path = dir.join(format!("{name}.csv"));
-            atomic_write(&path, o.as_bytes())?;
-            Ok(path)
+            put(path.clone(), o.as_bytes());
+            path
         }
         Layout::CoreMotion => {
             let mut o = String::from(
@@ -470,8 +522,8 @@ pub fn write_layout(
                 let _ = writeln!(o, "{},{},{}", us[0], us[1], us[2]);
             }
             let path = dir.join(format!("{name}.csv"));
-            atomic_write(&path, o.as_bytes())?;
-            Ok(path)
+            put(path.clone(), o.as_bytes());
+            path
         }
         Layout::Generic => {
             let mut o = String::from(if g {
@@ -489,8 +541,8 @@ pub fn write_layout(
                 o.push('\n');
             }
             let path = dir.join(format!("{name}.csv"));
-            atomic_write(&path, o.as_bytes())?;
-            Ok(path)
+            put(path.clone(), o.as_bytes());
+            path
         }
     }
 }

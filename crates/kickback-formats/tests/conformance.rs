@@ -51,7 +51,7 @@ fn check(
     assert_eq!(info.samples, n, "{rel}: info.samples");
     let d = info.duration_s().unwrap();
     assert!((d - want.duration).abs() < 0.05, "{rel}: duration {d}");
-    assert_eq!(info.format, want.format, "{rel}");
+    assert_eq!(info.format.name(), want.format, "{rel}");
     assert_eq!(info.accel.unit, want.accel, "{rel}");
     assert_eq!(
         info.gyro.as_ref().map(|g| g.unit.as_str()),

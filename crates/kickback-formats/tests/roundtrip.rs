@@ -134,3 +134,45 @@ fn zipped_sensor_logger_reads_like_the_folder() {
     assert_eq!(a, b);
     assert!(info.files.iter().all(|f| f.contains("rec.zip!")));
 }
+
+/// Each layout written into a folder of its own is found as one recording,
+/// and every file of it leads to that recording (a MetaWear gyroscope file
+/// to its accelerometer file, a file of an export to the export folder).
+#[test]
+fn every_file_of_a_layout_leads_to_its_one_recording() {
+    let samples = motion();
+    for layout in Layout::ALL {
+        let dir = tempfile::tempdir().unwrap();
+        let opened =
+            write_layout(layout, dir.path(), "rec", &samples, &WriteInfo::default()).unwrap();
+        let found = kickback_formats::find_recordings(dir.path());
+        assert_eq!(found, vec![opened.clone()], "{layout:?}");
+        let folder = if opened.is_dir() {
+            opened.clone()
+        } else {
+            dir.path().to_path_buf()
+        };
+        for e in std::fs::read_dir(&folder).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                continue; // phyphox's meta/
+            }
+            let name = p
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .to_ascii_lowercase();
+            let want = match kickback_formats::recording_for(&p).unwrap() {
+                None => {
+                    assert!(
+                        ["metadata.csv", "annotation.csv"].contains(&name.as_str()),
+                        "{p:?}"
+                    );
+                    continue;
+                }
+                Some(r) => r,
+            };
+            assert_eq!(want, opened, "{layout:?}: {p:?}");
+        }
+    }
+}

@@ -2,7 +2,7 @@
 //! arrive: chunk boundaries inside lines, CRLF, no final newline, lines
 //! longer than the read buffer, quoted and non-ASCII rows mid-stream.
 
-use kickback_formats::{read_generic, ReadOptions, Sample, Samples, SourceInfo};
+use kickback_formats::{open_reader, ReadOptions, Sample, Samples, SourceInfo};
 use std::io::{Cursor, Read};
 
 /// A reader handing out at most `step` bytes per call (cycling 1..=step).
@@ -26,7 +26,7 @@ fn read_with(text: &[u8], step: usize) -> Result<(Vec<Sample>, SourceInfo), Stri
         step,
         k: 0,
     };
-    read_generic("s.csv", r, &ReadOptions::default())
+    open_reader("s.csv", r, &ReadOptions::default())
         .and_then(|r| r.read_all())
         .map_err(|e| e.to_string())
 }
@@ -143,7 +143,7 @@ fn open(text: &[u8], step: usize) -> Result<Samples, String> {
         step,
         k: 0,
     };
-    read_generic("s.csv", r, &ReadOptions::default())
+    open_reader("s.csv", r, &ReadOptions::default())
         .map(|r| r.samples())
         .map_err(|e| e.to_string())
 }

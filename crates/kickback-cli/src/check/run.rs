@@ -277,7 +277,7 @@ impl Outcome {
             status,
             error: None,
             unusable,
-            format: Some(report.input.format.clone()),
+            format: Some(report.input.format.to_string()),
             sample_rate_hz: Some(a.sample_rate_hz),
             gyroscope: Some(a.gyroscope),
             rep_count: Some(a.rep_count),

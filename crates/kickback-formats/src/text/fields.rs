@@ -30,11 +30,13 @@ pub(crate) fn split_fields(
         } else if c == delim {
             out.push(std::mem::take(&mut cur).trim().to_string());
             if out.len() >= MAX_COLUMNS {
-                return Err(FormatError::from(ErrorKind::TooManyColumns {
-                    file: file.to_string(),
-                    line: line_no,
-                    limit: MAX_COLUMNS,
-                }));
+                return Err(FormatError::new(
+                    file,
+                    ErrorKind::TooManyColumns {
+                        line: line_no,
+                        limit: MAX_COLUMNS,
+                    },
+                ));
             }
         } else {
             cur.push(c);
@@ -215,11 +217,13 @@ pub(crate) fn split_ascii(
         return Ok(Split::NonAscii);
     }
     let too_many = || {
-        FormatError::from(ErrorKind::TooManyColumns {
-            file: file.to_string(),
-            line: line_no,
-            limit: MAX_COLUMNS,
-        })
+        FormatError::new(
+            file,
+            ErrorKind::TooManyColumns {
+                line: line_no,
+                limit: MAX_COLUMNS,
+            },
+        )
     };
     if quotes == 0 {
         if ranges.len() >= MAX_COLUMNS {

@@ -79,11 +79,13 @@ impl LineReader {
     }
 
     fn too_long(&self) -> FormatError {
-        FormatError::from(ErrorKind::LineTooLong {
-            file: self.name.clone(),
-            line: self.line_no + 1,
-            limit: MAX_LINE_BYTES,
-        })
+        FormatError::new(
+            &self.name,
+            ErrorKind::LineTooLong {
+                line: self.line_no + 1,
+                limit: MAX_LINE_BYTES,
+            },
+        )
     }
 
     /// Finds the next line: (number, byte range in `buf`), or `None` at the end.

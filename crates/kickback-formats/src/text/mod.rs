@@ -1,6 +1,6 @@
-//! Text: bounded line reading ([`lines`]), field splitting and sniffing
-//! ([`fields`]), numbers ([`number`]), cells ([`cell`]), date-times
-//! ([`date`]) and header names ([`header`]).
+//! Text: bounded line reading (`lines`), field splitting and sniffing
+//! (`fields`), numbers (`number`), cells (`cell`), date-times
+//! (`date`) and header names (`header`).
 
 use crate::error::{shorten, ErrorKind, FormatError};
 use std::io::Read;
