@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result};
 use clap::Args;
-use kickback::{Analysis, NoTrace, Sample, Session, Settings, TraceSink, Warning};
+use kickback::{Analysis, NoTrace, Sample, Session, Settings, TraceSink, Warning, WarningKind};
 use kickback_formats::{
     AccelUnit, Format, FormatError, GyroUnit, ReadOptions, SourceInfo, TimeUnit,
 };
@@ -277,11 +277,8 @@ fn report(path: &Path, mut analysis: Analysis, info: SourceInfo) -> Result<Repor
     let mut warnings: Vec<Warning> = info
         .notes
         .iter()
-        .map(|n| {
-            serde_json::from_value(serde_json::json!({"kind": "input", "t_s": null, "message": n}))
-        })
-        .collect::<Result<_, _>>()
-        .context("building the warnings")?;
+        .map(|n| Warning::new(WarningKind::Input, None, n.clone()))
+        .collect();
     warnings.append(&mut analysis.warnings);
     analysis.warnings = warnings;
     let units = Units {

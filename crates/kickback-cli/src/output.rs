@@ -406,8 +406,8 @@ mod tests {
         assert_eq!(plural(1, "rep", "reps"), "1 rep");
         assert_eq!(plural(0, "rep", "reps"), "0 reps");
         let w = |kind: &str| -> kickback::Warning {
-            serde_json::from_value(serde_json::json!({"kind": kind, "t_s": null, "message": ""}))
-                .unwrap()
+            let kind = kind.parse().expect("a warning kind");
+            kickback::Warning::new(kind, None, "")
         };
         assert_eq!(warning_counts(&[w("gap")]), "1 gap");
         assert_eq!(
