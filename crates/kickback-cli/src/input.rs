@@ -1,7 +1,7 @@
 //! Reading a recording and running the engine on it: the one path every
 //! subcommand uses.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use kickback::{Analysis, NoTrace, Sample, Session, Settings, TraceSink, Warning, WarningKind};
 use kickback_formats::{
