@@ -222,6 +222,8 @@ impl GaitGate {
                     debug_log!("DBG drop pending rep ending {end:.2}: a step follows");
                     return match self.pending.take() {
                         Some(rep) => {
+                            // A step like any other: the walk goes on, and
+                            // a rise straight after it is a step too.
                             self.step_seen(rep.start_s, rep.end_s);
                             Review::Dropped(rep)
                         }
