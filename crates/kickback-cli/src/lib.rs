@@ -3,7 +3,7 @@
 //! plots ([`plot`]) and the settings file ([`config`]).
 //!
 //! The binary (`src/main.rs`) is a thin clap front end over these modules;
-//! the benchmark in `benches/check.rs` calls [`check::run`] directly.
+//! the benchmark in `benches/check.rs` calls [`check::run()`] directly.
 
 pub mod atomic_write;
 pub mod check;

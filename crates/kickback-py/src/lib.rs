@@ -3,11 +3,11 @@
 //! The Python half (`python/kickback/__init__.py`) is the public API; this
 //! module does the work with the Rust crates, with the GIL released while
 //! the engine or a reader runs:
-//! - [`Options`]: analysis settings and read options, resolved and checked
+//! - `Options`: analysis settings and read options, resolved and checked
 //!   by the CLI's own code (`SettingsArgs`, `InputArgs`), so the same
 //!   arguments give the same settings and the same error messages;
-//! - [`read`], [`analyze_path`], [`analyze_arrays`], [`NativeAnalyzer`],
-//!   [`check`]: the functions behind `kickback.read`, `kickback.analyze`,
+//! - `read`, `analyze_path`, `analyze_arrays`, `NativeAnalyzer`,
+//!   `check`: the functions behind `kickback.read`, `kickback.analyze`,
 //!   `kickback.Analyzer` and `kickback.check`.
 //!
 //! Errors become the exceptions of `kickback._errors` (`ReadError` with the

@@ -3,7 +3,7 @@
 //! * [`targets`]: the command line's files, folders and globs expanded into
 //!   recordings;
 //! * [`plan`]: where `--output` writes, refusing inputs;
-//! * [`run`]: each recording read and analysed once on a worker pool, its
+//! * [`mod@run`]: each recording read and analysed once on a worker pool, its
 //!   status (ok, warnings, faults, unusable, error), the totals and the exit
 //!   status;
 //! * [`render`]: the table, JSON and CSV, one renderer per format.

@@ -298,7 +298,7 @@ impl Outcome {
     }
 
     /// "ok", "faults: momentum 3, lumbar 1; warnings: gap", "unusable: ..."
-    /// or "error: <message>" (control characters escaped).
+    /// or "error: `<message>`" (control characters escaped).
     pub fn verdict(&self) -> String {
         let warnings = if self.warning_kinds.is_empty() {
             String::new()
