@@ -243,15 +243,8 @@ impl Pipeline {
                     discard(x.id, t, DiscardReason::NewPose, out);
                 }
                 self.rest = *rest;
-                self.reread_history();
-                self.kinematics.restart_elevation();
-                match Candidate::between(&self.history, c.start_t, t, c.id) {
-                    Some(c) => {
-                        self.complete(&c, t, out);
-                        self.rise.rebuild_valley(&self.history, c.low_t);
-                    }
-                    None => discard(c.id, t, DiscardReason::NewPose, out),
-                }
+                self.rest_moved();
+                self.complete_kept(c.start_t, t, c.id, t, out);
             }
         }
     }
@@ -281,13 +274,7 @@ impl Pipeline {
                 self.rest.seed_excursion(kick);
                 // ... and it is the set's first rep, measured against the
                 // new rest pose (the rise announced is that rep).
-                match Candidate::between(&self.history, since, until, dropped.id) {
-                    Some(c) => {
-                        self.complete(&c, p.t, out);
-                        self.rise.rebuild_valley(&self.history, c.low_t);
-                    }
-                    None => discard(dropped.id, p.t, DiscardReason::NewPose, out),
-                }
+                self.complete_kept(since, until, dropped.id, p.t, out);
             }
             RiseStep::PoseChange { dropped, up } => {
                 discard(dropped.id, p.t, DiscardReason::NewPose, out);
@@ -306,10 +293,35 @@ impl Pipeline {
     fn reanchor(&mut self, up: Vector3<f64>) {
         debug_log!("DBG reanchor");
         self.rest.set_rest(up);
+        self.rest_moved();
+    }
+
+    /// After the rest pose moved: the past is re-read against it, and the
+    /// elevation's low-pass restarts (the elevation jumps with the rest
+    /// pose; the jump is not a velocity).
+    fn rest_moved(&mut self) {
         self.reread_history();
-        // The elevation jumps with the rest pose: restart its low-pass so the
-        // jump is not read as a velocity.
         self.kinematics.restart_elevation();
+    }
+
+    /// The rise and return kept in the history from `since` to `until`,
+    /// announced as `id`, measured as a rep at `now` (after the rest pose
+    /// moved to where it began); discarded as a new pose if nothing rose.
+    fn complete_kept(
+        &mut self,
+        since: f64,
+        until: f64,
+        id: u64,
+        now: f64,
+        out: &mut VecDeque<Event>,
+    ) {
+        match Candidate::between(&self.history, since, until, id) {
+            Some(c) => {
+                self.complete(&c, now, out);
+                self.rise.rebuild_valley(&self.history, c.low_t);
+            }
+            None => discard(id, now, DiscardReason::NewPose, out),
+        }
     }
 
     /// Recomputes the kept elevations with the current rest pose and axis,
