@@ -23,6 +23,25 @@ const REPORT_WITHIN_S: f64 = 0.5;
 /// a swing of gait, s: a passive fall from the top to rest takes ~0.3 s
 /// (a quarter pendulum period, §2.3), and the leg then has to swing on.
 const FIRST_STEP_RETURN_S: f64 = 0.4;
+/// The fastest a leg falls from the top of a kick back to where it started
+/// under gravity alone, s: a quarter period of the leg as a pendulum
+/// (§2.3). A return faster than this was driven forward.
+const FREE_FALL_S: f64 = 0.35;
+/// A rise slower than this many times its return, with no pause at the
+/// top and a driven return, is a stride: the stance leg rolls back over
+/// its planted foot for ~60% of the stride and swings forward in ~40%,
+/// most of it in the fast forward part (BIOMECHANICS §2.4); a kick is
+/// lowered at least as slowly as it is lifted, or thrown up fast.
+const STANCE_OVER_SWING: f64 = 2.0;
+/// The longest pause at the top of a stride, s: toe-off turns straight
+/// into the swing.
+const STRIDE_TOP_S: f64 = 0.1;
+/// The shortest and longest stance, s: 60% of a stride, 0.7 s at the
+/// brisk end of level walking (strides of 1.0-1.4 s, §2.4), 1.2 s for a
+/// 2 s stride on stairs, with room for a slow climb. A kick lifted faster
+/// than the shortest is thrown (§2.1: < 0.6 s), not rolled over a planted
+/// foot; a rise slower than the longest is no stance.
+const STANCE_S: std::ops::RangeInclusive<f64> = 0.7..=1.5;
 /// A rise that starts this soon after a step ended is a step too, s.
 const STEP_CONTEXT_S: f64 = 0.3;
 /// The rise after a held-back rep is judged once it has risen this far, deg.
@@ -170,13 +189,25 @@ impl GaitGate {
             && from_still
             && m.rep.eccentric_s < FIRST_STEP_RETURN_S
             && c.low_e <= -rs.gait_forward_deg;
-        if planted || after_step || first_step || strike {
+        // A slow roll back, no pause, and a return faster than a leg falls:
+        // the stance and swing of a stride (walking, stairs), whatever the
+        // rest pose. A kick is lifted at least as fast as it is lowered
+        // unless it is held or lowered under control.
+        let r = &m.rep;
+        let stride = r.hold_s <= STRIDE_TOP_S
+            && r.eccentric_s <= FREE_FALL_S
+            && STANCE_S.contains(&r.concentric_s)
+            && r.concentric_s >= STANCE_OVER_SWING * r.eccentric_s;
+        if planted || after_step || first_step || strike || stride {
             // Walking goes on: a rise right after this one is a step too.
             self.step_seen(start, end);
             debug_log!(
-                "DBG reject gait {:.2}-{:.2} peak {:.1} planted {planted} after_step {after_step} strike {strike} first_step {first_step} last_step_end {:?}",
+                "DBG reject gait {:.2}-{:.2} con {:.2} hold {:.2} ecc {:.2} peak {:.1} planted {planted} after_step {after_step} strike {strike} first_step {first_step} stride {stride} last_step_end {:?}",
                 start,
                 end,
+                r.concentric_s,
+                r.hold_s,
+                r.eccentric_s,
                 c.peak_e,
                 self.last_step_end
             );
@@ -418,6 +449,17 @@ mod tests {
         ]
     }
 
+    /// Up 40° in `up_s`, a pause of `top_s`, back to rest in `down_s`.
+    fn stride(up_s: f64, top_s: f64, down_s: f64) -> Vec<Seg> {
+        vec![
+            stay(0.0, 1.0),
+            go(40.0, up_s),
+            stay(40.0, top_s),
+            go(0.0, down_s),
+            stay(0.0, 0.5),
+        ]
+    }
+
     #[test]
     fn steps_are_told_from_reps() {
         let s = Settings::default();
@@ -542,6 +584,38 @@ mod tests {
                 "a slow return well in front",
                 kick(-20.0, 1.0),
                 true,
+                Box::new(|_| {}),
+                None,
+                Verdict::Rep,
+            ),
+            (
+                "a stride: rolled back slowly, swung forward fast, no pause",
+                stride(0.9, 0.0, 0.3),
+                false,
+                Box::new(|_| {}),
+                None,
+                Verdict::Step,
+            ),
+            (
+                "a thrown rep, dropped as fast",
+                stride(0.4, 0.0, 0.3),
+                false,
+                Box::new(|_| {}),
+                None,
+                Verdict::Rep,
+            ),
+            (
+                "a slow lift, squeezed, then dropped",
+                stride(0.9, 0.3, 0.3),
+                false,
+                Box::new(|_| {}),
+                None,
+                Verdict::Rep,
+            ),
+            (
+                "a slow lift with no pause, lowered as a leg falls",
+                stride(0.9, 0.0, 0.45),
+                false,
                 Box::new(|_| {}),
                 None,
                 Verdict::Rep,
