@@ -24,8 +24,9 @@ const REPORT_WITHIN_S: f64 = 0.5;
 /// (a quarter pendulum period, §2.3), and the leg then has to swing on.
 const FIRST_STEP_RETURN_S: f64 = 0.4;
 /// The fastest a leg falls from the top of a kick back to where it started
-/// under gravity alone, s: a quarter period of the leg as a pendulum
-/// (§2.3). A return faster than this was driven forward.
+/// under gravity alone, s: a quarter period of the leg as a pendulum, 0.39
+/// s at its natural 0.64 Hz (§2.3). A return faster than this was driven
+/// forward (the swing of a stride takes 0.25-0.35 s).
 const FREE_FALL_S: f64 = 0.35;
 /// A rise slower than this many times its return, with no pause at the
 /// top and a driven return, is a stride: the stance leg rolls back over
@@ -38,10 +39,11 @@ const STANCE_OVER_SWING: f64 = 2.0;
 const STRIDE_TOP_S: f64 = 0.1;
 /// The shortest and longest stance, s: 60% of a stride, 0.7 s at the
 /// brisk end of level walking (strides of 1.0-1.4 s, §2.4), 1.2 s for a
-/// 2 s stride on stairs, with room for a slow climb. A kick lifted faster
-/// than the shortest is thrown (§2.1: < 0.6 s), not rolled over a planted
-/// foot; a rise slower than the longest is no stance.
-const STANCE_S: std::ops::RangeInclusive<f64> = 0.7..=1.5;
+/// 2 s stride on stairs, plus up to a second of weight shift before the
+/// first step from standing. A kick lifted faster than the shortest is
+/// thrown (§2.1: < 0.6 s), not rolled over a planted foot; a rise slower
+/// than the longest is no stance.
+const STANCE_S: std::ops::RangeInclusive<f64> = 0.7..=2.5;
 /// A rise that starts this soon after a step ended is a step too, s.
 const STEP_CONTEXT_S: f64 = 0.3;
 /// The rise after a held-back rep is judged once it has risen this far, deg.
