@@ -30,6 +30,12 @@ const REST_AFTER_S: f64 = 3.0;
 /// where the rise started (a rep moving on from the held pose passes
 /// through that level, but does not rest there).
 const REST_S: f64 = 0.3;
+/// Or staying back there this long, s, still or not: a leg settling
+/// slowly onto the floor or the bench after a hold never reads still
+/// until it has long been down (real prone and supine sets), while one
+/// that walks on sweeps through that band in well under 0.1 s. Short
+/// enough that the rep is reported within 1.0 s of its end.
+const SETTLED_S: f64 = 0.5;
 
 /// What the watch made of a grid point.
 #[derive(Debug, Clone)]
@@ -52,6 +58,8 @@ struct Back {
     low_e: f64,
     /// Seconds resting where the rise started, so far.
     rest_s: f64,
+    /// Seconds back there, still or not, so far.
+    band_s: f64,
 }
 
 /// A rise set aside as a new pose, watched against the rest pose it rose
@@ -112,6 +120,7 @@ impl LongHold {
                     low_t: t,
                     low_e: e,
                     rest_s: 0.0,
+                    band_s: 0.0,
                 });
             }
             return HoldStep::Waiting;
@@ -124,12 +133,14 @@ impl LongHold {
         // rep comes back by: not merely below the return level (a leg that
         // went on past the old rest pose is somewhere else).
         let tol = (1.0 - return_fraction) * (c.peak_e - c.start_e);
-        if still_now && (e - c.start_e).abs() <= tol {
-            b.rest_s += DT;
+        if (e - c.start_e).abs() <= tol {
+            b.band_s += DT;
+            b.rest_s = if still_now { b.rest_s + DT } else { 0.0 };
         } else {
+            b.band_s = 0.0;
             b.rest_s = 0.0;
         }
-        if b.rest_s >= REST_S {
+        if b.rest_s >= REST_S || b.band_s >= SETTLED_S {
             let mut c = self.c;
             c.low_t = b.low_t;
             c.low_e = b.low_e;
@@ -239,6 +250,11 @@ mod tests {
                     stay(-20.0, 5.0),
                 ],
                 Some(("new pose 7", 9.35)),
+            ),
+            (
+                "settles slowly onto the floor, never still",
+                vec![go(20.0, 1.0), stay(20.0, 5.0), go(3.0, 1.0), go(0.0, 3.0)],
+                Some(("rep low 3", 7.3)),
             ),
             (
                 "comes down only half way",
