@@ -72,7 +72,18 @@ def on_grid(t, x, s, e):
     return tg, np.stack([np.interp(tg, t, x[:, i]) for i in range(x.shape[1])], 1)
 
 
-def strides(t, a, g, windows):
+def moved_down(ag, gg, d):
+    """What a sensor `d` m further down the shank (towards the ankle) would read,
+    rigid shank assumed: a + alpha x r + w x (w x r), r = -d along the shank, the
+    shank taken along the mean specific force (gravity) over the stretch."""
+    axis = ag.mean(0)
+    r = -d * axis / np.linalg.norm(axis)
+    alpha = np.gradient(gg, 1.0 / GRID_HZ, axis=0)
+    rr = np.broadcast_to(r, gg.shape)
+    return ag + np.cross(alpha, rr) + np.cross(gg, np.cross(gg, rr))
+
+
+def strides(t, a, g, windows, down=0.0):
     """Per-stride metrics over the walking windows of one recording."""
     if g is None:
         return []
@@ -96,6 +107,8 @@ def strides(t, a, g, windows):
     dt = 1.0 / GRID_HZ
     n40 = int(round(0.04 * GRID_HZ))
     for tg, ag, gg in pieces:
+        if down:
+            ag = moved_down(ag, gg, down)
         w = np.degrees(gg @ axis)
         amag = np.linalg.norm(ag, axis=1) / G
         hf = np.linalg.norm(ag - uniform_filter1d(ag, 7, axis=0, mode="nearest"), axis=1) / G
@@ -162,11 +175,26 @@ def main():
     ap.add_argument("--sim", action="append", default=[], help="folder of simulated recordings (repeatable)")
     ap.add_argument("--sim-label", action="append", default=[], help="label of each --sim folder")
     ap.add_argument("--real", default=os.environ.get("KICKBACK_REALDATA_WALKING", default_real))
+    ap.add_argument(
+        "--real-down",
+        type=float,
+        default=0.0,
+        metavar="M",
+        help="also show the real data as read M m further down the shank (rigid-body estimate "
+        "from its gyroscope; HuGaDB's clipped accelerometer makes it a lower bound there)",
+    )
     ap.add_argument("--csv-out", help="also write every stride's metrics to this CSV file")
     args = ap.parse_args()
     sets = {}
+    down = {}
     if os.path.isdir(args.real):
-        sets.update(real_sets(args.real))
+        real = real_sets(args.real)
+        sets.update(real)
+        if args.real_down:
+            for name, files in real.items():
+                label = f"{name}, {args.real_down:g} m lower"
+                sets[label] = files
+                down[label] = args.real_down
     else:
         print(f"note: no real walking data at {args.real} (pass --real); comparing simulated only", file=sys.stderr)
     for i, d in enumerate(args.sim):
@@ -185,7 +213,7 @@ def main():
             rec = load(f)
             if rec is None:
                 continue
-            st.extend(strides(*rec, w))
+            st.extend(strides(*rec, w, down.get(name, 0.0)))
         if not st:
             print(f"| {name.ljust(width)} | 0 |" + " |" * len(METRICS))
             continue
