@@ -297,14 +297,13 @@ impl<'b> Builder<'b> {
                 let dir = qs[i] * Vector3::z();
                 // 3.5–5.5 g, 10–20 Hz, τ 12–20 ms. The real recordings'
                 // sensors sit higher on the shank than this one (HuGaDB:
-                // mid-shin); read 8–15 cm further down (gait_compare.py
-                // --real-down, rigid-shank estimate from their gyroscope,
-                // which also matches the simulated braking of the swing,
-                // a_swing) their heel strikes peak at 3.0–3.8 g median
-                // (a_hs) and jolt 1.9–3.4 g above the 70 ms mean (hf). This
-                // gives 3.0–3.5 g and 1.5–2.5 g; the former 2–4 g, 15–30 Hz,
-                // 8–15 ms gave 1.6–2.3 g at heel strike once averaged over a
-                // sample period.
+                // mid-shin); read 15 cm further down (gait_compare.py
+                // --real-down 0.15, a rigid-shank estimate from their
+                // gyroscope, which also matches the simulated braking of
+                // the swing, a_swing) their strides jolt 2.2–3.4 g above the
+                // 70 ms mean (hf, median) and peak at 3.9–4.3 g around the
+                // strike (a_hs). This gives 1.5–2.5 g and 4.0–4.8 g; 2.5–4 g
+                // gave 1.1–1.7 g of jolt.
                 let amp = uniform(rng, 3.5, 5.5) * G * rate[i];
                 self.transient(
                     i0 + i,
@@ -756,8 +755,10 @@ impl Sway {
 /// inclination that puts the hip where it is. Swing (toe-off to the next
 /// heel strike): the shank's inclination and the ankle's path are each a
 /// quintic meeting the stance's value, rate and acceleration at both ends
-/// (the shank's rate less [`HS_ROTATION_JOLT_DPS`] at heel strike); the
-/// thigh is not modelled in swing (the sensor does not see it).
+/// (the shank's rate less [`HS_ROTATION_JOLT_DPS`] at heel strike), the
+/// shank lagging behind its quintic by up to [`SWING_LAG_DEG`] in
+/// mid-swing; the thigh is not modelled in swing (the sensor does not see
+/// it).
 ///
 /// Why the swing is driven like this: `crates/kickback-sim/tools/gait_compare.py`
 /// over the real NCSU and HuGaDB walking (about 14 000 strides) shows the
@@ -795,9 +796,9 @@ const HEEL_OFF: f64 = 0.4;
 /// slows to rest) over this long, s; about half a step (§2.4).
 pub(crate) const GAIT_RAMP_S: f64 = 0.6;
 /// Toe-off, fraction of the cycle (stance ≈ 60%, §2.4). By
-/// gait_compare.py's gyroscope events (heel strike and toe-off at the
-/// rate's minima either side of the swing peak) the real stance fraction is
-/// 0.54–0.57 median, the simulator's 0.52.
+/// gait_compare.py's gyroscope events (heel strike where the swing's rate
+/// falls through zero, toe-off at its minimum before the swing peak) the
+/// real stance fraction is 0.61–0.62 median, the simulator's 0.60–0.61.
 const TOE_OFF: f64 = 0.6;
 const HEEL_RISE_DEG: f64 = 35.0;
 /// The hip's distance behind the planted ankle at heel strike, fraction of
@@ -818,6 +819,12 @@ const KNEE_TO_DEG: f64 = 30.0;
 /// real rate falls from about 0 to 150–190 °/s within 1–2 samples at heel
 /// strike (gait_compare.py's median stride).
 const HS_ROTATION_JOLT_DPS: f64 = 100.0;
+/// How far the swinging shank lags behind the quintic at most, deg: the
+/// real swing peaks about 0.1 s before heel strike and falls fast; the
+/// quintic alone peaks earlier (0.15 s) and falls slower.
+const SWING_LAG_DEG: f64 = 10.0;
+/// The maximum of τ⁴(1 − τ)³, at τ = 4/7.
+const LAG_PEAK: f64 = 6912.0 / 823543.0;
 
 /// A quintic p(τ) on τ ∈ [0, 1] given value, first and second derivative
 /// (per τ) at both ends: C² joins with what comes before and after.
@@ -977,7 +984,10 @@ impl Gait {
         }
         let tau = (phi - TOE_OFF) / (1.0 - TOE_OFF);
         let a = Vector3::new(self.swing_x.at(tau), 0.0, self.swing_z.at(tau));
-        (foot + a, self.swing_shank.at(tau))
+        // the shank lags behind the quintic through mid-swing and catches up
+        // late: τ⁴(1 − τ)³ keeps the joins C² and peaks at τ = 4/7
+        let lag = SWING_LAG_DEG.to_radians() * tau.powi(4) * (1.0 - tau).powi(3) / LAG_PEAK;
+        (foot + a, self.swing_shank.at(tau) + lag)
     }
 }
 

@@ -20,14 +20,15 @@ Per stride:
   period     s between swing peaks
   range      deg, max - min of w integrated over the stride (linear drift removed)
   w_swing    deg/s, the swing peak
-  stance     fraction of the stride from heel strike (the minimum of w within
-             0.3 s after the peak) to toe-off (the minimum of w within 0.35 s
-             before the next peak)
+  stance     fraction of the stride from heel strike (where w first falls
+             below 0 after the peak; the strike's jolt follows within 1-2
+             samples) to toe-off (the minimum of w within 0.35 s before the
+             next peak)
   drop40     deg/s, the largest fall of w within 40 ms from the swing peak to
              heel strike + 0.1 s (the end of the swing and the strike)
   hf         g, the largest |a - centred 70 ms mean of a| in the stride (what a
              heel strike or any sharp jolt adds above the limb's own motion)
-  a_hs       g, the largest |a| from 50 ms before to 100 ms after heel strike
+  a_hs       g, the largest |a| from 50 ms before to 150 ms after heel strike
   a_swing    g, the largest |a| from the swing peak to 50 ms before heel strike
              (the shank braking the swing: grows with the distance from the knee)
 
@@ -120,12 +121,16 @@ def strides(t, a, g, windows, down=0.0):
             seg = w[p0 : p1 + 1]
             th = np.cumsum(seg) * dt
             th -= np.linspace(0.0, th[-1], len(th))
-            ic = p0 + int(np.argmin(w[p0 : p0 + int(0.3 * GRID_HZ)]))
+            # heel strike: where the swing's rate falls through zero (the
+            # strike follows within 1-2 samples); the minimum if it never does
+            after = w[p0 : p0 + int(0.3 * GRID_HZ)]
+            below = np.flatnonzero(after < 0.0)
+            ic = p0 + int(below[0] if len(below) else np.argmin(after))
             to0 = p1 - int(0.35 * GRID_HZ)
             to = to0 + int(np.argmin(w[to0:p1]))
             end = min(ic + int(0.1 * GRID_HZ), len(w) - 1 - n40)
             drop = max(w[i] - w[i + n40] for i in range(p0, max(end, p0 + 1)))
-            lo, hi = max(ic - 5, 0), min(ic + 11, len(w))
+            lo, hi = max(ic - 5, 0), min(ic + 16, len(w))
             out.append(
                 [
                     period,
