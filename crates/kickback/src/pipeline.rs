@@ -255,7 +255,14 @@ impl Pipeline {
             return;
         };
         let rs = &self.settings.reps;
-        match h.step(t, up, still_now, rs.return_fraction, rs.max_duration_s) {
+        match h.step(
+            t,
+            up,
+            still_now,
+            rs.return_fraction,
+            rs.max_duration_s,
+            rs.min_rise_deg,
+        ) {
             HoldStep::Waiting => {}
             HoldStep::Expired(c) => {
                 self.hold = None;

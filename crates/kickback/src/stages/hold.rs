@@ -22,7 +22,7 @@
 use super::grid::DT;
 use crate::orientation::ElevationFrame;
 use crate::stages::rest_pose::RestPose;
-use crate::stages::rise::Candidate;
+use crate::stages::rise::{Candidate, POSE_TURN_DEG};
 use nalgebra::Vector3;
 
 /// The longest a rep with a hold takes, s: isometric holds are prescribed
@@ -38,6 +38,10 @@ const REST_AFTER_S: f64 = 3.0;
 /// where the rise started (a rep moving on from the held pose passes
 /// through that level, but does not rest there).
 const REST_S: f64 = 0.3;
+/// Going up again by this much from where the leg came back to is turning
+/// round for the next rep, deg (as for reps from a new pose in the rise
+/// detector).
+const TURN_DEG: f64 = POSE_TURN_DEG;
 /// A held rise that has come down by this fraction of its rise has left
 /// the hold (a hold sags by a few degrees, not by half).
 const LEFT_FRACTION: f64 = 0.5;
@@ -186,7 +190,8 @@ impl LongHold {
 
     /// One grid point: the leg points `up` at `t`. A rep comes back by
     /// `return_fraction` of its rise and is over within `max_duration_s`
-    /// (and [`LONGEST_HELD_REP_S`]) of its start.
+    /// (and [`LONGEST_HELD_REP_S`]) of its start; its top is at least
+    /// `min_rise_deg` above the rest pose.
     pub(crate) fn step(
         &mut self,
         t: f64,
@@ -194,6 +199,7 @@ impl LongHold {
         still_now: bool,
         return_fraction: f64,
         max_duration_s: f64,
+        min_rise_deg: f64,
     ) -> HoldStep {
         if t - self.c.start_t > max_duration_s.min(LONGEST_HELD_REP_S) {
             return self.ended();
@@ -244,7 +250,19 @@ impl LongHold {
         } else {
             b.rest_s = 0.0;
         }
-        if b.rest_s >= REST_S {
+        // Or it turned round there for the next rep with no rest between: a
+        // leg let down from a hold swings through where it hangs (or lies)
+        // and is raised again. Its lowest point and where it is now are both
+        // within the return tolerance of where the rise started, and it is
+        // going up again by a turn's worth. A step sweeping through the old
+        // rest pose turns round well beyond it, in front or behind. Only
+        // from a rep's top, at least `min_rise_deg` above the rest pose: a
+        // "rise" from a step's forward reach to standing near rest is no
+        // held rep, whatever comes next.
+        let near = |x: f64| (x - c.start_e).abs() <= tol;
+        let turned =
+            c.peak_e >= min_rise_deg && near(b.low_e) && near(e) && e >= b.low_e + TURN_DEG;
+        if b.rest_s >= REST_S || turned {
             let mut c = self.c;
             c.low_t = b.low_t;
             c.low_e = b.low_e;
@@ -289,7 +307,7 @@ mod tests {
         let top = pts.iter().find(|(p, _)| p.t >= 1.0).expect("points").0.up;
         let mut w = LongHold::new(c, &rest, top);
         for (p, still) in pts.iter().filter(|(p, _)| p.t > 1.0) {
-            match w.step(p.t, &p.up, *still, 0.7, 20.0) {
+            match w.step(p.t, &p.up, *still, 0.7, 20.0, 10.0) {
                 HoldStep::Waiting => {}
                 HoldStep::Returned { c, .. } => {
                     return Some((format!("rep low {:.0}", c.low_e), p.t))
@@ -327,6 +345,22 @@ mod tests {
                     stay(0.0, 1.0),
                 ],
                 Some(("rep low 0", 12.3)),
+            ),
+            (
+                "5 s hold, let down past the old rest pose and raised again at once",
+                vec![go(20.0, 1.0), stay(20.0, 5.0), go(-4.0, 0.6), go(20.0, 1.0)],
+                Some(("rep low -4", 6.73)),
+            ),
+            (
+                "the same from a top 8° above rest (a step's reach to standing)",
+                vec![
+                    go(8.0, 1.0),
+                    stay(8.0, 5.0),
+                    go(-4.0, 0.6),
+                    go(20.0, 1.0),
+                    stay(20.0, 3.0),
+                ],
+                Some(("strayed 7 low -4 left 6.20", 9.28)),
             ),
             (
                 "15 s hold, then down: a pose, left",
