@@ -419,7 +419,17 @@ impl Pipeline {
             .is_some_and(|q| q.t <= s.c.start_t);
         let repeated =
             kept && top.is_some_and(|top| s.is_repeated_by(c, &top, self.settings.sets.rest_s));
-        match Candidate::between(&self.history, s.c.start_t, s.c.low_t, s.c.id) {
+        // Its range is its rise above the rest pose the set's reps rise
+        // from (now the rest pose), not from where the leg lay before the
+        // set: from the last time it was at or below that pose.
+        let peak_t = s.c.peak_t;
+        let since = self
+            .history
+            .iter()
+            .filter(|q| q.t >= s.c.start_t && q.t <= peak_t && q.e <= 0.0)
+            .map(|q| q.t)
+            .fold(s.c.start_t, f64::max);
+        match Candidate::between(&self.history, since, s.c.low_t, s.c.id) {
             Some(first) if repeated => self.complete(&first, now, out),
             _ => discard(s.c.id, now, DiscardReason::NewPose, out),
         }

@@ -107,7 +107,8 @@ fn held_reps_count_however_the_leg_rests_between_them() {
         v.extend(reps.into_iter().flatten());
         v
     };
-    let cases: Vec<(&str, Vec<Phase>, usize)> = vec![
+    // (name, phases, reps, whether their ranges are alike)
+    let cases: Vec<(&str, Vec<Phase>, usize, bool)> = vec![
         (
             "each rep back to rest",
             set(vec![
@@ -116,6 +117,7 @@ fn held_reps_count_however_the_leg_rests_between_them() {
                 held(30.0, 0.0, 3.0),
             ]),
             3,
+            true,
         ),
         (
             // The first rep lets down to where the leg rests between reps,
@@ -127,11 +129,13 @@ fn held_reps_count_however_the_leg_rests_between_them() {
                 held(25.0, 8.0, 3.0),
             ]),
             3,
+            true,
         ),
         (
             "a lone held rise let down 8° off where it started is a pose",
             set(vec![held(25.0, 8.0, 15.0)]),
             0,
+            true,
         ),
         (
             // Let down past rest (a swing through the hanging pose) and
@@ -143,10 +147,13 @@ fn held_reps_count_however_the_leg_rests_between_them() {
                 held(30.0, 0.0, 3.0),
             ]),
             3,
+            // (The reps after the first are read from the swing's low
+            // point, 6° below rest.)
+            false,
         ),
     ];
     let mut bad = Vec::new();
-    for (name, phases, want) in cases {
+    for (name, phases, want, alike) in cases {
         let a = run(&samples(
             &profile(0.0, &phases, 100.0),
             100.0,
@@ -156,6 +163,14 @@ fn held_reps_count_however_the_leg_rests_between_them() {
         ));
         if a.rep_count != want {
             bad.push(format!("{name}: {} reps, want {want}", a.rep_count));
+        }
+        // Each rep's range is its rise above the rest pose of the set.
+        let ranges: Vec<f64> = a.reps.iter().map(|r| r.range_deg).collect();
+        let spread = ranges
+            .iter()
+            .fold(0.0_f64, |m, r| m.max((r - ranges[0]).abs()));
+        if alike && spread > 2.0 {
+            bad.push(format!("{name}: ranges {ranges:?} differ"));
         }
     }
     assert!(bad.is_empty(), "{bad:#?}");
