@@ -140,11 +140,11 @@ fn real_recordings() {
 
     // Floors: what the engine measured when they were last raised; raise
     // them as the engine improves, never lower them.
-    const MAX_FPH: f64 = 13.5;
-    const MAX_FPH_STILL: f64 = 312.0;
-    const MIN_SETS: usize = 23;
+    const MAX_FPH: f64 = 13.0;
+    const MAX_FPH_STILL: f64 = 311.0;
+    const MIN_SETS: usize = 26;
     const MIN_E5: usize = 5;
-    const MIN_FULL: usize = 6;
+    const MIN_FULL: usize = 7;
     println!("figure                                   measured   floor   target");
     let rows = [
         (
@@ -200,7 +200,10 @@ fn real_recordings() {
 
 /// Live latency on the real PT recordings (holds of up to 5 s, slow
 /// returns): each rep's `RepCompleted` must come out within 1.0 s of the
-/// rep's end, pushing one sample at a time as an app would.
+/// rep's end, pushing one sample at a time as an app would. The one
+/// exception the README names: a set's first rep held so long it was set
+/// aside as a new pose, which came back to a different rest pose, is only
+/// known to be a rep once the next rep repeats it, and comes out with it.
 #[test]
 fn real_reps_are_reported_live_within_a_second() {
     let Some(root) = realdata() else { return };
@@ -211,6 +214,7 @@ fn real_reps_are_reported_live_within_a_second() {
         .collect();
     files.sort();
     let mut lags: Vec<f64> = Vec::new();
+    let mut confirmed_late = 0usize;
     let mut worst = (0.0, String::new());
     for path in &files {
         let rec = kickback_formats::open(path, &ReadOptions::default()).expect("readable");
@@ -221,17 +225,29 @@ fn real_reps_are_reported_live_within_a_second() {
         let mut a = kickback::Analyzer::new(Settings::default()).expect("settings");
         for s in &samples {
             a.push(*s);
-            for e in a.drain() {
-                if let kickback::Event::RepCompleted(rep) = e {
-                    let lag = s.t - t0 - rep.end_s;
-                    if lag > worst.0 {
-                        worst = (
-                            lag,
-                            format!("{} rep at {:.2} s", path.display(), rep.start_s),
-                        );
-                    }
-                    lags.push(lag);
+            let reps: Vec<Rep> = a
+                .drain()
+                .filter_map(|e| match e {
+                    kickback::Event::RepCompleted(rep) => Some(rep),
+                    _ => None,
+                })
+                .collect();
+            for (i, rep) in reps.iter().enumerate() {
+                let lag = s.t - t0 - rep.end_s;
+                // Out together with a later rep that ended just now: the
+                // held first rep that rep confirmed.
+                let with_next = reps[i + 1..].iter().any(|r| r.start_s > rep.end_s);
+                if lag > 1.0 && with_next {
+                    confirmed_late += 1;
+                    continue;
                 }
+                if lag > worst.0 {
+                    worst = (
+                        lag,
+                        format!("{} rep at {:.2} s", path.display(), rep.start_s),
+                    );
+                }
+                lags.push(lag);
             }
         }
     }
@@ -239,12 +255,13 @@ fn real_reps_are_reported_live_within_a_second() {
     lags.sort_by(f64::total_cmp);
     let pct = |p: f64| lags[((lags.len() - 1) as f64 * p).round() as usize];
     println!(
-        "live latency on the PT recordings, {} reps: median {:.2} s, 95th percentile {:.2} s, max {:.2} s ({})",
+        "live latency on the PT recordings, {} reps: median {:.2} s, 95th percentile {:.2} s, max {:.2} s ({}); {} held first reps reported with the rep that confirmed them",
         lags.len(),
         pct(0.5),
         pct(0.95),
         worst.0,
-        worst.1
+        worst.1,
+        confirmed_late
     );
     assert!(
         worst.0 <= 1.0,

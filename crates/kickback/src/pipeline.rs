@@ -16,7 +16,7 @@ use crate::stages::attitude::Attitude;
 use crate::stages::gait::{GaitGate, Leg, Review, Verdict};
 use crate::stages::grid::{Grid, GridPoint};
 use crate::stages::history::History;
-use crate::stages::hold::{HoldStep, LongHold};
+use crate::stages::hold::{HoldStep, LongHold, Strayed};
 use crate::stages::input::{Accepted, Input};
 use crate::stages::kinematics::{Kinematics, Point};
 use crate::stages::measure::{self, Reject};
@@ -47,6 +47,9 @@ pub(crate) struct Pipeline {
     rise: RiseDetector,
     /// A rise set aside as a new pose, in case it was a long hold.
     hold: Option<LongHold>,
+    /// A long hold that came back down but rested elsewhere, in case the
+    /// next rep repeats it.
+    strayed: Option<Strayed>,
     gait: GaitGate,
     sets: SetTracker,
 }
@@ -65,6 +68,7 @@ impl Pipeline {
             history: History::new(settings.reps.max_duration_s + VALLEY_WINDOW_S + 1.0),
             rise: RiseDetector::new(settings.reps.clone()),
             hold: None,
+            strayed: None,
             gait: GaitGate::default(),
             sets: SetTracker::default(),
             settings,
@@ -114,6 +118,9 @@ impl Pipeline {
         if let Some(h) = self.hold.take() {
             discard(h.candidate().id, t, DiscardReason::Gap, out);
         }
+        if let Some(s) = self.strayed.take() {
+            discard(s.c.id, t, DiscardReason::Gap, out);
+        }
         self.history.clear();
     }
 
@@ -137,8 +144,11 @@ impl Pipeline {
             let settle = self.rise.settle(still.for_s);
             if let Settle::Dropped(c) = settle {
                 // ... unless the leg comes back: then it was a long hold.
-                if let Some(h) = self.hold.replace(LongHold::new(c, &self.rest)) {
-                    discard(h.candidate().id, t, DiscardReason::NewPose, out);
+                if let Some(h) = self.hold.replace(LongHold::new(c, &self.rest, up)) {
+                    match h.strayed() {
+                        Some(s) => self.set_strayed(s, t, out),
+                        None => discard(h.candidate().id, t, DiscardReason::NewPose, out),
+                    }
                 }
             }
             if settle != Settle::Busy {
@@ -203,13 +213,29 @@ impl Pipeline {
         if let Some(w) = self.gait.walk_over(t) {
             out.push_back(Event::Walking(w));
         }
-        // The set closes once the rest after its last rep is long enough.
+        // A strayed hold no rep repeated in time was a pose, left.
         let rest_s = self.settings.sets.rest_s;
+        if let Some(s) = self.strayed {
+            let repeat_may_start = |start: f64| start - s.back_t <= rest_s;
+            let under_way = self
+                .rise
+                .candidate()
+                .map(|c| c.start_t)
+                .into_iter()
+                .chain(self.hold.as_ref().map(LongHold::start_t))
+                .any(repeat_may_start);
+            if t - s.back_t > rest_s && !under_way {
+                self.strayed = None;
+                discard(s.c.id, t, DiscardReason::NewPose, out);
+            }
+        }
+        // The set closes once the rest after its last rep is long enough.
         if self.sets.rest_is_over(t, rest_s) {
             let starts = [
                 self.rise.candidate().map(|c| c.start_t),
                 self.gait.pending_start(),
                 self.hold.as_ref().map(LongHold::start_t),
+                self.strayed.map(|s| s.c.start_t),
             ];
             self.sets.close_unless_pending(starts, rest_s, out);
         }
@@ -229,11 +255,22 @@ impl Pipeline {
             return;
         };
         let rs = &self.settings.reps;
-        match h.step(t, up, still_now, rs.return_fraction, rs.max_duration_s) {
+        match h.step(
+            t,
+            up,
+            still_now,
+            rs.return_fraction,
+            rs.max_duration_s,
+            rs.min_rise_deg,
+        ) {
             HoldStep::Waiting => {}
             HoldStep::Expired(c) => {
                 self.hold = None;
                 discard(c.id, t, DiscardReason::NewPose, out);
+            }
+            HoldStep::Strayed(s) => {
+                self.hold = None;
+                self.set_strayed(s, t, out);
             }
             HoldStep::Returned { c, rest } => {
                 self.hold = None;
@@ -349,6 +386,61 @@ impl Pipeline {
         self.rise.rebuild_valley(&self.history, f64::NEG_INFINITY);
     }
 
+    /// Keeps `s` in case the next rep repeats it (a strayed hold kept
+    /// before is discarded at `t`: a rep came between, or none repeated it).
+    fn set_strayed(&mut self, s: Strayed, t: f64, out: &mut VecDeque<Event>) {
+        debug_log!(
+            "DBG strayed hold {:.2} back at {:.2}",
+            s.c.start_t,
+            s.back_t
+        );
+        if let Some(old) = self.strayed.replace(s) {
+            discard(old.c.id, t, DiscardReason::NewPose, out);
+        }
+    }
+
+    /// Before the rep `c` is held back: a strayed hold it repeats was the
+    /// set's first rep, measured (against the rest pose now) and reported
+    /// first; one it does not repeat was a pose, left.
+    fn resolve_strayed(&mut self, c: &Candidate, now: f64, out: &mut VecDeque<Event>) {
+        // A long hold still watched that has left its pose downwards has
+        // strayed: a rep finished since.
+        if let Some(s) = self.hold.as_ref().and_then(LongHold::strayed) {
+            self.hold = None;
+            self.set_strayed(s, now, out);
+        }
+        let Some(s) = self.strayed.take() else {
+            return;
+        };
+        let top = self
+            .history
+            .iter()
+            .find(|q| q.t >= c.peak_t - 1e-9)
+            .map(|q| q.up);
+        // (The history must still hold all of it: it keeps 25 s.)
+        let kept = self
+            .history
+            .iter()
+            .next()
+            .is_some_and(|q| q.t <= s.c.start_t);
+        let repeated =
+            kept && top.is_some_and(|top| s.is_repeated_by(c, &top, self.settings.sets.rest_s));
+        // Its range is its rise above the rest pose the set's reps rise
+        // from (now the rest pose), not from where the leg lay before the
+        // set: from the last time it was at or below that pose.
+        let peak_t = s.c.peak_t;
+        let since = self
+            .history
+            .iter()
+            .filter(|q| q.t >= s.c.start_t && q.t <= peak_t && q.e <= 0.0)
+            .map(|q| q.t)
+            .fold(s.c.start_t, f64::max);
+        match Candidate::between(&self.history, since, s.c.low_t, s.c.id) {
+            Some(first) if repeated => self.complete(&first, now, out),
+            _ => discard(s.c.id, now, DiscardReason::NewPose, out),
+        }
+    }
+
     /// Measures a finished rise, passes it through the gait gate, and holds
     /// the rep back (reporting the one held before); or, at `now`, discards
     /// it.
@@ -379,6 +471,7 @@ impl Pipeline {
             c.low_t,
             self.history.back().map_or(0.0, |q| q.t)
         );
+        self.resolve_strayed(c, now, out);
         // The sign of the kick is settled once a rep is found.
         self.rest.freeze_sign();
         if let Some(before) = self.gait.hold(m.rep) {
@@ -420,6 +513,9 @@ impl Pipeline {
         }
         if let Some(h) = self.hold.take() {
             discard(h.candidate().id, end, DiscardReason::StreamEnded, out);
+        }
+        if let Some(s) = self.strayed.take() {
+            discard(s.c.id, end, DiscardReason::NewPose, out);
         }
         if let Some(rep) = self.gait.take_pending() {
             self.report(rep, out);

@@ -90,6 +90,92 @@ fn a_short_rep_is_partial() {
     assert_eq!(partial, vec![4]);
 }
 
+/// Reps held for 6 s (physiotherapy's "hold 5 s"), as real sets do them.
+#[test]
+fn held_reps_count_however_the_leg_rests_between_them() {
+    let ph = |to_deg: f64, dur_s: f64| Phase { to_deg, dur_s };
+    // Up to `top`, held 6 s, down to `to`, then `rest_s` there.
+    let held = |top: f64, to: f64, rest_s: f64| {
+        let mut v = vec![ph(top, 1.3), ph(top, 6.0), ph(to, 1.2)];
+        if rest_s > 0.0 {
+            v.push(ph(to, rest_s));
+        }
+        v
+    };
+    let set = |reps: Vec<Vec<Phase>>| {
+        let mut v = rest(3.0);
+        v.extend(reps.into_iter().flatten());
+        v
+    };
+    // (name, phases, reps, whether their ranges are alike)
+    let cases: Vec<(&str, Vec<Phase>, usize, bool)> = vec![
+        (
+            "each rep back to rest",
+            set(vec![
+                held(30.0, 0.0, 1.5),
+                held(30.0, 0.0, 1.5),
+                held(30.0, 0.0, 3.0),
+            ]),
+            3,
+            true,
+        ),
+        (
+            // The first rep lets down to where the leg rests between reps,
+            // 8° above where it lay before the set: the next rep repeats it.
+            "a first rep back to a rest 8° off the pose before the set",
+            set(vec![
+                held(25.0, 8.0, 1.5),
+                held(25.0, 8.0, 1.5),
+                held(25.0, 8.0, 3.0),
+            ]),
+            3,
+            true,
+        ),
+        (
+            "a lone held rise let down 8° off where it started is a pose",
+            set(vec![held(25.0, 8.0, 15.0)]),
+            0,
+            true,
+        ),
+        (
+            // Let down past rest (a swing through the hanging pose) and
+            // raised again at once.
+            "reps with no rest between",
+            set(vec![
+                held(30.0, -6.0, 0.0),
+                held(30.0, -6.0, 0.0),
+                held(30.0, 0.0, 3.0),
+            ]),
+            3,
+            // (The reps after the first are read from the swing's low
+            // point, 6° below rest.)
+            false,
+        ),
+    ];
+    let mut bad = Vec::new();
+    for (name, phases, want, alike) in cases {
+        let a = run(&samples(
+            &profile(0.0, &phases, 100.0),
+            100.0,
+            0.8,
+            Vector3::new(1.2, -0.4, 0.3),
+            true,
+        ));
+        if a.rep_count != want {
+            bad.push(format!("{name}: {} reps, want {want}", a.rep_count));
+        }
+        // Each rep's range is its rise above the rest pose of the set.
+        let ranges: Vec<f64> = a.reps.iter().map(|r| r.range_deg).collect();
+        let spread = ranges
+            .iter()
+            .fold(0.0_f64, |m, r| m.max((r - ranges[0]).abs()));
+        if alike && spread > 2.0 {
+            bad.push(format!("{name}: ranges {ranges:?} differ"));
+        }
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
 #[test]
 fn sets_are_split_by_rests() {
     let mut ph = set_of(&|| controlled_rep(50.0), 5);

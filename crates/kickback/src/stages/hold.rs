@@ -10,11 +10,19 @@
 //! rose from, until it either comes back there (the orchestrator restores
 //! that rest pose and measures the rep) or runs out of time (it was a new
 //! pose after all).
+//!
+//! A third ending: the leg comes down from the hold but settles somewhere
+//! else than where it rose from. That is how the first rep of a
+//! real set often ends: the leg lay one way before the set and rests a
+//! little differently between reps (real physiotherapy sets: the pose
+//! before the set is 10° off the one between reps). Alone, that is a pose
+//! left; but if the next rep repeats it (the same top pose, a like rise
+//! and a like time), it was the set's first rep ([`Strayed`]).
 
 use super::grid::DT;
 use crate::orientation::ElevationFrame;
 use crate::stages::rest_pose::RestPose;
-use crate::stages::rise::Candidate;
+use crate::stages::rise::{Candidate, POSE_TURN_DEG};
 use nalgebra::Vector3;
 
 /// The longest a rep with a hold takes, s: isometric holds are prescribed
@@ -36,6 +44,26 @@ const REST_S: f64 = 0.3;
 /// that walks on sweeps through that band in well under 0.1 s. Short
 /// enough that the rep is reported within 1.0 s of its end.
 const SETTLED_S: f64 = 0.5;
+/// Going up again by this much from where the leg came back to is turning
+/// round for the next rep, deg (as for reps from a new pose in the rise
+/// detector).
+const TURN_DEG: f64 = POSE_TURN_DEG;
+/// A held rise that has come down by this fraction of its rise has left
+/// the hold (a hold sags by a few degrees, not by half).
+const LEFT_FRACTION: f64 = 0.5;
+/// A rep repeats a strayed hold if their tops are within this fraction of
+/// the rep's rise of each other (angle between the two top poses): reps of
+/// one set reach the same top within their rep-to-rep variation (5-8%,
+/// BIOMECHANICS §5.1), and one short of it by more than 40% is already a
+/// partial rep (`partial.fraction`, 0.6).
+const REPEAT_TOP_FRACTION: f64 = 0.4;
+/// ... if their rises differ by less than this factor either way (the same
+/// 40%: a rise under 0.6 of the other's is no repeat of it) ...
+const REPEAT_RISE_FACTOR: f64 = 1.0 / 0.6;
+/// ... and if the times from start to coming back differ by less than this
+/// factor either way: a set keeps its tempo and its hold ("hold 5 s"), far
+/// closer than twice or half.
+const REPEAT_TIME_FACTOR: f64 = 2.0;
 
 /// What the watch made of a grid point.
 #[derive(Debug, Clone)]
@@ -48,9 +76,52 @@ pub(crate) enum HoldStep {
     Returned { c: Candidate, rest: Box<RestPose> },
     /// Longer than any rep: the pose was new.
     Expired(Candidate),
+    /// Came down from the hold, but did not come to rest where it rose
+    /// from: a pose left, unless the next rep repeats it.
+    Strayed(Strayed),
 }
 
-/// The leg back below the return level since `t`; its lowest point since.
+/// A held rise that came down from the hold but did not come to rest where
+/// it rose from. It was the first rep of a set if the next rep
+/// repeats it ([`Strayed::is_repeated_by`]); else a pose, left.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Strayed {
+    /// The rise, its bottom where it came down to.
+    pub(crate) c: Candidate,
+    /// The pose it was held at ("up", sensor frame).
+    top: Vector3<f64>,
+    /// When it left the hold (came down by [`LEFT_FRACTION`]), s.
+    pub(crate) back_t: f64,
+}
+
+impl Strayed {
+    /// Whether the rep `c`, topping out at the pose `top`, repeats this
+    /// held rise: it starts within `within_s` of this one coming back (the
+    /// same set), reaches the same top, and rises as far and takes as long
+    /// (see [`REPEAT_TOP_FRACTION`] and the constants after it). Judged by
+    /// the poses, not by elevations: the rest pose moved in between.
+    pub(crate) fn is_repeated_by(&self, c: &Candidate, top: &Vector3<f64>, within_s: f64) -> bool {
+        let rise = c.peak_e - c.start_e;
+        let own_rise = self.c.peak_e - self.c.start_e;
+        let took = c.low_t - c.start_t;
+        let own_took = self.back_t - self.c.start_t;
+        let alike =
+            |a: f64, b: f64, factor: f64| a > 0.0 && b > 0.0 && a <= b * factor && b <= a * factor;
+        let apart_deg = self.top.angle(top).to_degrees();
+        debug_log!(
+            "DBG strayed {:.2} vs rep {:.2}: tops {apart_deg:.1}° apart, rise {own_rise:.1} vs {rise:.1}, took {own_took:.2} vs {took:.2}",
+            self.c.start_t,
+            c.start_t
+        );
+        c.start_t >= self.back_t
+            && c.start_t - self.back_t <= within_s
+            && apart_deg <= REPEAT_TOP_FRACTION * rise
+            && alike(rise, own_rise, REPEAT_RISE_FACTOR)
+            && alike(took, own_took, REPEAT_TIME_FACTOR)
+    }
+}
+
+/// The leg below a level since `t`; its lowest point since.
 #[derive(Debug, Clone, Copy)]
 struct Back {
     t: f64,
@@ -67,20 +138,26 @@ struct Back {
 #[derive(Debug, Clone)]
 pub(crate) struct LongHold {
     c: Candidate,
+    /// The pose it was held at.
+    top: Vector3<f64>,
     /// The rest pose (and kick axis) the rise was measured from.
     rest: RestPose,
     /// When the leg came back below the return level, and the lowest
     /// elevation since, and when: `None` while it is still up.
     back: Option<Back>,
+    /// The same for leaving the hold (down by [`LEFT_FRACTION`]).
+    left: Option<Back>,
 }
 
 impl LongHold {
-    /// Watches `c`, which rose from `rest`.
-    pub(crate) fn new(c: Candidate, rest: &RestPose) -> Self {
+    /// Watches `c`, which rose from `rest` and was held at the pose `top`.
+    pub(crate) fn new(c: Candidate, rest: &RestPose, top: Vector3<f64>) -> Self {
         LongHold {
             c,
+            top,
             rest: rest.clone(),
             back: None,
+            left: None,
         }
     }
 
@@ -94,9 +171,35 @@ impl LongHold {
         &self.c
     }
 
+    /// The watch given up (a new rise was set aside, or a rep finished
+    /// meanwhile): what it saw, as a [`Strayed`] hold if the leg had left
+    /// the hold downwards, else `None`.
+    pub(crate) fn strayed(&self) -> Option<Strayed> {
+        self.left.map(|b| {
+            let mut c = self.c;
+            c.low_t = b.low_t;
+            c.low_e = b.low_e;
+            Strayed {
+                c,
+                top: self.top,
+                back_t: b.t,
+            }
+        })
+    }
+
+    /// How the watch ends when time is up: strayed if the leg had left the
+    /// hold downwards, else expired.
+    fn ended(&self) -> HoldStep {
+        match self.strayed() {
+            Some(s) => HoldStep::Strayed(s),
+            None => HoldStep::Expired(self.c),
+        }
+    }
+
     /// One grid point: the leg points `up` at `t`. A rep comes back by
     /// `return_fraction` of its rise and is over within `max_duration_s`
-    /// (and [`LONGEST_HELD_REP_S`]) of its start.
+    /// (and [`LONGEST_HELD_REP_S`]) of its start; its top is at least
+    /// `min_rise_deg` above the rest pose.
     pub(crate) fn step(
         &mut self,
         t: f64,
@@ -104,14 +207,33 @@ impl LongHold {
         still_now: bool,
         return_fraction: f64,
         max_duration_s: f64,
+        min_rise_deg: f64,
     ) -> HoldStep {
         if t - self.c.start_t > max_duration_s.min(LONGEST_HELD_REP_S) {
-            return HoldStep::Expired(self.c);
+            return self.ended();
         }
         let Some(e) = self.frame().elevation_now(up) else {
             return HoldStep::Expired(self.c);
         };
         let c = &self.c;
+        let left_at = c.peak_e - LEFT_FRACTION * (c.peak_e - c.start_e);
+        match &mut self.left {
+            Some(l) if e < l.low_e => {
+                l.low_t = t;
+                l.low_e = e;
+            }
+            Some(_) => {}
+            None if e <= left_at => {
+                self.left = Some(Back {
+                    t,
+                    low_t: t,
+                    low_e: e,
+                    rest_s: 0.0,
+                    band_s: 0.0,
+                })
+            }
+            None => {}
+        }
         let back_at = c.peak_e - return_fraction * (c.peak_e - c.start_e);
         let Some(b) = &mut self.back else {
             if e <= back_at {
@@ -140,7 +262,19 @@ impl LongHold {
             b.band_s = 0.0;
             b.rest_s = 0.0;
         }
-        if b.rest_s >= REST_S || b.band_s >= SETTLED_S {
+        // Or it turned round there for the next rep with no rest between: a
+        // leg let down from a hold swings through where it hangs (or lies)
+        // and is raised again. Its lowest point and where it is now are both
+        // within the return tolerance of where the rise started, and it is
+        // going up again by a turn's worth. A step sweeping through the old
+        // rest pose turns round well beyond it, in front or behind. Only
+        // from a rep's top, at least `min_rise_deg` above the rest pose: a
+        // "rise" from a step's forward reach to standing near rest is no
+        // held rep, whatever comes next.
+        let near = |x: f64| (x - c.start_e).abs() <= tol;
+        let turned =
+            c.peak_e >= min_rise_deg && near(b.low_e) && near(e) && e >= b.low_e + TURN_DEG;
+        if b.rest_s >= REST_S || b.band_s >= SETTLED_S || turned {
             let mut c = self.c;
             c.low_t = b.low_t;
             c.low_e = b.low_e;
@@ -150,7 +284,7 @@ impl LongHold {
             };
         }
         if t - b.t > REST_AFTER_S {
-            return HoldStep::Expired(self.c);
+            return self.ended();
         }
         HoldStep::Waiting
     }
@@ -182,14 +316,24 @@ mod tests {
             7,
         )
         .expect("a rise");
-        let mut w = LongHold::new(c, &rest);
+        let top = pts.iter().find(|(p, _)| p.t >= 1.0).expect("points").0.up;
+        let mut w = LongHold::new(c, &rest, top);
         for (p, still) in pts.iter().filter(|(p, _)| p.t > 1.0) {
-            match w.step(p.t, &p.up, *still, 0.7, 20.0) {
+            match w.step(p.t, &p.up, *still, 0.7, 20.0, 10.0) {
                 HoldStep::Waiting => {}
                 HoldStep::Returned { c, .. } => {
                     return Some((format!("rep low {:.0}", c.low_e), p.t))
                 }
                 HoldStep::Expired(c) => return Some((format!("new pose {}", c.id), p.t)),
+                HoldStep::Strayed(s) => {
+                    return Some((
+                        format!(
+                            "strayed {} low {:.0} left {:.2}",
+                            s.c.id, s.c.low_e, s.back_t
+                        ),
+                        p.t,
+                    ))
+                }
             }
         }
         None
@@ -215,6 +359,22 @@ mod tests {
                 Some(("rep low 0", 12.3)),
             ),
             (
+                "5 s hold, let down past the old rest pose and raised again at once",
+                vec![go(20.0, 1.0), stay(20.0, 5.0), go(-4.0, 0.6), go(20.0, 1.0)],
+                Some(("rep low -4", 6.73)),
+            ),
+            (
+                "the same from a top 8° above rest (a step's reach to standing)",
+                vec![
+                    go(8.0, 1.0),
+                    stay(8.0, 5.0),
+                    go(-4.0, 0.6),
+                    go(20.0, 1.0),
+                    stay(20.0, 3.0),
+                ],
+                Some(("strayed 7 low -4 left 6.20", 9.28)),
+            ),
+            (
                 "15 s hold, then down: a pose, left",
                 vec![
                     go(20.0, 1.0),
@@ -230,6 +390,7 @@ mod tests {
                 Some(("new pose 7", 14.0)),
             ),
             (
+                // (Left the hold at 10° on the way down, at 6.25 s.)
                 "sweeps back through without resting",
                 vec![
                     go(20.0, 1.0),
@@ -239,7 +400,7 @@ mod tests {
                     go(-20.0, 1.0),
                     go(20.0, 1.0),
                 ],
-                Some(("new pose 7", 9.35)),
+                Some(("strayed 7 low -20 left 6.25", 9.35)),
             ),
             (
                 "goes on past the old rest pose and rests there",
@@ -249,7 +410,7 @@ mod tests {
                     go(-20.0, 1.0),
                     stay(-20.0, 5.0),
                 ],
-                Some(("new pose 7", 9.35)),
+                Some(("strayed 7 low -20 left 6.25", 9.35)),
             ),
             (
                 "settles slowly onto the floor, never still",
@@ -257,12 +418,22 @@ mod tests {
                 Some(("rep low 3", 7.3)),
             ),
             (
-                "comes down only half way",
+                "comes down to 8° and rests there: strayed when time is up",
                 vec![
                     go(20.0, 1.0),
                     stay(20.0, 5.0),
-                    go(10.0, 1.0),
-                    stay(10.0, 20.0),
+                    go(8.0, 1.0),
+                    stay(8.0, 20.0),
+                ],
+                Some(("strayed 7 low 8 left 6.84", 14.0)),
+            ),
+            (
+                "comes down by less than half",
+                vec![
+                    go(20.0, 1.0),
+                    stay(20.0, 5.0),
+                    go(12.0, 1.0),
+                    stay(12.0, 20.0),
                 ],
                 Some(("new pose 7", 14.0)),
             ),
@@ -276,6 +447,90 @@ mod tests {
                 }
                 (got, want) => panic!("{name}: got {got:?}, want {want:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn a_strayed_hold_is_a_rep_when_the_next_rep_repeats_it() {
+        // The strayed hold: rose 0 → 20° by 1 s (top at 20°), held, left at 7 s.
+        let held = {
+            let mut c = Candidate::between(
+                &super::super::testing::history(
+                    profile(&[go(20.0, 1.0), stay(20.0, 6.0), go(5.0, 1.0)])
+                        .into_iter()
+                        .map(|(p, _)| p),
+                ),
+                0.0,
+                8.0,
+                3,
+            )
+            .expect("a rise");
+            c.low_t = 8.0;
+            Strayed {
+                c,
+                top: super::super::testing::point(1.0, 20.0, 0.0).up,
+                back_t: 7.0,
+            }
+        };
+        // (the next rep: starts, rises from and to (deg, in its own rest
+        // frame), top pose's elevation in the strayed one's frame, ends; then
+        // whether it repeats the strayed hold)
+        type Case = (&'static str, f64, f64, f64, f64, f64, bool);
+        let cases: &[Case] = &[
+            (
+                "the same rep from a rest 5° higher",
+                8.0,
+                5.0,
+                20.0,
+                20.0,
+                15.0,
+                true,
+            ),
+            (
+                "reaching a top 5° off (under 40% of 15°)",
+                8.0,
+                5.0,
+                20.0,
+                25.0,
+                15.0,
+                true,
+            ),
+            (
+                "reaching a top 7° off (over 40% of 15°)",
+                8.0,
+                5.0,
+                20.0,
+                27.0,
+                15.0,
+                false,
+            ),
+            ("rising half as far", 8.0, 10.0, 20.0, 20.0, 15.0, false),
+            ("in a third of the time", 8.0, 5.0, 20.0, 20.0, 10.5, false),
+            (
+                "after a rest that closes the set",
+                16.0,
+                5.0,
+                20.0,
+                20.0,
+                23.0,
+                false,
+            ),
+            (
+                "starting before the hold was left",
+                6.0,
+                5.0,
+                20.0,
+                20.0,
+                13.0,
+                false,
+            ),
+        ];
+        for &(name, start, from, to, top_e, end, want) in cases {
+            let pts = profile(&[stay(from, start), go(to, 1.0), go(from, end - start - 1.0)]);
+            let h = super::super::testing::history(pts.into_iter().map(|(p, _)| p));
+            let c = Candidate::between(&h, start - 0.01, end, 4).expect("a rise");
+            let top = super::super::testing::point(c.peak_t, top_e, 0.0).up;
+            assert_eq!(held.is_repeated_by(&c, &top, 8.0), want, "{name}");
         }
     }
 }

@@ -33,7 +33,7 @@ const POSE_HELD_S: f64 = 1.0;
 /// round for the next rep: up again by POSE_TURN_DEG.
 const POSE_RETURN_FRACTION: f64 = 0.3;
 const POSE_BELOW_DEG: f64 = 6.0;
-const POSE_TURN_DEG: f64 = 3.0;
+pub(crate) const POSE_TURN_DEG: f64 = 3.0;
 /// A rep is over once the leg, after coming back down, rises this much from
 /// its lowest point (the next rep or a wind-up has begun), deg...
 const END_RISE_DEG: f64 = 3.0;

@@ -113,10 +113,11 @@ impl SetTracker {
 
     /// Closes the set (whose rest is over) unless a rep that could still
     /// belong to it is under way: `starts` are the starts of the rise in
-    /// progress, of the rep held back and of a long hold watched.
+    /// progress, of the rep held back, of a long hold watched and of a
+    /// strayed hold kept.
     pub(crate) fn close_unless_pending(
         &mut self,
-        starts: [Option<f64>; 3],
+        starts: [Option<f64>; 4],
         rest_s: f64,
         out: &mut VecDeque<Event>,
     ) {
@@ -199,7 +200,7 @@ mod tests {
             }
             assert_eq!(s.last_rep_end(), reps.last().map(|r| r.1));
             if s.rest_is_over(t, rest) {
-                s.close_unless_pending([rising, None, None], rest, &mut out);
+                s.close_unless_pending([rising, None, None, None], rest, &mut out);
             }
             assert_eq!(summary(&out), want, "{reps:?} at {t}");
         }
