@@ -44,6 +44,10 @@ const STRIDE_TOP_S: f64 = 0.1;
 /// thrown (§2.1: < 0.6 s), not rolled over a planted foot; a rise slower
 /// than the longest is no stance.
 const STANCE_S: std::ops::RangeInclusive<f64> = 0.7..=2.5;
+/// A rise held still at its top this long is no stride, s: the stance leg
+/// rolls over its foot without stopping (stance 0.6-0.8 s in all, §2.4),
+/// while a squeeze is held ~1 s (§2.1).
+const HELD_TOP_S: f64 = 1.0;
 /// A rise that starts this soon after a step ended is a step too, s.
 const STEP_CONTEXT_S: f64 = 0.3;
 /// The rise after a held-back rep is judged once it has risen this far, deg.
@@ -170,7 +174,13 @@ impl GaitGate {
         let after_step = self
             .last_step_end
             .is_some_and(|g| start - g < STEP_CONTEXT_S);
-        let planted = is_gait_step(m.body(c), c.peak_t, c.peak_e, c, leg, rs.min_pivot_radius_m);
+        // A leg held still at its top for a second is no stance phase: a
+        // stance leg rolls over its foot without stopping. (A knee
+        // extension turns the shank about the knee, as close to the sensor
+        // as a planted foot; its hold tells it apart.)
+        let held = m.rep.hold_s >= HELD_TOP_S;
+        let planted =
+            !held && is_gait_step(m.body(c), c.peak_t, c.peak_e, c, leg, rs.min_pivot_radius_m);
         let from_still = m.rep.windup_deg < rs.still_start_deg;
         let no_gyro = !leg.gyro;
         // A kickback never lands the foot: a jolt along the shank while it
@@ -513,6 +523,20 @@ mod tests {
                 Box::new(pivot(0.1)),
                 None,
                 Verdict::Step,
+            ),
+            (
+                "about a close pivot, then held a second (a knee extension)",
+                vec![
+                    stay(0.0, 1.0),
+                    go(40.0, 1.0),
+                    stay(40.0, 1.2),
+                    go(0.0, 1.0),
+                    stay(0.0, 0.5),
+                ],
+                true,
+                Box::new(pivot(0.1)),
+                None,
+                Verdict::Rep,
             ),
             (
                 "the foot, no gyroscope",
