@@ -282,12 +282,6 @@ impl Pipeline {
                 self.rest = *rest;
                 self.rest_moved();
                 self.complete_kept(c.start_t, t, c.id, t, out);
-                // The leg has been back for a while: no step follows a hold
-                // lowered to rest, so the rep is reported now (within 1.0 s
-                // of its end).
-                if let Some(rep) = self.gait.take_pending() {
-                    self.report(rep, out);
-                }
             }
         }
     }

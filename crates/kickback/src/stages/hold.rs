@@ -38,12 +38,15 @@ const REST_AFTER_S: f64 = 3.0;
 /// where the rise started (a rep moving on from the held pose passes
 /// through that level, but does not rest there).
 const REST_S: f64 = 0.3;
-/// Or staying back there this long, s, still or not: a leg settling
-/// slowly onto the floor or the bench after a hold never reads still
-/// until it has long been down (real prone and supine sets), while one
-/// that walks on sweeps through that band in well under 0.1 s. Short
-/// enough that the rep is reported within 1.0 s of its end.
+/// Or staying back there this long, s, still or not, ...
 const SETTLED_S: f64 = 0.5;
+/// ... and within this many degrees meanwhile: a leg settling slowly onto
+/// the floor, a chair or a bench after a hold never reads still until it
+/// has long been down (real prone, supine and seated sets), but it hardly
+/// moves; a stance leg walking on rolls over its foot at 60-100 °/s, 30°
+/// or more in that time. Short enough that the rep is reported within
+/// 1.0 s of its end, after the gait gate's last look.
+const SETTLED_SPREAD_DEG: f64 = 8.0;
 /// Going up again by this much from where the leg came back to is turning
 /// round for the next rep, deg (as for reps from a new pose in the rise
 /// detector).
@@ -129,8 +132,11 @@ struct Back {
     low_e: f64,
     /// Seconds resting where the rise started, so far.
     rest_s: f64,
-    /// Seconds back there, still or not, so far.
+    /// Seconds back there, still or not, so far, and the lowest and
+    /// highest elevation meanwhile.
     band_s: f64,
+    band_lo: f64,
+    band_hi: f64,
 }
 
 /// A rise set aside as a new pose, watched against the rest pose it rose
@@ -230,6 +236,8 @@ impl LongHold {
                     low_e: e,
                     rest_s: 0.0,
                     band_s: 0.0,
+                    band_lo: e,
+                    band_hi: e,
                 })
             }
             None => {}
@@ -243,6 +251,8 @@ impl LongHold {
                     low_e: e,
                     rest_s: 0.0,
                     band_s: 0.0,
+                    band_lo: e,
+                    band_hi: e,
                 });
             }
             return HoldStep::Waiting;
@@ -256,7 +266,12 @@ impl LongHold {
         // went on past the old rest pose is somewhere else).
         let tol = (1.0 - return_fraction) * (c.peak_e - c.start_e);
         if (e - c.start_e).abs() <= tol {
+            if b.band_s == 0.0 {
+                (b.band_lo, b.band_hi) = (e, e);
+            }
             b.band_s += DT;
+            b.band_lo = b.band_lo.min(e);
+            b.band_hi = b.band_hi.max(e);
             b.rest_s = if still_now { b.rest_s + DT } else { 0.0 };
         } else {
             b.band_s = 0.0;
@@ -274,7 +289,8 @@ impl LongHold {
         let near = |x: f64| (x - c.start_e).abs() <= tol;
         let turned =
             c.peak_e >= min_rise_deg && near(b.low_e) && near(e) && e >= b.low_e + TURN_DEG;
-        if b.rest_s >= REST_S || b.band_s >= SETTLED_S || turned {
+        let settled = b.band_s >= SETTLED_S && b.band_hi - b.band_lo <= SETTLED_SPREAD_DEG;
+        if b.rest_s >= REST_S || settled || turned {
             let mut c = self.c;
             c.low_t = b.low_t;
             c.low_e = b.low_e;
@@ -411,6 +427,20 @@ mod tests {
                     stay(-20.0, 5.0),
                 ],
                 Some(("strayed 7 low -20 left 6.25", 9.35)),
+            ),
+            (
+                "walks on: a stance rolls slowly back through where it started",
+                vec![
+                    go(20.0, 1.0),
+                    stay(20.0, 5.0),
+                    go(-15.0, 0.4),
+                    go(15.0, 1.5),
+                    go(-15.0, 0.4),
+                    go(15.0, 1.5),
+                    go(-15.0, 0.4),
+                    go(15.0, 1.5),
+                ],
+                Some(("strayed 7 low -15 left 6.12", 9.3)),
             ),
             (
                 "settles slowly onto the floor, never still",
