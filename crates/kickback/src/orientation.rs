@@ -16,7 +16,7 @@
 //!   directions are used, so the result does not depend on how the strap sits.
 
 use crate::filter::LowPass3;
-use nalgebra::Vector3;
+use nalgebra::{Matrix3, Vector3};
 
 /// Degrees per radian.
 pub(crate) const DEG: f64 = 180.0 / std::f64::consts::PI;
@@ -209,6 +209,95 @@ pub(crate) fn rotate_small(v: &Vector3<f64>, w: &Vector3<f64>, dt: f64) -> Vecto
     v * cos + w.cross(v) * (dt * sinc) + w * (w.dot(v) * (dt * dt * versc))
 }
 
+/// Where the strap sits on the leg, from how the sensor moves: the sensor
+/// is carried on a rigid segment turning about a centre (knee or hip), so
+/// its linear acceleration is α × r + ω × (ω × r), with r the vector from
+/// that centre to the sensor. A least-squares fit of r, forgetting slowly,
+/// gives the direction of the leg's long axis in the sensor frame.
+#[derive(Debug, Clone)]
+pub(crate) struct LeverArm {
+    prev_rate: Option<Vector3<f64>>,
+    /// Normal equations of the fit (forgetting).
+    n: Matrix3<f64>,
+    b: Vector3<f64>,
+    /// Seconds of motion in the fit.
+    moving_s: f64,
+}
+
+/// Memory of the lever-arm fit, s.
+const LEVER_TAU_S: f64 = 30.0;
+/// A fitted centre nearer the sensor than this is no leg swing (the ankle
+/// strap is ≥ 0.3 m from the knee, ~0.8 m from the hip): a twist of the
+/// shank, or the body moving as a whole (walking), m.
+const LEVER_MIN_M: f64 = 0.2;
+/// ... and farther than this no joint of the leg, m.
+const LEVER_MAX_M: f64 = 1.2;
+/// Least excitation (smallest eigenvalue of the normal matrix, s⁻⁴·s) for
+/// the fit to be trusted: rotations across the leg must have been seen.
+const LEVER_MIN_EXCITATION: f64 = 30.0;
+
+/// The fit needs this much motion, s: more than one swing of the leg.
+const LEVER_MIN_MOVING_S: f64 = 2.0;
+/// Motion: turning faster than this, rad/s (20 °/s).
+const LEVER_MOVING_RATE: f64 = 20.0 / DEG;
+
+fn skew(v: &Vector3<f64>) -> Matrix3<f64> {
+    Matrix3::new(0.0, -v.z, v.y, v.z, 0.0, -v.x, -v.y, v.x, 0.0)
+}
+
+impl Default for LeverArm {
+    fn default() -> Self {
+        LeverArm {
+            prev_rate: None,
+            n: Matrix3::zeros(),
+            b: Vector3::zeros(),
+            moving_s: 0.0,
+        }
+    }
+}
+
+impl LeverArm {
+    /// One sample: `rate` (bias removed), `lin` the specific force less
+    /// gravity, `dt` s.
+    pub(crate) fn update(&mut self, rate: &Vector3<f64>, lin: &Vector3<f64>, dt: f64) {
+        if let Some(p) = self.prev_rate {
+            let alpha = (rate - p) * (1.0 / dt);
+            let w = skew(rate);
+            let m = skew(&alpha) + w * w;
+            let k = 1.0 - dt / LEVER_TAU_S;
+            self.n = self.n * k + m.transpose() * m * dt;
+            self.b = self.b * k + m.transpose() * lin * dt;
+            if rate.norm_squared() > LEVER_MOVING_RATE * LEVER_MOVING_RATE {
+                self.moving_s += dt;
+            }
+        }
+        self.prev_rate = Some(*rate);
+    }
+
+    pub(crate) fn reset(&mut self) {
+        *self = LeverArm::default();
+    }
+
+    /// Unit vector from the centre of rotation towards the sensor, once the
+    /// fit is trusted and its length is a leg's.
+    pub(crate) fn long_axis(&self) -> Option<Vector3<f64>> {
+        let eig = self.n.symmetric_eigenvalues();
+        if eig.min() < LEVER_MIN_EXCITATION || self.moving_s < LEVER_MIN_MOVING_S {
+            return None;
+        }
+        let r = self.n.try_inverse()? * self.b;
+        let l = r.norm();
+        (LEVER_MIN_M..=LEVER_MAX_M)
+            .contains(&l)
+            .then(|| r * (1.0 / l))
+    }
+}
+
+/// The leg's long axis counts once it is this far from the rest "up"
+/// (cosine): a leg lying rather than hanging (cos 60°), where a twist of the
+/// leg about its own length turns gravity in the sensor frame.
+const LYING_COS: f64 = 0.5;
+
 /// Rest pose and rotation axis: turns "up" into a signed elevation.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ElevationFrame {
@@ -224,6 +313,8 @@ pub(crate) struct ElevationFrame {
     sign_frozen: bool,
     /// Set when the sign flipped; taken by [`ElevationFrame::take_flip`].
     flipped: bool,
+    /// The leg's long axis (sensor frame), when known.
+    long_axis: Option<Vector3<f64>>,
 }
 
 /// An excursion larger than this fixes the leg's axis (and a first guess of
@@ -244,6 +335,37 @@ impl ElevationFrame {
 
     pub(crate) fn axis(&self) -> Option<Vector3<f64>> {
         self.axis
+    }
+
+    /// Sets the leg's long axis (see [`LeverArm`]).
+    pub(crate) fn set_long_axis(&mut self, l: Option<Vector3<f64>>) {
+        self.long_axis = l;
+    }
+
+    /// The angle from `r` to `up`, deg, less any twist of the leg about its
+    /// long axis when the leg lies: a twist moves "up" on a cone about the
+    /// long axis and leaves the leg's elevation (the angle between up and the
+    /// long axis) as it was. Also the axis to sign it with, made square to
+    /// the long axis (a swing turns the leg about an axis across it).
+    fn swing(&self, r: &Vector3<f64>, up: &Vector3<f64>) -> (f64, Option<Vector3<f64>>) {
+        let c = r.cross(up);
+        let angle = c.norm().atan2(r.dot(up)) * DEG;
+        match self.long_axis {
+            Some(l) if r.dot(&l).abs() < LYING_COS => {
+                let tilt = |v: &Vector3<f64>| v.dot(&l).clamp(-1.0, 1.0).acos() * DEG;
+                let a = self.axis.map(|a| {
+                    let p = a - l * a.dot(&l);
+                    let n = p.norm();
+                    if n > 1e-6 {
+                        p * (1.0 / n)
+                    } else {
+                        a
+                    }
+                });
+                ((tilt(up) - tilt(r)).abs().min(angle), a)
+            }
+            _ => (angle, self.axis),
+        }
     }
 
     /// True once after the sign flipped: elevations kept by the caller must
@@ -279,8 +401,8 @@ impl ElevationFrame {
     pub(crate) fn elevation_now(&self, up: &Vector3<f64>) -> Option<f64> {
         let r = self.rest?;
         let c = r.cross(up);
-        let angle = c.norm().atan2(r.dot(up)) * DEG;
-        Some(match self.axis {
+        let (angle, axis) = self.swing(&r, up);
+        Some(match axis {
             Some(a) if c.dot(&a) < 0.0 => -angle,
             _ => angle,
         })
@@ -304,8 +426,7 @@ impl ElevationFrame {
         let r = self.rest?;
         let c = r.cross(up);
         let s = c.norm();
-        let cos = r.dot(up);
-        let angle = s.atan2(cos) * DEG;
+        let (angle, signing) = self.swing(&r, up);
         match self.axis {
             None => {
                 if learn && angle > AXIS_FIX_DEG {
@@ -315,7 +436,7 @@ impl ElevationFrame {
                 Some(angle)
             }
             Some(mut a) => {
-                let mut along = c.dot(&a);
+                let mut along = c.dot(&signing.unwrap_or(a));
                 if learn && !self.sign_frozen {
                     let signed = if along < 0.0 { -angle } else { angle };
                     self.extremes.0 = self.extremes.0.max(signed);
@@ -478,5 +599,100 @@ mod tests {
             assert!(f.elevation(&up(-80.0), true).unwrap() < -79.9);
         }
         assert!(f.elevation(&up(50.0), true).unwrap() > 49.9);
+    }
+
+    /// The fit finds where the strap sits from a leg swinging about a joint
+    /// `r` (sensor minus centre, body frame of the sensor) and says nothing
+    /// when the motion cannot show it.
+    #[test]
+    fn the_lever_arm_gives_the_long_axis_of_a_swinging_leg() {
+        let dt = 0.01;
+        // (r, swing axes: (axis, amplitude rad/s), expected long axis)
+        type Swings = &'static [([f64; 3], f64)];
+        type Case = ([f64; 3], Swings, Option<[f64; 3]>);
+        let cases: &[Case] = &[
+            // Hip swings across the leg, 0.8 m up it.
+            (
+                [0.8, 0.0, 0.0],
+                &[([0.0, 1.0, 0.0], 2.0), ([0.0, 0.0, 1.0], 1.5)],
+                Some([1.0, 0.0, 0.0]),
+            ),
+            // Knee, 0.4 m, strap turned: the long axis is wherever r is.
+            (
+                [0.0, -0.4, 0.0],
+                &[([1.0, 0.0, 0.0], 2.0), ([0.0, 0.0, 1.0], 1.5)],
+                Some([0.0, -1.0, 0.0]),
+            ),
+            // Only a twist about the leg's own length: nothing to see.
+            ([0.8, 0.0, 0.0], &[([1.0, 0.0, 0.0], 2.0)], None),
+            // A centre 5 cm away is no joint of the leg.
+            (
+                [0.05, 0.0, 0.0],
+                &[([0.0, 1.0, 0.0], 2.0), ([0.0, 0.0, 1.0], 1.5)],
+                None,
+            ),
+            // Too little motion.
+            (
+                [0.8, 0.0, 0.0],
+                &[([0.0, 1.0, 0.0], 0.1), ([0.0, 0.0, 1.0], 0.1)],
+                None,
+            ),
+        ];
+        for (k, &(r, swings, want)) in cases.iter().enumerate() {
+            let r = Vector3::from(r);
+            let mut fit = LeverArm::default();
+            let rate = |t: f64| {
+                swings
+                    .iter()
+                    .enumerate()
+                    .fold(Vector3::zeros(), |acc, (i, &(a, amp))| {
+                        let f = 0.5 + 0.37 * i as f64;
+                        acc + Vector3::from(a) * (amp * (std::f64::consts::TAU * f * t).sin())
+                    })
+            };
+            for i in 0..2000 {
+                let t = i as f64 * dt;
+                let w = rate(t);
+                let alpha = (rate(t + dt / 2.0) - rate(t - dt / 2.0)) / dt;
+                let lin = alpha.cross(&r) + w.cross(&w.cross(&r));
+                fit.update(&w, &lin, dt);
+            }
+            match (fit.long_axis(), want) {
+                (Some(l), Some(w)) => {
+                    assert!((l - Vector3::from(w)).norm() < 0.05, "case {k}: {l:?}")
+                }
+                (got, want) => assert_eq!(got.is_some(), want.is_some(), "case {k}: {got:?}"),
+            }
+        }
+    }
+
+    /// A twist of the leg about its own length moves "up" in the sensor
+    /// frame only when the leg lies; it never reads as elevation there.
+    #[test]
+    fn a_twist_of_a_lying_leg_is_no_elevation() {
+        let x = Vector3::x();
+        let (y, z) = (Vector3::y(), Vector3::z());
+        // (rest up, long axis, turned about, by deg, expected |elevation|)
+        type V = Vector3<f64>;
+        let cases: &[(V, Option<V>, V, f64, f64)] = &[
+            // Lying, long axis x: twists read 0, a lift across the leg reads.
+            (z, Some(x), x, 38.0, 0.0),
+            (z, Some(x), x, -38.0, 0.0),
+            (z, Some(x), y, 12.0, 12.0),
+            // Long axis unknown: the whole angle, as before.
+            (z, None, x, 38.0, 38.0),
+            // Hanging (long axis along up): every turn is a swing.
+            (z, Some(z), y, 40.0, 40.0),
+            (z, Some(z), x, 25.0, 25.0),
+        ];
+        for (k, &(rest, long, about, deg, want)) in cases.iter().enumerate() {
+            let mut f = ElevationFrame::default();
+            f.set_rest(rest);
+            f.set_long_axis(long);
+            let e = f.elevation(&rotate(rest, about, deg), false).unwrap();
+            assert!((e.abs() - want).abs() < 1e-6, "case {k}: {e}");
+            let now = f.elevation_now(&rotate(rest, about, deg)).unwrap();
+            assert!((now.abs() - want).abs() < 1e-6, "case {k}: {now}");
+        }
     }
 }

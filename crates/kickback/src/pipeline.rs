@@ -134,6 +134,7 @@ impl Pipeline {
             return;
         };
         let up = pose.up;
+        self.rest.set_long_axis(self.attitude.long_axis());
         let still = self.stillness.step(t, pose.norm, &up, pose.rate.as_ref());
         self.rise.observe_still(still.now);
         self.watch_hold(t, &up, still.now, out);

@@ -6,7 +6,7 @@
 use super::grid::{GridPoint, DT};
 use super::history::History;
 use crate::leg::LegFilter;
-use crate::orientation::{ElevationFrame, GravityTracker};
+use crate::orientation::{ElevationFrame, GravityTracker, LeverArm};
 use crate::sample::STANDARD_GRAVITY;
 use nalgebra::Vector3;
 
@@ -35,7 +35,15 @@ pub(crate) struct Attitude {
     /// Without a gyroscope: the leg model, and the (hip, motion) directions
     /// it was run in.
     leg: Option<(LegFilter, LegPlane)>,
+    /// With a gyroscope: the fit of where the strap sits on the leg, and
+    /// the long axis it last gave (refreshed every [`LONG_AXIS_EVERY`]).
+    lever: LeverArm,
+    long_axis: Option<Vector3<f64>>,
+    since_axis: u32,
 }
+
+/// Grid points between refreshes of the leg's long axis.
+const LONG_AXIS_EVERY: u32 = 10;
 
 /// Unit "up" at angle `th` in the plane `(n, t)`, with the part along the
 /// axis taken from `lp_up` (a kick with abduction leaves the plane a little).
@@ -68,6 +76,9 @@ impl Attitude {
         Attitude {
             gravity: GravityTracker::new(fusion_time_constant_s, super::grid::GRID_HZ),
             leg: None,
+            lever: LeverArm::default(),
+            long_axis: None,
+            since_axis: 0,
         }
     }
 
@@ -75,6 +86,13 @@ impl Attitude {
     pub(crate) fn reset(&mut self) {
         self.gravity.reset();
         self.leg = None;
+        self.lever.reset();
+        self.long_axis = None;
+    }
+
+    /// The leg's long axis in the sensor frame, when the motion has shown it.
+    pub(crate) fn long_axis(&self) -> Option<Vector3<f64>> {
+        self.long_axis
     }
 
     /// One grid point. `frame` is the rest pose and axis so far, `g_rest`
@@ -92,10 +110,17 @@ impl Attitude {
         let rate = g.gyro.map(|w| self.gravity.corrected_rate(&w));
         // Without a gyroscope, the leg's angle comes from a model of the
         // swinging leg once the plane of the kick is known.
-        let up = if rate.is_none() {
-            self.leg_up(&g.acc, up, frame, g_rest)
-        } else {
-            up
+        let up = match rate {
+            None => self.leg_up(&g.acc, up, frame, g_rest),
+            Some(w) => {
+                self.lever.update(&w, &(g.acc - up * g_rest), DT);
+                self.since_axis += 1;
+                if self.since_axis >= LONG_AXIS_EVERY {
+                    self.since_axis = 0;
+                    self.long_axis = self.lever.long_axis();
+                }
+                up
+            }
         };
         Some(Pose { up, rate, norm })
     }

@@ -102,6 +102,11 @@ impl RestPose {
         self.frame.nudge_rest(up, DT / SETTLE_TAU_S);
     }
 
+    /// The leg's long axis, when known (see [`ElevationFrame::set_long_axis`]).
+    pub(crate) fn set_long_axis(&mut self, l: Option<Vector3<f64>>) {
+        self.frame.set_long_axis(l);
+    }
+
     /// Makes `up` the rest pose at once.
     pub(crate) fn set_rest(&mut self, up: Vector3<f64>) {
         self.frame.set_rest(up);
