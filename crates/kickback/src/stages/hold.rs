@@ -126,10 +126,42 @@ impl Strayed {
 
 /// The leg below a level since `t`; its lowest point since.
 #[derive(Debug, Clone, Copy)]
-struct Back {
+struct Low {
     t: f64,
     low_t: f64,
     low_e: f64,
+}
+
+impl Low {
+    fn new(t: f64, e: f64) -> Self {
+        Low {
+            t,
+            low_t: t,
+            low_e: e,
+        }
+    }
+
+    /// The leg at `e` at `t`: a new lowest point?
+    fn see(&mut self, t: f64, e: f64) {
+        if e < self.low_e {
+            self.low_t = t;
+            self.low_e = e;
+        }
+    }
+
+    /// `c` ending at this lowest point.
+    fn ending(&self, mut c: Candidate) -> Candidate {
+        c.low_t = self.low_t;
+        c.low_e = self.low_e;
+        c
+    }
+}
+
+/// The leg back below the return level, and how long it has stayed where
+/// the rise started.
+#[derive(Debug, Clone, Copy)]
+struct Back {
+    low: Low,
     /// Seconds resting where the rise started, so far.
     rest_s: f64,
     /// Seconds back there, still or not, so far, and the lowest and
@@ -152,7 +184,7 @@ pub(crate) struct LongHold {
     /// elevation since, and when: `None` while it is still up.
     back: Option<Back>,
     /// The same for leaving the hold (down by [`LEFT_FRACTION`]).
-    left: Option<Back>,
+    left: Option<Low>,
 }
 
 impl LongHold {
@@ -181,15 +213,10 @@ impl LongHold {
     /// meanwhile): what it saw, as a [`Strayed`] hold if the leg had left
     /// the hold downwards, else `None`.
     pub(crate) fn strayed(&self) -> Option<Strayed> {
-        self.left.map(|b| {
-            let mut c = self.c;
-            c.low_t = b.low_t;
-            c.low_e = b.low_e;
-            Strayed {
-                c,
-                top: self.top,
-                back_t: b.t,
-            }
+        self.left.map(|l| Strayed {
+            c: l.ending(self.c),
+            top: self.top,
+            back_t: l.t,
         })
     }
 
@@ -224,31 +251,15 @@ impl LongHold {
         let c = &self.c;
         let left_at = c.peak_e - LEFT_FRACTION * (c.peak_e - c.start_e);
         match &mut self.left {
-            Some(l) if e < l.low_e => {
-                l.low_t = t;
-                l.low_e = e;
-            }
-            Some(_) => {}
-            None if e <= left_at => {
-                self.left = Some(Back {
-                    t,
-                    low_t: t,
-                    low_e: e,
-                    rest_s: 0.0,
-                    band_s: 0.0,
-                    band_lo: e,
-                    band_hi: e,
-                })
-            }
+            Some(l) => l.see(t, e),
+            None if e <= left_at => self.left = Some(Low::new(t, e)),
             None => {}
         }
         let back_at = c.peak_e - return_fraction * (c.peak_e - c.start_e);
         let Some(b) = &mut self.back else {
             if e <= back_at {
                 self.back = Some(Back {
-                    t,
-                    low_t: t,
-                    low_e: e,
+                    low: Low::new(t, e),
                     rest_s: 0.0,
                     band_s: 0.0,
                     band_lo: e,
@@ -257,15 +268,13 @@ impl LongHold {
             }
             return HoldStep::Waiting;
         };
-        if e < b.low_e {
-            b.low_t = t;
-            b.low_e = e;
-        }
+        b.low.see(t, e);
         // Where the leg rests must be where the rise started, within what a
         // rep comes back by: not merely below the return level (a leg that
         // went on past the old rest pose is somewhere else).
         let tol = (1.0 - return_fraction) * (c.peak_e - c.start_e);
-        if (e - c.start_e).abs() <= tol {
+        let near = |x: f64| (x - c.start_e).abs() <= tol;
+        if near(e) {
             if b.band_s == 0.0 {
                 (b.band_lo, b.band_hi) = (e, e);
             }
@@ -286,20 +295,17 @@ impl LongHold {
         // from a rep's top, at least `min_rise_deg` above the rest pose: a
         // "rise" from a step's forward reach to standing near rest is no
         // held rep, whatever comes next.
-        let near = |x: f64| (x - c.start_e).abs() <= tol;
+        let low = b.low;
         let turned =
-            c.peak_e >= min_rise_deg && near(b.low_e) && near(e) && e >= b.low_e + TURN_DEG;
+            c.peak_e >= min_rise_deg && near(low.low_e) && near(e) && e >= low.low_e + TURN_DEG;
         let settled = b.band_s >= SETTLED_S && b.band_hi - b.band_lo <= SETTLED_SPREAD_DEG;
         if b.rest_s >= REST_S || settled || turned {
-            let mut c = self.c;
-            c.low_t = b.low_t;
-            c.low_e = b.low_e;
             return HoldStep::Returned {
-                c,
+                c: low.ending(self.c),
                 rest: Box::new(self.rest.clone()),
             };
         }
-        if t - b.t > REST_AFTER_S {
+        if t - low.t > REST_AFTER_S {
             return self.ended();
         }
         HoldStep::Waiting
