@@ -165,6 +165,10 @@ pub const KB_DISCARD_SIGN_FLIPPED: i32 = 6;
 pub const KB_DISCARD_GAP: i32 = 7;
 /// The stream ended (`kb_analyzer_finish`) while the leg was still up.
 pub const KB_DISCARD_STREAM_ENDED: i32 = 8;
+/// It rose from a pose away from the rest pose, where the leg had not
+/// rested, long after the leg was last near its rest pose (walking or
+/// pedalling read from a rest pose that no longer holds).
+pub const KB_DISCARD_AWAY_FROM_REST: i32 = 9;
 
 /// Fault flag: the leg was thrown, not driven.
 pub const KB_FAULT_MOMENTUM: u32 = 1;
@@ -539,7 +543,7 @@ impl KbEvent {
 
 /// Every discard reason the engine gives, its `KB_DISCARD_*` code and its
 /// name (the engine's serialised name).
-const DISCARD_REASONS: [(DiscardReason, i32, &CStr); 8] = [
+const DISCARD_REASONS: [(DiscardReason, i32, &CStr); 9] = [
     (DiscardReason::Gait, KB_DISCARD_GAIT, c"gait"),
     (DiscardReason::TooShort, KB_DISCARD_TOO_SHORT, c"too_short"),
     (DiscardReason::TooSmall, KB_DISCARD_TOO_SMALL, c"too_small"),
@@ -555,6 +559,11 @@ const DISCARD_REASONS: [(DiscardReason, i32, &CStr); 8] = [
         DiscardReason::StreamEnded,
         KB_DISCARD_STREAM_ENDED,
         c"stream_ended",
+    ),
+    (
+        DiscardReason::AwayFromRest,
+        KB_DISCARD_AWAY_FROM_REST,
+        c"away_from_rest",
     ),
 ];
 

@@ -26,6 +26,10 @@ pub enum DiscardReason {
     Gap,
     /// The stream ended while the leg was still up.
     StreamEnded,
+    /// It rose from a pose away from the rest pose, where the leg had not
+    /// rested, long after the leg was last near its rest pose: a swing of
+    /// walking or pedalling read from a rest pose that no longer holds.
+    AwayFromRest,
 }
 
 /// Something the analyzer found.

@@ -20,7 +20,7 @@ use crate::stages::hold::{HoldStep, LongHold, Strayed};
 use crate::stages::input::{Accepted, Input};
 use crate::stages::kinematics::{Kinematics, Point};
 use crate::stages::measure::{self, Reject};
-use crate::stages::rest_pose::{Axis, RestPose, RestUpdate};
+use crate::stages::rest_pose::{Axis, RestPose, RestUpdate, DWELL_S};
 use crate::stages::rise::{Candidate, RiseDetector, RiseStep, Settle, VALLEY_WINDOW_S};
 use crate::stages::sets::SetTracker;
 use crate::stages::stillness::Stillness;
@@ -31,6 +31,10 @@ use std::collections::VecDeque;
 /// When the kick's sign flips, a pose held still this recently is taken as
 /// the rest pose the kick started from, s.
 const FLIP_HELD_WITHIN_S: f64 = 5.0;
+/// A valley within this of a pose the leg was held still in is that pose,
+/// deg: sway and the strap's give on the floor or a bench stay within a
+/// few degrees; a stride's turn-round and a held pose differ by tens.
+const SAME_POSE_DEG: f64 = 8.0;
 
 #[derive(Debug)]
 pub(crate) struct Pipeline {
@@ -52,6 +56,8 @@ pub(crate) struct Pipeline {
     strayed: Option<Strayed>,
     gait: GaitGate,
     sets: SetTracker,
+    /// The rise under way that started away from a stale rest pose.
+    from_elsewhere: Option<u64>,
 }
 
 impl Pipeline {
@@ -71,6 +77,7 @@ impl Pipeline {
             strayed: None,
             gait: GaitGate::default(),
             sets: SetTracker::default(),
+            from_elsewhere: None,
             settings,
         }
     }
@@ -157,7 +164,7 @@ impl Pipeline {
                 self.rise.clear_valley();
             }
         }
-        let Some(reading) = self.rest.read(&up) else {
+        let Some(reading) = self.rest.read(t, &up) else {
             return;
         };
         let e = if reading.flipped {
@@ -297,7 +304,31 @@ impl Pipeline {
         );
         match step {
             RiseStep::Nothing => {}
-            RiseStep::Started { id, t_s } => out.push_back(Event::RepStarted { id, t_s }),
+            RiseStep::Started { id, t_s } => {
+                if self.rest.is_stale(p.t) {
+                    if self.rested_at(t_s) {
+                        // Reps from where the leg rests now: re-read from
+                        // there (the rise is found and announced again).
+                        debug_log!("DBG stale rest: reps from {t_s:.2}");
+                        // (Its id was never announced: the rise found
+                        // again takes it.)
+                        let _unannounced = self.rise.reset();
+                        self.rise.number_from(id);
+                        if let Some(up) = self
+                            .history
+                            .iter()
+                            .find(|q| q.t >= t_s - 1e-9)
+                            .map(|q| q.up)
+                        {
+                            self.reanchor(up);
+                        }
+                        return;
+                    }
+                    debug_log!("DBG stale rest: swing from {t_s:.2}");
+                    self.from_elsewhere = Some(id);
+                }
+                out.push_back(Event::RepStarted { id, t_s });
+            }
             RiseStep::TooLong(c) => discard(c.id, p.t, DiscardReason::TooLong, out),
             RiseStep::NewPose {
                 dropped,
@@ -323,6 +354,27 @@ impl Pipeline {
                 // The bottom of this rep is where the next one may start.
                 self.rise.rebuild_valley(&self.history, c.low_t);
             }
+        }
+    }
+
+    /// Whether the leg rested at the valley at `t` a rise starts from: it
+    /// dwelt there (a rep's bottom pause, the slow end of its lowering), or
+    /// it was held still in that pose since it was last near the rest pose
+    /// (lying down on the floor or a bench before a set, whose reps then
+    /// bounce off it). A swing of walking or pedalling turns round at once
+    /// in a pose it was never held in.
+    fn rested_at(&self, t: f64) -> bool {
+        let bottom = self.settings.reps.bottom_velocity_dps;
+        if self.history.dwell_at(t, bottom) >= DWELL_S {
+            return true;
+        }
+        let valley = self.history.iter().find(|q| q.t >= t - 1e-9).map(|q| q.up);
+        match (self.stillness.held(), valley) {
+            (Some(h), Some(up)) => {
+                self.rest.near_t().is_some_and(|n| h.t > n)
+                    && h.up.angle(&up).to_degrees() < SAME_POSE_DEG
+            }
+            _ => false,
         }
     }
 
@@ -457,6 +509,12 @@ impl Pipeline {
         };
         if self.gait.judge(&m, c, leg, &self.settings) == Verdict::Step {
             discard(c.id, now, DiscardReason::Gait, out);
+            return;
+        }
+        // A swing from a pose the leg never rested in, long after it was
+        // last at rest (a stride read from a rest pose taken mid-walk).
+        if self.from_elsewhere == Some(c.id) {
+            discard(c.id, now, DiscardReason::AwayFromRest, out);
             return;
         }
         debug_log!(

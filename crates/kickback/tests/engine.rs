@@ -177,6 +177,44 @@ fn held_reps_count_however_the_leg_rests_between_them() {
 }
 
 #[test]
+fn swings_far_from_where_the_leg_last_rested_are_no_reps() {
+    let ph = |to_deg: f64, dur_s: f64| Phase { to_deg, dur_s };
+    // Still at 0° (the rest pose), then swinging between 40° and 70° for
+    // 24 s without ever coming back: strides read against a rest pose
+    // taken mid-walk. A swing from a pose the leg never rested in, long
+    // after it was last at rest, is no rep.
+    let mut phases = rest(3.0);
+    phases.push(ph(40.0, 1.0));
+    for _ in 0..30 {
+        phases.extend([ph(70.0, 0.3), ph(40.0, 0.5)]);
+    }
+    let leg = |phases: &[Phase]| {
+        let fs = 100.0;
+        run(&samples(
+            &profile(0.0, phases, fs),
+            fs,
+            0.8,
+            Vector3::new(0.3, 2.8, -0.2),
+            true,
+        ))
+    };
+    let a = leg(&phases);
+    // The leg left rest 3 s in (the samples start at 3 s); up to the
+    // rest pose's 9 s of grace, a swing may still count.
+    let late: Vec<_> = a.reps.iter().filter(|r| r.start_s > 3.0 + 9.5).collect();
+    assert!(late.is_empty(), "{} reps, late: {late:#?}", a.rep_count);
+    // Reps from where the leg rests now still count: the same swings with
+    // a 0.5 s pause at the bottom of each.
+    let mut phases = rest(3.0);
+    phases.push(ph(30.0, 1.0));
+    for _ in 0..20 {
+        phases.extend([ph(65.0, 1.0), ph(65.0, 0.5), ph(30.0, 1.5), ph(30.0, 0.5)]);
+    }
+    let a = leg(&phases);
+    assert!(a.rep_count >= 19, "{} reps: {:#?}", a.rep_count, a.reps);
+}
+
+#[test]
 fn sets_are_split_by_rests() {
     let mut ph = set_of(&|| controlled_rep(50.0), 5);
     ph.extend(rest(40.0));

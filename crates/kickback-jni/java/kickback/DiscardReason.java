@@ -25,7 +25,9 @@ public enum DiscardReason {
     /** A gap in the samples longer than {@code input.gap_split_s} restarted the analysis. */
     GAP,
     /** The stream ended ({@link Analyzer#finish()}) while the leg was still up. */
-    STREAM_ENDED;
+    STREAM_ENDED,
+    /** It rose from a pose away from the rest pose, long after the leg was last there (walking or pedalling). */
+    AWAY_FROM_REST;
 
     /** The engine's name of the reason, e.g. {@code "too_short"}. */
     public String engineName() {

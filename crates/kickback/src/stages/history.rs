@@ -48,6 +48,30 @@ impl History {
         self.points.iter_mut()
     }
 
+    /// How long the leg dwelt around `t`: the span of the unbroken run of
+    /// kept points moving slower than `dps` (elevation rate) that holds the
+    /// point at `t`, s (0 if that point is not slow or not kept).
+    pub(crate) fn dwell_at(&self, t: f64, dps: f64) -> f64 {
+        let Some(i) = self.points.iter().position(|q| q.t >= t - 1e-9) else {
+            return 0.0;
+        };
+        let slow = |q: &Point| q.v.abs() < dps;
+        if !slow(&self.points[i]) {
+            return 0.0;
+        }
+        let first = self
+            .points
+            .range(..i)
+            .rposition(|q| !slow(q))
+            .map_or(0, |j| j + 1);
+        let last = self
+            .points
+            .range(i..)
+            .position(|q| !slow(q))
+            .map_or(self.points.len() - 1, |j| i + j - 1);
+        self.points[last].t - self.points[first].t
+    }
+
     /// The kick's sign flipped: what was kept in the old sign is negated.
     pub(crate) fn negate(&mut self) {
         for p in &mut self.points {
@@ -81,6 +105,31 @@ mod tests {
             lin: Vector3::zeros(),
             raw_lin: Vector3::zeros(),
             up,
+        }
+    }
+
+    #[test]
+    fn dwell_is_the_slow_run_around_a_time() {
+        // Elevation rates at t = 0, 0.1, ..., 0.9 s.
+        let rates = [50.0, 10.0, 5.0, -3.0, 12.0, 40.0, 8.0, 2.0, 1.0, 0.5];
+        let mut h = History::new(10.0);
+        for (i, v) in rates.iter().enumerate() {
+            let mut p = point(i as f64 * 0.1, 0.0, Vector3::z());
+            p.v = *v;
+            h.push(p);
+        }
+        // (time, slower than this, dwell)
+        let cases: &[(f64, f64, f64)] = &[
+            (0.2, 15.0, 0.3),  // 0.1..0.4
+            (0.35, 15.0, 0.3), // the next kept point, 0.4, is in the run
+            (0.0, 15.0, 0.0),  // not slow
+            (0.8, 15.0, 0.3),  // 0.6..0.9, to the newest point
+            (0.8, 5.0, 0.2),   // 0.7..0.9
+            (5.0, 15.0, 0.0),  // not kept
+        ];
+        for &(t, dps, want) in cases {
+            let got = h.dwell_at(t, dps);
+            assert!((got - want).abs() < 1e-9, "{t} {dps}: {got}");
         }
     }
 

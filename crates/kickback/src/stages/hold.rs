@@ -329,7 +329,7 @@ mod tests {
         // Teach the frame the kick's axis with one excursion.
         let pts = profile(segs);
         for (p, _) in &pts {
-            let _ = rest.read(&p.up);
+            let _ = rest.read(p.t, &p.up);
         }
         let c = Candidate::between(
             &super::super::testing::history(pts.iter().map(|(p, _)| *p)),

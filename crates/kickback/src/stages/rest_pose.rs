@@ -18,6 +18,23 @@ const CONFIRM_S: f64 = 1.0;
 const SETTLE_S: f64 = 0.2;
 /// Time constant with which the rest pose follows, s.
 const SETTLE_TAU_S: f64 = 0.3;
+/// The leg within this of the rest pose is back at rest, deg: a rep rises
+/// at least `reps.min_rise_deg` (10°) from it and comes back to it.
+const NEAR_DEG: f64 = 10.0;
+/// A rest pose the leg has not been back near for this long, moving, is
+/// no longer known to be the rest pose, s. Every rep of a set starts at
+/// rest, so a rise from elsewhere this long after the leg left it did not
+/// start from rest: longer than the slowest rep with a long hold (2 s up,
+/// 5 s held, 2 s down; PT prone hip extension), so that a rep not quite
+/// back down before the next does not make it stale.
+const STALE_S: f64 = 9.0;
+
+/// A leg that dwelt this long, slower than `reps.bottom_velocity_dps`, at
+/// the valley a rise starts from was resting there, s: a rep's bottom pause,
+/// or the slow end of its lowering (minimum-jerk speed stays low for the
+/// last tenth of it). A swing through a valley turns round at once
+/// (a pedal stroke of ±40° at 1 Hz is under 15 °/s for 0.03 s).
+pub(crate) const DWELL_S: f64 = 0.2;
 
 /// What the rest pose did at a grid point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +74,9 @@ pub(crate) struct RestPose {
     provisional: bool,
     /// Whether the leg's axis was known at the last grid point.
     axis_known: bool,
+    /// The last time the leg read within NEAR_DEG of the rest pose (`None`
+    /// for a rest pose just set: the next reading counts as near).
+    near_t: Option<f64>,
 }
 
 impl RestPose {
@@ -76,10 +96,10 @@ impl RestPose {
     pub(crate) fn check(&mut self, t: f64, up: &Vector3<f64>, still_for: f64) -> RestUpdate {
         if self.frame.rest().is_none() {
             if still_for >= FIRST_STILL_S {
-                self.frame.set_rest(*up);
+                self.set_rest(*up);
                 self.provisional = false;
             } else if t >= PROVISIONAL_AT_S {
-                self.frame.set_rest(*up);
+                self.set_rest(*up);
                 self.provisional = true;
             }
             return RestUpdate::Unchanged;
@@ -110,6 +130,18 @@ impl RestPose {
     /// Makes `up` the rest pose at once.
     pub(crate) fn set_rest(&mut self, up: Vector3<f64>) {
         self.frame.set_rest(up);
+        self.near_t = None;
+    }
+
+    pub(crate) fn near_t(&self) -> Option<f64> {
+        self.near_t
+    }
+
+    /// Whether, at `t`, the leg has been away from the rest pose (further
+    /// than NEAR_DEG) for longer than STALE_S: a rise from there did not
+    /// start from this rest pose.
+    pub(crate) fn is_stale(&self, t: f64) -> bool {
+        self.near_t.is_some_and(|n| t - n > STALE_S)
     }
 
     /// Counts a kick of `deg` just seen from the rest pose (see
@@ -132,9 +164,12 @@ impl RestPose {
     /// confirmed rest pose (excursions from a guessed one say nothing about
     /// which way the kick goes). `None` until there is a rest pose.
     #[inline]
-    pub(crate) fn read(&mut self, up: &Vector3<f64>) -> Option<Reading> {
+    pub(crate) fn read(&mut self, t: f64, up: &Vector3<f64>) -> Option<Reading> {
         let learn = !self.provisional;
         let e = self.frame.elevation(up, learn)?;
+        if e.abs() < NEAR_DEG || self.near_t.is_none() {
+            self.near_t = Some(t);
+        }
         let flipped = self.frame.take_flip();
         let axis = match (self.frame.axis().is_some(), self.axis_known) {
             (false, _) => Axis::Unknown,
@@ -197,6 +232,37 @@ mod tests {
     }
 
     #[test]
+    fn a_rest_pose_the_leg_stays_away_from_goes_stale() {
+        // (time, elevation of the leg, stale then)
+        let steps: &[(f64, f64, bool)] = &[
+            (0.0, 0.0, false),
+            (1.0, 9.0, false),
+            // Away (a long hold, or walking from a rest pose taken
+            // mid-stride) ...
+            (2.0, 30.0, false),
+            (1.0 + STALE_S, 40.0, false),
+            // ... for longer than STALE_S since it was last near.
+            (1.5 + STALE_S, 35.0, true),
+            // Back within NEAR_DEG: fresh again, below rest as above.
+            (2.0 + STALE_S, -8.0, false),
+            (3.0 + 2.0 * STALE_S, 25.0, true),
+        ];
+        let mut r = RestPose::default();
+        r.check(0.0, &up_at(0.0), 0.5);
+        for &(t, deg, stale) in steps {
+            r.read(t, &up_at(deg)).expect("rest is fixed");
+            assert_eq!(r.is_stale(t), stale, "{t} {deg}");
+        }
+        // A rest pose set anew is near wherever the leg is next read.
+        r.set_rest(up_at(60.0));
+        assert!(!r.is_stale(3.0 + 2.0 * STALE_S));
+        r.read(4.0 + 2.0 * STALE_S, &up_at(25.0))
+            .expect("rest is fixed");
+        assert!(!r.is_stale(4.0 + 2.0 * STALE_S));
+        assert_eq!(r.near_t(), Some(4.0 + 2.0 * STALE_S));
+    }
+
+    #[test]
     fn the_axis_is_found_once_and_flips_are_reported() {
         let mut r = RestPose::default();
         r.check(0.0, &up_at(0.0), 0.5);
@@ -211,7 +277,7 @@ mod tests {
             (12.0, Axis::Known, false, -12.0),
         ];
         for &(deg, axis, flipped, e) in steps {
-            let got = r.read(&up_at(deg)).expect("rest is fixed");
+            let got = r.read(0.0, &up_at(deg)).expect("rest is fixed");
             assert_eq!((got.axis, got.flipped), (axis, flipped), "{deg}");
             assert!((got.e - e).abs() < 1e-9, "{deg}: {}", got.e);
         }
