@@ -46,7 +46,8 @@
  *                               analysis.
  *     KB_DISCARD_STREAM_ENDED 8 kb_analyzer_finish while the leg was up.
  *     KB_DISCARD_AWAY_FROM_REST 9 it rose from a pose away from the rest
- *                               pose, long after the leg was last there.
+ *                               pose, long after the leg was last there, or
+ *                               swung through it.
  *     KB_DISCARD_OTHER 0        a reason this header does not name.
  *   kb_discard_reason_name gives a code's name ("gait", "too_short", ...).
  * KB_EVENT_SET_COMPLETED (set), KB_EVENT_WARNING (warning) and
@@ -147,8 +148,9 @@
 #define KB_DISCARD_STREAM_ENDED 8
 
 // It rose from a pose away from the rest pose, where the leg had not
-// rested, long after the leg was last near its rest pose (walking or
-// pedalling read from a rest pose that no longer holds).
+// rested: long after the leg was last near its rest pose, or swinging
+// through it (walking or pedalling read against a rest pose that no longer
+// holds).
 #define KB_DISCARD_AWAY_FROM_REST 9
 
 // Fault flag: the leg was thrown, not driven.

@@ -166,8 +166,9 @@ pub const KB_DISCARD_GAP: i32 = 7;
 /// The stream ended (`kb_analyzer_finish`) while the leg was still up.
 pub const KB_DISCARD_STREAM_ENDED: i32 = 8;
 /// It rose from a pose away from the rest pose, where the leg had not
-/// rested, long after the leg was last near its rest pose (walking or
-/// pedalling read from a rest pose that no longer holds).
+/// rested: long after the leg was last near its rest pose, or swinging
+/// through it (walking or pedalling read against a rest pose that no longer
+/// holds).
 pub const KB_DISCARD_AWAY_FROM_REST: i32 = 9;
 
 /// Fault flag: the leg was thrown, not driven.

@@ -27,8 +27,10 @@ pub enum DiscardReason {
     /// The stream ended while the leg was still up.
     StreamEnded,
     /// It rose from a pose away from the rest pose, where the leg had not
-    /// rested, long after the leg was last near its rest pose: a swing of
-    /// walking or pedalling read from a rest pose that no longer holds.
+    /// rested: long after the leg was last near its rest pose, or from
+    /// further below it than it rose above it without a pause at the top (a
+    /// swing through the rest pose). Walking or pedalling read against a
+    /// rest pose that no longer holds.
     AwayFromRest,
 }
 

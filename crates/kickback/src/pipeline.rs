@@ -35,6 +35,11 @@ const FLIP_HELD_WITHIN_S: f64 = 5.0;
 /// deg: sway and the strap's give on the floor or a bench stay within a
 /// few degrees; a stride's turn-round and a held pose differ by tens.
 const SAME_POSE_DEG: f64 = 8.0;
+/// A swing through the rest pose turns round at its top within this, s: a
+/// stride's top lasts 0.1 s or less, a pedal stroke's little more; a
+/// squeeze held at the top (0.5-1.5 s, §2.1) is a deliberate rep, whatever
+/// the rest pose reads (a leg set down twisted on the floor reads a dip).
+const SWING_TOP_S: f64 = 0.5;
 
 #[derive(Debug)]
 pub(crate) struct Pipeline {
@@ -515,6 +520,32 @@ impl Pipeline {
         // last at rest (a stride read from a rest pose taken mid-walk).
         if self.from_elsewhere == Some(c.id) {
             discard(c.id, now, DiscardReason::AwayFromRest, out);
+            return;
+        }
+        // A swing through the rest pose, more below it than above, turning
+        // round at its top (walking or pedalling read against a rest pose
+        // taken mid-stride), is no rep, unless the leg rested at its valley,
+        // which is then the rest pose it rose from. Only with a gyroscope:
+        // the accelerometer alone reads a thrown rep's wind-up far too deep.
+        if self.input.has_gyro() == Some(true)
+            && c.swings_through_rest()
+            && m.rep.hold_s < SWING_TOP_S
+        {
+            let valley = self.history.iter().find(|q| q.t >= c.start_t - 1e-9);
+            match valley.map(|q| q.up) {
+                Some(up) if self.rested_at(c.start_t) => {
+                    debug_log!(
+                        "DBG swing through rest from a pose rested in: {:.2}",
+                        c.start_t
+                    );
+                    self.reanchor(up);
+                    self.complete_kept(c.start_t, c.low_t, c.id, now, out);
+                }
+                _ => {
+                    debug_log!("DBG swing through rest {:.2}", c.start_t);
+                    discard(c.id, now, DiscardReason::AwayFromRest, out);
+                }
+            }
             return;
         }
         debug_log!(

@@ -177,7 +177,7 @@ fn held_reps_count_however_the_leg_rests_between_them() {
 }
 
 #[test]
-fn swings_far_from_where_the_leg_last_rested_are_no_reps() {
+fn swings_away_from_or_through_the_rest_pose_are_no_reps() {
     let ph = |to_deg: f64, dur_s: f64| Phase { to_deg, dur_s };
     // Still at 0° (the rest pose), then swinging between 40° and 70° for
     // 24 s without ever coming back: strides read against a rest pose
@@ -188,21 +188,32 @@ fn swings_far_from_where_the_leg_last_rested_are_no_reps() {
     for _ in 0..30 {
         phases.extend([ph(70.0, 0.3), ph(40.0, 0.5)]);
     }
-    let leg = |phases: &[Phase]| {
+    // A leg turning `r` m from the sensor.
+    let leg_r = |phases: &[Phase], r: f64| {
         let fs = 100.0;
         run(&samples(
             &profile(0.0, phases, fs),
             fs,
-            0.8,
+            r,
             Vector3::new(0.3, 2.8, -0.2),
             true,
         ))
     };
+    let leg = |phases: &[Phase]| leg_r(phases, 0.8);
     let a = leg(&phases);
     // The leg left rest 3 s in (the samples start at 3 s); up to the
     // rest pose's 9 s of grace, a swing may still count.
     let late: Vec<_> = a.reps.iter().filter(|r| r.start_s > 3.0 + 9.5).collect();
     assert!(late.is_empty(), "{} reps, late: {late:#?}", a.rep_count);
+    // A rep (which shows the kick's direction), then pedalling: the shank
+    // swinging about the knee, 0.4 m up, between -40° and 25° at 1 Hz,
+    // through the rest pose, never resting there.
+    let mut phases = set_of(&|| controlled_rep(50.0), 1);
+    for _ in 0..20 {
+        phases.extend([ph(-40.0, 0.5), ph(25.0, 0.5)]);
+    }
+    let a = leg_r(&phases, 0.4);
+    assert_eq!(a.rep_count, 1, "{:#?}", a.reps);
     // Reps from where the leg rests now still count: the same swings with
     // a 0.5 s pause at the bottom of each.
     let mut phases = rest(3.0);

@@ -26,7 +26,7 @@ public enum DiscardReason {
     GAP,
     /** The stream ended ({@link Analyzer#finish()}) while the leg was still up. */
     STREAM_ENDED,
-    /** It rose from a pose away from the rest pose, long after the leg was last there (walking or pedalling). */
+    /** It rose from a pose away from the rest pose, long after the leg was last there, or swung through it (walking or pedalling). */
     AWAY_FROM_REST;
 
     /** The engine's name of the reason, e.g. {@code "too_short"}. */

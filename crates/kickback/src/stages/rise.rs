@@ -110,6 +110,17 @@ impl Candidate {
         Some(c)
     }
 
+    /// Whether the rise starts further below the rest pose than it rises
+    /// above it: the leg swung through the rest pose rather than kicking
+    /// from it. A kick rises from rest; its wind-up dips below rest by at
+    /// most about half the kick (10-25° before 35-60°, §5.1), and the
+    /// forward overshoot a rep after a thrown one starts from is smaller
+    /// still (5-20°). A stride or a pedal stroke read against a rest pose
+    /// taken mid-way swings as far to either side.
+    pub(crate) fn swings_through_rest(&self) -> bool {
+        self.start_e < -self.peak_e
+    }
+
     /// Whether this rise starts straight after the rep that ended at
     /// `last_end`.
     pub(crate) fn chained_to(&self, last_end: Option<f64>) -> bool {
@@ -514,6 +525,23 @@ impl RiseDetector {
 mod tests {
     use super::super::testing::{go, profile, stay, Seg};
     use super::*;
+
+    #[test]
+    fn a_swing_through_rest_is_told_from_a_kick() {
+        // (start, peak, swings through rest)
+        let cases: &[(f64, f64, bool)] = &[
+            (0.0, 40.0, false),   // from rest
+            (-20.0, 40.0, false), // from a wind-up
+            (-8.0, 12.0, false),  // a small rep after a thrown one's overshoot
+            (-35.0, 30.0, true),  // a pedal stroke about a rest pose mid-way
+            (-25.0, 5.0, true),
+            (30.0, 60.0, false), // above rest (see the stale rest pose)
+        ];
+        for &(start, peak, want) in cases {
+            let c = Candidate::new(1, 0.0, start, 1.0, peak);
+            assert_eq!(c.swings_through_rest(), want, "{start} {peak}");
+        }
+    }
 
     /// What the detector reports over a profile, in short, with times.
     fn run(segs: &[Seg], last_rep_end: Option<f64>, held: Option<(f64, f64)>) -> Vec<String> {
