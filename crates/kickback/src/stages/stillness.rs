@@ -18,6 +18,11 @@ const STILL_RAD2: f64 = (STILL_DPS / DEG) * (STILL_DPS / DEG);
 /// must be steady, not equal to 9.81: accelerometer bias and scale error
 /// can move it by 0.1 g.
 const STILL_ACC: f64 = 0.05 * STANDARD_GRAVITY;
+/// Still: that recent mean within this fraction of standard gravity. A
+/// sensor at rest reads gravity alone; bias and scale error move it by up
+/// to 0.1 g (above), and a steady force further off is the leg being
+/// accelerated, not held (or a recording's first, mid-stride sample held).
+const STILL_G_OFF: f64 = 0.15;
 /// Corner of the low-pass giving that recent mean, Hz.
 const NORM_MEAN_CORNER_HZ: f64 = 0.5;
 /// A pose held still this long is remembered as a possible rest pose, s.
@@ -93,7 +98,8 @@ impl Stillness {
         rate: Option<&Vector3<f64>>,
     ) -> Still {
         let norm_lp = self.norm_lp.step(norm);
-        let acc_ok = (norm - norm_lp).abs() < STILL_ACC;
+        let acc_ok = (norm - norm_lp).abs() < STILL_ACC
+            && (norm_lp - STANDARD_GRAVITY).abs() < STILL_G_OFF * STANDARD_GRAVITY;
         let slow = match rate {
             Some(w) => w.norm_squared() < STILL_RAD2,
             // The turn rate of "up" itself, not of the elevation: the rest
@@ -130,16 +136,23 @@ mod tests {
     #[test]
     fn stillness_needs_a_steady_force_and_a_slow_turn() {
         let up = Vector3::new(0.0, 0.0, 1.0);
-        let g = 9.7;
-        // (rate, deg/s, or None; force wobble, m/s²; still at the end; held)
-        let cases: &[(Option<f64>, f64, bool, bool)] = &[
-            (Some(0.0), 0.0, true, true),
-            (Some(5.0), 0.0, true, true),
-            (Some(7.0), 0.0, false, false),
-            (Some(0.0), 2.0, false, false),
-            (None, 0.0, true, true),
+        // (rate, deg/s, or None; force wobble, m/s²; |f| in g; still at the
+        // end; held)
+        let cases: &[(Option<f64>, f64, f64, bool, bool)] = &[
+            (Some(0.0), 0.0, 0.99, true, true),
+            (Some(5.0), 0.0, 0.99, true, true),
+            (Some(7.0), 0.0, 0.99, false, false),
+            (Some(0.0), 2.0, 0.99, false, false),
+            (None, 0.0, 0.99, true, true),
+            // Bias and scale error of 0.1 g: still.
+            (Some(0.0), 0.0, 1.1, true, true),
+            (Some(0.0), 0.0, 0.9, true, true),
+            // A steady 1.3 g or 0.7 g is acceleration, not rest.
+            (Some(0.0), 0.0, 1.3, false, false),
+            (None, 0.0, 0.7, false, false),
         ];
-        for &(dps, wobble, still, held) in cases {
+        for &(dps, wobble, g, still, held) in cases {
+            let g = g * STANDARD_GRAVITY;
             let mut s = Stillness::new();
             let w = dps.map(|d| Vector3::new(d / DEG, 0.0, 0.0));
             let mut last = None;
