@@ -12,13 +12,12 @@ use kickback_sim::{generate, Scenario};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let scen = match args.get(1).map(String::as_str).unwrap_or("mixed") {
-        "clean" => Scenario::Clean,
-        "walking" => Scenario::Walking,
-        "no_gyro" => Scenario::NoGyro,
-        "low_rate" => Scenario::LowRate,
-        "variations" => Scenario::Variations,
-        _ => Scenario::Mixed,
+    let scen: Scenario = match args.get(1).map_or(Ok(Scenario::Mixed), |s| s.parse()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
     };
     let seed: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2000);
     let n: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(40);

@@ -216,6 +216,36 @@ fn truth_labels_obey_the_margins() {
 }
 
 #[test]
+fn back_to_back_reps_follow_a_throw_without_a_pause() {
+    // Every rep after a thrown one starts where it ended (the next 1 ms
+    // step); a rep after a controlled one pauses first.
+    let mut followers = std::collections::HashSet::new();
+    for seed in 0..4 {
+        let rec = generate(Scenario::BackToBack, seed);
+        assert_eq!(rec.truth.scenario, "back_to_back");
+        let reps = &rec.truth.reps;
+        for w in reps.windows(2).filter(|w| w[0].set == w[1].set) {
+            let gap = w[1].start_s - w[0].end_s;
+            if w[0].style == RepStyle::Momentum {
+                assert!(gap < 0.0015, "seed {seed}: {:?} then {:?}", w[0], w[1]);
+                followers.insert(w[1].style);
+            } else if w[1].style != RepStyle::Momentum {
+                assert!(gap > 0.03, "seed {seed}: {:?} then {:?}", w[0], w[1]);
+            }
+        }
+    }
+    assert_eq!(
+        followers.len(),
+        4,
+        "each style follows a throw: {followers:?}"
+    );
+    assert_eq!(
+        "back-to-back".parse::<Scenario>().unwrap(),
+        Scenario::BackToBack
+    );
+}
+
+#[test]
 fn walking_has_heel_strikes_and_no_reps() {
     let rec = generate_with(
         Scenario::Walking,
