@@ -379,6 +379,7 @@ pub(crate) fn plan_set(
             lumbo_on: 0.0,
             lumbo_late: 0.0,
             dk,
+            knee_start: None,
             touchdown: None,
         };
         // rep-to-rep amplitude CV 6% (§5.1), clipped at ±12%
@@ -443,6 +444,13 @@ pub(crate) fn plan_set(
             s.start = -prev_overshoot;
             s.windup = 0.0;
             s.pause = 0.0;
+            // the knee carries on from where the throw left it (the other
+            // mixes, older, let the shank step by the change of knee term
+            // within 1 ms: a jolt no leg makes; kept so that their
+            // recordings stay as they were)
+            if mix == SetMix::BackToBack {
+                s.knee_start = out.last().and_then(|r: &RenderedRep| r.dk.last().copied());
+            }
         }
         if style == RepStyle::Momentum && i + 1 < n && follows(i + 1) {
             s.d_return = 0.0;

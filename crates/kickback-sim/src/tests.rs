@@ -27,6 +27,7 @@ fn controlled_rep(geo: &KickGeo, amp: f64) -> motion::RenderedRep {
         lumbo_on: 0.0,
         lumbo_late: 0.0,
         dk: 3.0,
+        knee_start: None,
         touchdown: None,
     }
     .render(geo)
@@ -243,6 +244,26 @@ fn back_to_back_reps_follow_a_throw_without_a_pause() {
         "back-to-back".parse::<Scenario>().unwrap(),
         Scenario::BackToBack
     );
+}
+
+#[test]
+fn a_rep_straight_after_a_throw_carries_on_where_the_shank_was() {
+    use crate::scenario::{plan_set, Exercise, Person, SetMix};
+    let mut r = rng(5);
+    let p = Person::draw(&mut r, Exercise::Cable);
+    let g = p.set_geo(&mut r);
+    let reps = plan_set(&mut r, &p, &g, SetMix::BackToBack, 14);
+    let mut chained = 0;
+    for w in reps.windows(2).filter(|w| w[0].style == RepStyle::Momentum) {
+        // shank drive (hip + knee) at the throw's last step and the next
+        // rep's first: one 1 ms step from rest, no jump
+        let end = w[0].main.last().unwrap() + w[0].dk.last().unwrap();
+        let next = w[1].main[0] + w[1].dk[0];
+        assert!((end - next).abs() < 0.01, "{end} then {next}");
+        assert_eq!(w[1].pause, 0.0);
+        chained += 1;
+    }
+    assert!(chained >= 1);
 }
 
 #[test]
