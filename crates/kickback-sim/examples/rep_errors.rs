@@ -113,6 +113,14 @@ fn main() {
                     dr.peak_velocity_dps, dr.peak_eccentric_velocity_dps, dr.windup_deg, dr.range_deg, dr.momentum
                 );
             }
+            let tp = tr.has(kickback::Fault::PartialRange);
+            let dp = dr.has(kickback::Fault::PartialRange);
+            if tp != dp {
+                println!(
+                    "PARTIAL-MISMATCH seed {} rep {} {:?} truth {} found {} true range {:.1} peak {:.1} meas range {:.1} peak {:.1} windup {:.1}",
+                    seed + i, t, tr.style, tp, dp, tr.range_deg, tr.peak_elevation_deg, dr.range_deg, dr.peak_elevation_deg, dr.windup_deg
+                );
+            }
             if tl != dl || verbose {
                 println!(
                     "{} t {:.1} ce {:+.4} fs {:.0} seed {} rep {} {:?} true {:.1} meas {:.1} lim {:.1} err {:+.1} tstart {:.1} mstart {:.1} range {:.1} con {:.2} hold {:.2} ecc {:.2} pv {:.0}",

@@ -689,7 +689,10 @@ impl RepShape {
             dk,
             peak_idx,
             end_idx,
-            range: peak - start_elev,
+            // the rise above the rest pose: a start below it (the last
+            // rep's forward overshoot) counts as the rest pose, as the
+            // engine reports range
+            range: peak - start_elev.max(0.0),
             peak_elev: peak,
             touchdown,
         }

@@ -171,7 +171,7 @@ fn same_seed_same_bytes() {
 #[test]
 fn truth_labels_obey_the_margins() {
     let mut seen = std::collections::HashSet::new();
-    for sc in Scenario::CONCRETE {
+    for sc in Scenario::CONCRETE.into_iter().chain([Scenario::BackToBack]) {
         for seed in 0..2 {
             let rec = generate_with(sc, seed, &SimOptions::compact());
             let t = &rec.truth;
@@ -183,6 +183,12 @@ fn truth_labels_obey_the_margins() {
                 for r in reps {
                     seen.insert(r.style);
                     assert!(r.range_deg >= 10.0, "{sc}/{seed}: rise {}", r.range_deg);
+                    // every simulated rep starts at or below rest: the
+                    // range is the rise above it, at most the peak
+                    assert!(
+                        r.range_deg <= r.peak_elevation_deg + 1e-3,
+                        "{sc}/{seed} {r:?}"
+                    );
                     if r.has(Fault::LumbarOverextension) {
                         assert!(
                             r.peak_elevation_deg >= lim + 8.0 - 1e-3,
