@@ -139,10 +139,6 @@ fn faults_in_words(rep: &Rep) -> String {
         .join(", ")
 }
 
-/// A range this much larger than the peak (deg) means the rep started
-/// below the rest pose: a wind-up.
-const WINDUP_MARK_DEG: f64 = 1.0;
-
 /// The coaching lines of one set: "Set 2: 10 reps, 1:05.0–1:48.2, rest
 /// 1 min 20 s before", then range, tempo, time under tension and the trend.
 fn set_lines(s: &mut String, set: &kickback::SetSummary, c: &coaching::SetCoaching) {
@@ -200,7 +196,6 @@ pub fn table(r: &Report) -> String {
             "accelerometer only"
         }
     );
-    let mut windup = false;
     if a.reps.is_empty() {
         let _ = writeln!(s, "\nNo reps found.");
     } else {
@@ -210,29 +205,19 @@ pub fn table(r: &Report) -> String {
             "rep", "set", "start", "range", "peak", "up", "hold", "down", "velocity"
         );
         for rep in &a.reps {
-            let mark = rep.range_deg > rep.peak_elevation_deg + WINDUP_MARK_DEG;
-            windup |= mark;
             let _ = writeln!(
                 s,
-                "{:>4} {:>4} {:>8} {:>5.0}°{} {:>5.0}° {:>5.1}s {:>5.1}s {:>5.1}s {:>6.0}°/s  {}",
+                "{:>4} {:>4} {:>8} {:>5.0}°  {:>5.0}° {:>5.1}s {:>5.1}s {:>5.1}s {:>6.0}°/s  {}",
                 rep.index,
                 rep.set,
                 clock(rep.start_s),
                 rep.range_deg,
-                if mark { "*" } else { " " },
                 rep.peak_elevation_deg,
                 rep.concentric_s,
                 rep.hold_s,
                 rep.eccentric_s,
                 rep.peak_velocity_dps,
                 faults_in_words(rep)
-            );
-        }
-        if windup {
-            let _ = writeln!(
-                s,
-                "* range larger than the peak: the rep started below the rest pose, from a wind-up \
-                 (the leg swung forward before the kick); range counts from there, peak from the rest pose."
             );
         }
     }

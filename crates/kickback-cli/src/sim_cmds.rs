@@ -24,7 +24,7 @@ pub struct SimulateArgs {
     /// Seed of the first recording (recording i uses seed + i).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Scenario: clean, mixed, walking, no_gyro, low_rate, variations, or all.
+    /// Scenario: clean, mixed, walking, no_gyro, low_rate, variations, all, or back_to_back.
     #[arg(long, default_value = "all")]
     pub scenario: String,
     /// Export layout to write: generic, sensor-logger-ios, sensor-logger-android,

@@ -12,13 +12,12 @@ use kickback_sim::{generate, Scenario};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let scen = match args.get(1).map(String::as_str).unwrap_or("mixed") {
-        "clean" => Scenario::Clean,
-        "walking" => Scenario::Walking,
-        "no_gyro" => Scenario::NoGyro,
-        "low_rate" => Scenario::LowRate,
-        "variations" => Scenario::Variations,
-        _ => Scenario::Mixed,
+    let scen: Scenario = match args.get(1).map_or(Ok(Scenario::Mixed), |s| s.parse()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
     };
     let seed: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2000);
     let n: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(40);
@@ -112,6 +111,14 @@ fn main() {
                     "MOMENTUM-MISMATCH seed {} rep {} {:?} truth {} found {} con {:.2} hold {:.2} ecc {:.2} pv {:.0} pev {:.0} windup {:.1} range {:.1} evidence {:?}",
                     seed + i, t, tr.style, tm, dm, dr.concentric_s, dr.hold_s, dr.eccentric_s,
                     dr.peak_velocity_dps, dr.peak_eccentric_velocity_dps, dr.windup_deg, dr.range_deg, dr.momentum
+                );
+            }
+            let tp = tr.has(kickback::Fault::PartialRange);
+            let dp = dr.has(kickback::Fault::PartialRange);
+            if tp != dp {
+                println!(
+                    "PARTIAL-MISMATCH seed {} rep {} {:?} truth {} found {} true range {:.1} peak {:.1} meas range {:.1} peak {:.1} windup {:.1}",
+                    seed + i, t, tr.style, tp, dp, tr.range_deg, tr.peak_elevation_deg, dr.range_deg, dr.peak_elevation_deg, dr.windup_deg
                 );
             }
             if tl != dl || verbose {

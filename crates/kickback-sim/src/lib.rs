@@ -83,7 +83,7 @@ pub enum SimError {
         source: serde_json::Error,
     },
     /// A scenario name that does not exist.
-    #[error("unknown scenario `{0}` (expected one of: clean, mixed, walking, no_gyro, low_rate, variations, all)")]
+    #[error("unknown scenario `{0}` (expected one of: clean, mixed, walking, no_gyro, low_rate, variations, all, back_to_back)")]
     UnknownScenario(String),
 }
 
@@ -117,6 +117,14 @@ pub enum Scenario {
     Variations,
     /// A mix: the concrete scenario is chosen by `seed % 6`.
     All,
+    /// Like `Mixed`, but every set has thrown reps back to back: runs of
+    /// 1–3 thrown reps with no pause between them, each run followed
+    /// straight from the last throw's forward overshoot (no return to
+    /// rest, no pause) by a controlled, partial or overextended rep, with
+    /// ordinary controlled reps between the runs. Not one of
+    /// [`Scenario::CONCRETE`] (`All` and the committed test corpus stay as
+    /// they were).
+    BackToBack,
 }
 
 impl Scenario {
@@ -140,6 +148,7 @@ impl Scenario {
             Scenario::LowRate => "low_rate",
             Scenario::Variations => "variations",
             Scenario::All => "all",
+            Scenario::BackToBack => "back_to_back",
         }
     }
 
@@ -172,7 +181,7 @@ impl std::str::FromStr for Scenario {
         let n = s.trim().to_ascii_lowercase().replace('-', "_");
         Scenario::CONCRETE
             .into_iter()
-            .chain([Scenario::All])
+            .chain([Scenario::All, Scenario::BackToBack])
             .find(|c| c.name() == n)
             .ok_or_else(|| SimError::UnknownScenario(s.to_string()))
     }

@@ -561,6 +561,11 @@ pub(crate) struct RepShape {
     pub lumbo_late: f64,
     /// Knee flexion change at the top, deg.
     pub dk: f64,
+    /// The knee term the rep starts with when it starts where the rep
+    /// before left the leg (deg; `None`: its own, `dk` scaled to `start`);
+    /// it blends into its own over the concentric, so the shank does not
+    /// jump between the reps.
+    pub knee_start: Option<f64>,
     /// Touchdown transient (peak m/s², Hz, τ s).
     pub touchdown: Option<(f64, f64, f64)>,
 }
@@ -647,10 +652,21 @@ impl RepShape {
                 *l = up * down;
             }
         }
-        let dk: Vec<f64> = main
-            .iter()
-            .map(|m| self.dk * (m / self.amp).clamp(-1.0, 1.0))
-            .collect();
+        let own_start = self.dk * (self.start / self.amp).clamp(-1.0, 1.0);
+        let dk: Vec<f64> = match self.knee_start {
+            None => main
+                .iter()
+                .map(|m| self.dk * (m / self.amp).clamp(-1.0, 1.0))
+                .collect(),
+            Some(k0) => main
+                .iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    let blend = 1.0 - min_jerk(i as f64 / i_con_end as f64);
+                    self.dk * (m / self.amp).clamp(-1.0, 1.0) + (k0 - own_start) * blend
+                })
+                .collect(),
+        };
         let mut peak_idx = 0;
         let mut peak = f64::NEG_INFINITY;
         for i in 0..=end_idx {
@@ -660,8 +676,7 @@ impl RepShape {
                 peak_idx = i;
             }
         }
-        let start_elev =
-            geo.elevation(self.start + self.dk * (self.start / self.amp).clamp(-1.0, 1.0));
+        let start_elev = geo.elevation(self.start + self.knee_start.unwrap_or(own_start));
         let touchdown = self.touchdown.map(|(a, f, tau)| {
             let i = (i_ecc..n).find(|&i| main[i] <= 0.0).unwrap_or(end_idx);
             (i, a, f, tau)
@@ -674,7 +689,10 @@ impl RepShape {
             dk,
             peak_idx,
             end_idx,
-            range: peak - start_elev,
+            // the rise above the rest pose: a start below it (the last
+            // rep's forward overshoot) counts as the rest pose, as the
+            // engine reports range
+            range: peak - start_elev.max(0.0),
             peak_elev: peak,
             touchdown,
         }

@@ -40,6 +40,10 @@ pub(crate) enum SetMix {
     Mixed,
     /// Controlled, the last reps partial (fatigue).
     Fatigue,
+    /// Runs of thrown reps back to back, each run followed straight from
+    /// the last throw's forward overshoot by a controlled, partial or
+    /// overextended rep; controlled reps between runs.
+    BackToBack,
 }
 
 impl SetMix {
@@ -49,6 +53,7 @@ impl SetMix {
             SetMix::Momentum => "momentum",
             SetMix::Mixed => "mixed",
             SetMix::Fatigue => "fatigue",
+            SetMix::BackToBack => "back_to_back",
         }
     }
 }
@@ -309,6 +314,30 @@ pub(crate) fn plan_set(
                 styles[int(rng, 1, n / 2)] = RepStyle::Overextended;
             }
         }
+        SetMix::BackToBack => {
+            // after the first rep: a run of 1–3 throws and the rep that
+            // follows it straight from the overshoot, or a controlled rep
+            let mut i = 1;
+            while i + 1 < n {
+                if rng_bool(rng, 0.6) {
+                    let run = int(rng, 1, 3).min(n - 1 - i);
+                    for s in styles.iter_mut().skip(i).take(run) {
+                        *s = RepStyle::Momentum;
+                    }
+                    i += run;
+                    styles[i] = match int(rng, 0, 3) {
+                        2 if partial_ok => RepStyle::Partial,
+                        3 => RepStyle::Overextended,
+                        _ => RepStyle::Controlled,
+                    };
+                }
+                i += 1;
+            }
+            if !styles.contains(&RepStyle::Momentum) {
+                styles[1] = RepStyle::Momentum;
+                styles[2] = RepStyle::Controlled;
+            }
+        }
     }
     let tempo = Tempo {
         con: if band {
@@ -350,6 +379,7 @@ pub(crate) fn plan_set(
             lumbo_on: 0.0,
             lumbo_late: 0.0,
             dk,
+            knee_start: None,
             touchdown: None,
         };
         // rep-to-rep amplitude CV 6% (§5.1), clipped at ±12%
@@ -405,17 +435,24 @@ pub(crate) fn plan_set(
             }
         };
         // a swinging set does not come to rest between reps: the forward
-        // overshoot of the previous rep is this rep's wind-up (§2.3)
-        let chained = style == RepStyle::Momentum
-            && i > 0
-            && styles[i - 1] == RepStyle::Momentum
-            && prev_overshoot > 0.0;
+        // overshoot of the previous rep is this rep's wind-up (§2.3); in a
+        // back-to-back set any rep after a throw starts from its overshoot
+        let follows = |j: usize| styles[j] == RepStyle::Momentum || mix == SetMix::BackToBack;
+        let chained =
+            i > 0 && styles[i - 1] == RepStyle::Momentum && prev_overshoot > 0.0 && follows(i);
         if chained {
             s.start = -prev_overshoot;
             s.windup = 0.0;
             s.pause = 0.0;
+            // the knee carries on from where the throw left it (the other
+            // mixes, older, let the shank step by the change of knee term
+            // within 1 ms: a jolt no leg makes; kept so that their
+            // recordings stay as they were)
+            if mix == SetMix::BackToBack {
+                s.knee_start = out.last().and_then(|r: &RenderedRep| r.dk.last().copied());
+            }
         }
-        if style == RepStyle::Momentum && i + 1 < n && styles[i + 1] == RepStyle::Momentum {
+        if style == RepStyle::Momentum && i + 1 < n && follows(i + 1) {
             s.d_return = 0.0;
         }
         prev_overshoot = s.overshoot;
@@ -523,7 +560,7 @@ pub(crate) fn plan(rng: &mut ChaCha8Rng, scenario: Scenario, seed: u64, opts: &S
             p.app_timestamps = false;
             p.drops = false;
         }
-        Scenario::Mixed | Scenario::All => {}
+        Scenario::Mixed | Scenario::All | Scenario::BackToBack => {}
         Scenario::Walking => p.walking = true,
         Scenario::NoGyro => p.gyro = false,
         Scenario::LowRate => p.fs = pick(rng, &[12.5, 15.0, 20.0, 25.0]),
@@ -550,6 +587,8 @@ pub(crate) fn plan(rng: &mut ChaCha8Rng, scenario: Scenario, seed: u64, opts: &S
         .map(|_| {
             if scenario == Scenario::Clean {
                 SetMix::Clean
+            } else if scenario == Scenario::BackToBack {
+                SetMix::BackToBack
             } else {
                 pick(
                     rng,

@@ -27,6 +27,7 @@ fn controlled_rep(geo: &KickGeo, amp: f64) -> motion::RenderedRep {
         lumbo_on: 0.0,
         lumbo_late: 0.0,
         dk: 3.0,
+        knee_start: None,
         touchdown: None,
     }
     .render(geo)
@@ -170,7 +171,7 @@ fn same_seed_same_bytes() {
 #[test]
 fn truth_labels_obey_the_margins() {
     let mut seen = std::collections::HashSet::new();
-    for sc in Scenario::CONCRETE {
+    for sc in Scenario::CONCRETE.into_iter().chain([Scenario::BackToBack]) {
         for seed in 0..2 {
             let rec = generate_with(sc, seed, &SimOptions::compact());
             let t = &rec.truth;
@@ -182,6 +183,12 @@ fn truth_labels_obey_the_margins() {
                 for r in reps {
                     seen.insert(r.style);
                     assert!(r.range_deg >= 10.0, "{sc}/{seed}: rise {}", r.range_deg);
+                    // every simulated rep starts at or below rest: the
+                    // range is the rise above it, at most the peak
+                    assert!(
+                        r.range_deg <= r.peak_elevation_deg + 1e-3,
+                        "{sc}/{seed} {r:?}"
+                    );
                     if r.has(Fault::LumbarOverextension) {
                         assert!(
                             r.peak_elevation_deg >= lim + 8.0 - 1e-3,
@@ -213,6 +220,56 @@ fn truth_labels_obey_the_margins() {
         }
     }
     assert_eq!(seen.len(), 4, "every style appears: {seen:?}");
+}
+
+#[test]
+fn back_to_back_reps_follow_a_throw_without_a_pause() {
+    // Every rep after a thrown one starts where it ended (the next 1 ms
+    // step); a rep after a controlled one pauses first.
+    let mut followers = std::collections::HashSet::new();
+    for seed in 0..4 {
+        let rec = generate(Scenario::BackToBack, seed);
+        assert_eq!(rec.truth.scenario, "back_to_back");
+        let reps = &rec.truth.reps;
+        for w in reps.windows(2).filter(|w| w[0].set == w[1].set) {
+            let gap = w[1].start_s - w[0].end_s;
+            if w[0].style == RepStyle::Momentum {
+                assert!(gap < 0.0015, "seed {seed}: {:?} then {:?}", w[0], w[1]);
+                followers.insert(w[1].style);
+            } else if w[1].style != RepStyle::Momentum {
+                assert!(gap > 0.03, "seed {seed}: {:?} then {:?}", w[0], w[1]);
+            }
+        }
+    }
+    assert_eq!(
+        followers.len(),
+        4,
+        "each style follows a throw: {followers:?}"
+    );
+    assert_eq!(
+        "back-to-back".parse::<Scenario>().unwrap(),
+        Scenario::BackToBack
+    );
+}
+
+#[test]
+fn a_rep_straight_after_a_throw_carries_on_where_the_shank_was() {
+    use crate::scenario::{plan_set, Exercise, Person, SetMix};
+    let mut r = rng(5);
+    let p = Person::draw(&mut r, Exercise::Cable);
+    let g = p.set_geo(&mut r);
+    let reps = plan_set(&mut r, &p, &g, SetMix::BackToBack, 14);
+    let mut chained = 0;
+    for w in reps.windows(2).filter(|w| w[0].style == RepStyle::Momentum) {
+        // shank drive (hip + knee) at the throw's last step and the next
+        // rep's first: one 1 ms step from rest, no jump
+        let end = w[0].main.last().unwrap() + w[0].dk.last().unwrap();
+        let next = w[1].main[0] + w[1].dk[0];
+        assert!((end - next).abs() < 0.01, "{end} then {next}");
+        assert_eq!(w[1].pause, 0.0);
+        chained += 1;
+    }
+    assert!(chained >= 1);
 }
 
 #[test]

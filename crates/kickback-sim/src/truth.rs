@@ -106,7 +106,10 @@ pub struct TruthRep {
     /// When the leg was back at the bottom (end of the eccentric, or the
     /// trough of the forward overshoot), s.
     pub end_s: f64,
-    /// Peak elevation minus the elevation at `start_s`, degrees.
+    /// The rise above the rest pose, degrees: peak elevation minus the
+    /// elevation the main drive started from, where a start below the
+    /// rest pose (the forward overshoot of the thrown rep before) counts as
+    /// the rest pose; a wind-up is not range. The engine's definition.
     pub range_deg: f64,
     /// Peak elevation above the set's rest pose, degrees.
     pub peak_elevation_deg: f64,

@@ -128,7 +128,11 @@ pub struct Rep {
     pub peak_s: f64,
     /// When the leg was back at the bottom.
     pub end_s: f64,
-    /// Peak elevation minus the elevation at the start, degrees.
+    /// The rise above the rest pose, degrees: peak elevation minus the
+    /// elevation the rep rose from, where a start below the rest pose (a
+    /// wind-up, or the forward overshoot of the rep before) counts as the
+    /// rest pose. At most the peak elevation unless the rep started above
+    /// rest (not fully back down); the swing in front is `windup_deg`.
     pub range_deg: f64,
     /// Peak elevation above the rest pose, degrees.
     pub peak_elevation_deg: f64,

@@ -43,6 +43,16 @@ impl Measured {
     }
 }
 
+/// The range of a rep that peaked at `peak_e` after rising from `start_e`
+/// (both relative to the rest pose): its rise above the rest pose. A start
+/// below the rest pose (a wind-up, or the forward overshoot of the rep
+/// before) counts as the rest pose: the leg hangs there between reps, and
+/// the swing in front of it is reported as the wind-up, not as range. A
+/// rep that starts above rest (not fully back down) rises from its start.
+pub(crate) fn range_above_rest(peak_e: f64, start_e: f64) -> f64 {
+    (peak_e - start_e.max(0.0)).max(0.0)
+}
+
 /// Measures the finished rise `c` from the kept points; `last_rep_end` is
 /// the end of the rep before (a rise chained to it must clear more).
 pub(crate) fn measure(
@@ -156,7 +166,7 @@ pub(crate) fn measure(
         start_s: start,
         peak_s: c.peak_t,
         end_s: end,
-        range_deg: peak_e - c.start_e,
+        range_deg: range_above_rest(peak_e, c.start_e),
         peak_elevation_deg: peak_e,
         concentric_s: concentric,
         hold_s: hold,
@@ -290,5 +300,96 @@ mod tests {
                 (got, want) => panic!("{name}: got {got:?}, want {want:?}"),
             }
         }
+    }
+
+    #[test]
+    fn range_is_the_rise_above_the_rest_pose() {
+        // (case, profile, rise start from, range, peak, wind-up)
+        type Case = (&'static str, Vec<Seg>, f64, f64, f64, f64);
+        let cases: Vec<Case> = vec![
+            (
+                "from rest",
+                vec![
+                    stay(0.0, 1.0),
+                    go(40.0, 0.8),
+                    stay(40.0, 0.5),
+                    go(0.0, 1.0),
+                    stay(0.0, 0.5),
+                ],
+                0.5,
+                40.0,
+                40.0,
+                0.0,
+            ),
+            (
+                "from a wind-up 15° in front of rest: the wind-up is no range",
+                vec![
+                    stay(0.0, 1.0),
+                    go(-15.0, 0.25),
+                    go(50.0, 0.6),
+                    stay(50.0, 0.5),
+                    go(0.0, 1.0),
+                    stay(0.0, 0.5),
+                ],
+                1.0,
+                50.0,
+                50.0,
+                15.0,
+            ),
+            (
+                "straight from the last rep's overshoot 10° in front",
+                vec![
+                    go(-10.0, 0.3),
+                    go(30.0, 0.8),
+                    stay(30.0, 0.5),
+                    go(0.0, 1.0),
+                    stay(0.0, 0.5),
+                ],
+                0.0,
+                30.0,
+                30.0,
+                10.0,
+            ),
+            (
+                "not back down: from 8° above rest",
+                vec![
+                    go(8.0, 0.3),
+                    stay(8.0, 0.7),
+                    go(48.0, 0.8),
+                    stay(48.0, 0.5),
+                    go(8.0, 1.0),
+                    stay(8.0, 0.5),
+                ],
+                0.5,
+                40.0,
+                48.0,
+                0.0,
+            ),
+        ];
+        for (name, segs, since, range, peak, windup) in cases {
+            let pts: Vec<Point> = profile(&segs).into_iter().map(|(p, _)| p).collect();
+            let end = pts.last().expect("points").t;
+            let h = history(pts);
+            let c = Candidate::between(&h, since, end, 1).expect("a rise");
+            let r = measure(&c, &h, &Settings::default(), None)
+                .expect("a rep")
+                .rep;
+            let near = |a: f64, b: f64| (a - b).abs() <= 0.5;
+            assert!(near(r.range_deg, range), "{name}: range {}", r.range_deg);
+            assert!(
+                near(r.peak_elevation_deg, peak),
+                "{name}: peak {}",
+                r.peak_elevation_deg
+            );
+            assert!(
+                near(r.windup_deg, windup),
+                "{name}: windup {}",
+                r.windup_deg
+            );
+            assert!(r.range_deg <= r.peak_elevation_deg.max(0.0) + 1e-9 || c.start_e > 0.0);
+        }
+        assert_eq!(range_above_rest(20.0, -5.0), 20.0);
+        assert_eq!(range_above_rest(20.0, 5.0), 15.0);
+        assert_eq!(range_above_rest(-2.0, -5.0), 0.0);
     }
 }
