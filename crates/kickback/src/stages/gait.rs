@@ -45,9 +45,11 @@ const STRIDE_TOP_S: f64 = 0.1;
 /// than the longest is no stance.
 const STANCE_S: std::ops::RangeInclusive<f64> = 0.7..=2.5;
 /// A rise held still at its top this long is no stride, s: the stance leg
-/// rolls over its foot without stopping (stance 0.6-0.8 s in all, §2.4),
-/// while a squeeze is held ~1 s (§2.1).
-const HELD_TOP_S: f64 = 1.0;
+/// rolls over its foot without stopping (stance 0.6-0.8 s in all, §2.4;
+/// STRIDE_TOP_S, 0.1 s, is the longest pause at a stride's top), while a
+/// squeeze is held ~1 s (§2.1) and even a fast knee extension pauses
+/// 0.25-0.45 s at its top (real PT e1 "fast" sets).
+const HELD_TOP_S: f64 = 0.2;
 /// A rise that starts this soon after a step ended is a step too, s.
 const STEP_CONTEXT_S: f64 = 0.3;
 /// The rise after a held-back rep is judged once it has risen this far, deg.
@@ -174,7 +176,7 @@ impl GaitGate {
         let after_step = self
             .last_step_end
             .is_some_and(|g| start - g < STEP_CONTEXT_S);
-        // A leg held still at its top for a second is no stance phase: a
+        // A leg held still at its top (HELD_TOP_S) is no stance phase: a
         // stance leg rolls over its foot without stopping. (A knee
         // extension turns the shank about the knee, as close to the sensor
         // as a planted foot; its hold tells it apart.)
@@ -525,14 +527,24 @@ mod tests {
                 Verdict::Step,
             ),
             (
+                "about the foot, no pause at the top",
+                stride(1.0, 0.0, 1.0),
+                true,
+                Box::new(pivot(0.1)),
+                None,
+                Verdict::Step,
+            ),
+            (
                 "about a close pivot, then held a second (a knee extension)",
-                vec![
-                    stay(0.0, 1.0),
-                    go(40.0, 1.0),
-                    stay(40.0, 1.2),
-                    go(0.0, 1.0),
-                    stay(0.0, 0.5),
-                ],
+                stride(1.0, 1.2, 1.0),
+                true,
+                Box::new(pivot(0.1)),
+                None,
+                Verdict::Rep,
+            ),
+            (
+                "about a close pivot, paused 0.35 s at the top (a fast knee extension)",
+                stride(0.8, 0.35, 0.8),
                 true,
                 Box::new(pivot(0.1)),
                 None,
