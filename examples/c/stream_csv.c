@@ -12,7 +12,9 @@
  * a rise starts, which ends either as a rep or as a discarded rise (same id):
  *   start <id> t <s>
  *   rep <index> set <set> start <s> peak <s> end <s> range <deg> faults <flags> id <id>
- *   discard <id> t <s> reason <gait|too_short|too_small|too_long|new_pose|sign_flipped|gap|stream_ended>
+ *   discard <id> t <s> reason <gait|too_short|too_small|too_long|new_pose|sign_flipped|gap|stream_ended|away_from_rest>
+ * a line when a walk is over (its steps were discarded as gait, none is a rep):
+ *   walk start <s> end <s> steps <n>
  * (range in deg, faults a bitwise OR of KB_FAULT_MOMENTUM=1, KB_FAULT_LUMBAR=2,
  * KB_FAULT_PARTIAL=4), one line per set and a summary:
  *   set <index> reps <n> start <s> end <s>
@@ -82,6 +84,10 @@ static void print_events(KbAnalyzer *a) {
             if (ev.rep.faults & KB_FAULT_MOMENTUM) {
                 print_momentum(&ev);
             }
+            break;
+        case KB_EVENT_WALKING: /* a live app would say "walking, not counted" */
+            printf("walk start %.9f end %.9f steps %u\n", ev.walk.start_s, ev.walk.end_s,
+                   ev.walk.steps);
             break;
         case KB_EVENT_SET_COMPLETED:
             printf("set %u reps %u start %.9f end %.9f\n", ev.set.index, ev.set.rep_count,

@@ -21,11 +21,13 @@
  * A program built against a newer header than the library gets its extra
  * event fields left as it set them, and its extra settings ignored (check
  * the version). A struct_size below the oldest layout or above 64 KiB is
- * KB_ERR_STRUCT_SIZE. KbRep, KbSet, KbWarning and KbStats never change.
+ * KB_ERR_STRUCT_SIZE. KbRep, KbSet, KbWarning, KbStats and KbWalk never
+ * change.
  * An event kind added later is sent only to callers whose struct_size
  * reaches the fields it fills: KB_EVENT_REP_DISCARDED only when struct_size
- * covers discard_reason, so an older program never receives a kind it does
- * not know. Still, ignore kinds you do not know.
+ * covers discard_reason, KB_EVENT_WALKING only when it covers walk, so an
+ * older program never receives a kind it does not know. Still, ignore kinds
+ * you do not know.
  *
  * Events. kb_analyzer_poll returns events in time order; kind says which
  * members are filled, the others are zero. A rep's life:
@@ -50,6 +52,12 @@
  *                               swung through it.
  *     KB_DISCARD_OTHER 0        a reason this header does not name.
  *   kb_discard_reason_name gives a code's name ("gait", "too_short", ...).
+ * Walking: KB_EVENT_WALKING  walk (start_s of its first step, end_s of its
+ *                           last, steps of the instrumented leg), t_s its
+ *                           end. Sent once a walk is over: a few seconds
+ *                           after its last step, or at kb_analyzer_finish.
+ *                           Its steps came as KB_EVENT_REP_DISCARDED with
+ *                           KB_DISCARD_GAIT; none of them is a rep.
  * KB_EVENT_SET_COMPLETED (set), KB_EVENT_WARNING (warning) and
  * KB_EVENT_FINISHED (stats, after kb_analyzer_finish) complete the list.
  *
@@ -337,6 +345,17 @@ typedef struct KbStats {
   bool gyroscope;
 } KbStats;
 
+// A walk, in the `KB_EVENT_WALKING` event: steps of the instrumented leg
+// one after another (none of them counted as a rep).
+typedef struct KbWalk {
+  // Start of the first step, s from the first sample.
+  double start_s;
+  // End of the last step, s from the first sample.
+  double end_s;
+  // Steps of the instrumented leg recognised (strides of that leg).
+  uint32_t steps;
+} KbWalk;
+
 // An event, filled by [`kb_analyzer_poll`]. `kind` says which member is
 // filled; the others are zero.
 //
@@ -344,8 +363,8 @@ typedef struct KbStats {
 // `KbEvent ev = { .struct_size = sizeof(KbEvent) };`. Fields are only ever added at the
 // end; the library writes only the first `struct_size` bytes, so a caller
 // built against an older header is never written past (it does not see the
-// fields it does not know). The members `rep`, `set`, `warning` and `stats`
-// keep their layout for good.
+// fields it does not know). The members `rep`, `set`, `warning`, `stats` and
+// `walk` keep their layout for good.
 typedef struct KbEvent {
   // `sizeof(KbEvent)` as the caller compiled it. Set by the caller before
   // polling; the library never changes it.
@@ -375,6 +394,10 @@ typedef struct KbEvent {
   // `KB_EVENT_REP_DISCARDED`: why, one of the `KB_DISCARD_*` codes
   // (`KB_DISCARD_OTHER`, 0, for other kinds). Appended after `rep_id`.
   int32_t discard_reason;
+  // `KB_EVENT_WALKING`: the walk (zero for other kinds). Appended after
+  // `discard_reason`: a caller whose `struct_size` ends before it does not
+  // get it, nor `KB_EVENT_WALKING`.
+  struct KbWalk walk;
 } KbEvent;
 
 // Success.
@@ -439,6 +462,13 @@ typedef struct KbEvent {
 // `struct_size` reaches past `discard_reason` (an older caller never gets it).
 #define KB_EVENT_REP_DISCARDED 6
 
+// A walk is over: steps one after another were recognised (each step's rise
+// was a `KB_EVENT_REP_DISCARDED` with `KB_DISCARD_GAIT`); `walk` holds it,
+// `t_s` is its end. Reported once no step has followed for a few seconds, or
+// at [`kb_analyzer_finish`]. Only delivered to callers whose `struct_size`
+// reaches past `walk` (an older caller never gets it).
+#define KB_EVENT_WALKING 7
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -500,8 +530,8 @@ KbStatus kb_analyzer_push_many(struct KbAnalyzer *a,
 
 // Takes the oldest queued event into `*out`, writing at most
 // `out->struct_size` bytes (set it to `sizeof(KbEvent)` first). Events of a
-// kind whose fields lie past `struct_size` (`KB_EVENT_REP_DISCARDED` for a
-// caller built before it existed) are skipped.
+// kind whose fields lie past `struct_size` (`KB_EVENT_REP_DISCARDED` and
+// `KB_EVENT_WALKING` for a caller built before they existed) are skipped.
 //
 // Returns `KB_OK` (an event was written), `KB_NO_EVENT` (none queued; `*out`
 // untouched), `KB_ERR_NULL` or `KB_ERR_STRUCT_SIZE` (nothing written, no

@@ -76,7 +76,7 @@
 
 use kickback::{
     Analyzer, DiscardReason, Event, Fault, MomentumEvidence, Rep, Sample, SetSummary, Settings,
-    StreamStats, Warning, WarningKind,
+    StreamStats, Walk, Warning, WarningKind,
 };
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};
@@ -143,6 +143,12 @@ pub const KB_EVENT_FINISHED: KbEventKind = 5;
 /// codes, `t_s` when it was dropped. Only delivered to callers whose
 /// `struct_size` reaches past `discard_reason` (an older caller never gets it).
 pub const KB_EVENT_REP_DISCARDED: KbEventKind = 6;
+/// A walk is over: steps one after another were recognised (each step's rise
+/// was a `KB_EVENT_REP_DISCARDED` with `KB_DISCARD_GAIT`); `walk` holds it,
+/// `t_s` is its end. Reported once no step has followed for a few seconds, or
+/// at [`kb_analyzer_finish`]. Only delivered to callers whose `struct_size`
+/// reaches past `walk` (an older caller never gets it).
+pub const KB_EVENT_WALKING: KbEventKind = 7;
 
 /// A discard reason this header does not name (a newer library); also the
 /// `discard_reason` of every event that is not `KB_EVENT_REP_DISCARDED`.
@@ -406,6 +412,19 @@ impl KbWarning {
     }
 }
 
+/// A walk, in the `KB_EVENT_WALKING` event: steps of the instrumented leg
+/// one after another (none of them counted as a rep).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct KbWalk {
+    /// Start of the first step, s from the first sample.
+    pub start_s: f64,
+    /// End of the last step, s from the first sample.
+    pub end_s: f64,
+    /// Steps of the instrumented leg recognised (strides of that leg).
+    pub steps: u32,
+}
+
 /// Whole-stream figures, in the `KB_EVENT_FINISHED` event.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -428,8 +447,8 @@ pub struct KbStats {
 /// `KbEvent ev = { .struct_size = sizeof(KbEvent) };`. Fields are only ever added at the
 /// end; the library writes only the first `struct_size` bytes, so a caller
 /// built against an older header is never written past (it does not see the
-/// fields it does not know). The members `rep`, `set`, `warning` and `stats`
-/// keep their layout for good.
+/// fields it does not know). The members `rep`, `set`, `warning`, `stats` and
+/// `walk` keep their layout for good.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct KbEvent {
@@ -461,6 +480,10 @@ pub struct KbEvent {
     /// `KB_EVENT_REP_DISCARDED`: why, one of the `KB_DISCARD_*` codes
     /// (`KB_DISCARD_OTHER`, 0, for other kinds). Appended after `rep_id`.
     pub discard_reason: i32,
+    /// `KB_EVENT_WALKING`: the walk (zero for other kinds). Appended after
+    /// `discard_reason`: a caller whose `struct_size` ends before it does not
+    /// get it, nor `KB_EVENT_WALKING`.
+    pub walk: KbWalk,
 }
 
 /// The smallest `KbEvent` the library accepts: up to `stats`.
@@ -471,6 +494,20 @@ const EVENT_MIN_SIZE: usize = std::mem::offset_of!(KbEvent, momentum_evidence);
 /// not sent it.
 const EVENT_DISCARD_SIZE: usize =
     std::mem::offset_of!(KbEvent, discard_reason) + std::mem::size_of::<i32>();
+
+/// The smallest `KbEvent` that receives `KB_EVENT_WALKING`: up to `walk`. A
+/// smaller (older) caller does not know the kind and is not sent it.
+const EVENT_WALK_SIZE: usize = std::mem::offset_of!(KbEvent, walk) + std::mem::size_of::<KbWalk>();
+
+/// The smallest `struct_size` that may receive an event of `kind`: a kind
+/// added after the oldest layout goes only to callers that have its fields.
+fn event_min_size(kind: KbEventKind) -> usize {
+    match kind {
+        KB_EVENT_REP_DISCARDED => EVENT_DISCARD_SIZE,
+        KB_EVENT_WALKING => EVENT_WALK_SIZE,
+        _ => EVENT_MIN_SIZE,
+    }
+}
 
 impl Default for KbEvent {
     /// An empty event (kind 0) with `struct_size` set, ready for [`kb_analyzer_poll`].
@@ -492,6 +529,7 @@ impl KbEvent {
             momentum_evidence: 0,
             rep_id: 0,
             discard_reason: KB_DISCARD_OTHER,
+            walk: KbWalk::default(),
         }
     }
 
@@ -507,6 +545,10 @@ impl KbEvent {
     /// let ev = KbEvent::from_event(&gait).unwrap();
     /// assert_eq!((ev.kind, ev.rep_id), (KB_EVENT_REP_DISCARDED, 7));
     /// assert_eq!(ev.discard_reason, KB_DISCARD_GAIT);
+    /// let walk = Event::Walking(kickback::Walk::new(3.0, 9.5, 4));
+    /// let ev = KbEvent::from_event(&walk).unwrap();
+    /// assert_eq!((ev.kind, ev.t_s), (kickback_ffi::KB_EVENT_WALKING, 9.5));
+    /// assert_eq!((ev.walk.start_s, ev.walk.end_s, ev.walk.steps), (3.0, 9.5, 4));
     /// ```
     pub fn from_event(event: &Event) -> Option<KbEvent> {
         Some(match event {
@@ -536,6 +578,10 @@ impl KbEvent {
             Event::Finished(stats) => KbEvent {
                 stats: stats_to_c(stats),
                 ..KbEvent::empty(KB_EVENT_FINISHED, stats.duration_s)
+            },
+            Event::Walking(walk) => KbEvent {
+                walk: walk_to_c(walk),
+                ..KbEvent::empty(KB_EVENT_WALKING, walk.end_s)
             },
             _ => return None,
         })
@@ -663,6 +709,14 @@ fn set_to_c(s: &SetSummary) -> KbSet {
         start_s: s.start_s,
         end_s: s.end_s,
         median_range_deg: s.median_range_deg,
+    }
+}
+
+fn walk_to_c(w: &Walk) -> KbWalk {
+    KbWalk {
+        start_s: w.start_s,
+        end_s: w.end_s,
+        steps: w.steps,
     }
 }
 
@@ -1086,8 +1140,8 @@ pub unsafe extern "C" fn kb_analyzer_push_many(
 
 /// Takes the oldest queued event into `*out`, writing at most
 /// `out->struct_size` bytes (set it to `sizeof(KbEvent)` first). Events of a
-/// kind whose fields lie past `struct_size` (`KB_EVENT_REP_DISCARDED` for a
-/// caller built before it existed) are skipped.
+/// kind whose fields lie past `struct_size` (`KB_EVENT_REP_DISCARDED` and
+/// `KB_EVENT_WALKING` for a caller built before they existed) are skipped.
 ///
 /// Returns `KB_OK` (an event was written), `KB_NO_EVENT` (none queued; `*out`
 /// untouched), `KB_ERR_NULL` or `KB_ERR_STRUCT_SIZE` (nothing written, no
@@ -1111,7 +1165,7 @@ pub unsafe extern "C" fn kb_analyzer_poll(a: *mut KbAnalyzer, out: *mut KbEvent)
                     continue;
                 };
                 // A caller built before the kind existed is not sent it.
-                if ev.kind != KB_EVENT_REP_DISCARDED || len >= EVENT_DISCARD_SIZE {
+                if len >= event_min_size(ev.kind) {
                     // SAFETY: `len` is at most what the caller declared writable.
                     write_prefix(&ev, out.cast(), len);
                     return KB_OK;
@@ -1308,6 +1362,15 @@ mod tests {
             std::mem::offset_of!(KbEvent, discard_reason) > std::mem::offset_of!(KbEvent, rep_id)
         );
         assert!(EVENT_DISCARD_SIZE <= std::mem::size_of::<KbEvent>());
+        // The previous layout ended at `discard_reason` (its sizeof, with the
+        // padding after it, is where `walk` begins); `walk` follows it.
+        assert_eq!(
+            std::mem::offset_of!(KbEvent, walk),
+            EVENT_DISCARD_SIZE.next_multiple_of(std::mem::align_of::<KbEvent>())
+        );
+        const { assert!(EVENT_DISCARD_SIZE < EVENT_WALK_SIZE) };
+        assert_eq!(EVENT_WALK_SIZE, std::mem::size_of::<KbEvent>());
+        assert_eq!(event_min_size(KB_EVENT_FINISHED), EVENT_MIN_SIZE);
     }
 
     #[test]

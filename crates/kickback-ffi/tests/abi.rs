@@ -2,7 +2,7 @@
 //! misaligned arrays and bad settings give status codes, never a crash, and
 //! leave the analyzer usable.
 
-use kickback::{Analysis, Analyzer, Sample, Settings};
+use kickback::{Analysis, Analyzer, Event, Sample, Settings};
 use kickback_ffi::*;
 use std::ffi::{c_char, CStr};
 use std::ptr::{null, null_mut};
@@ -44,7 +44,9 @@ fn reps_of(events: &[KbEvent]) -> Vec<KbRep> {
         .collect()
 }
 
-fn reference_reps(samples: &[Sample]) -> Vec<KbRep> {
+/// The Rust engine's events on `samples`, drained after every push, then
+/// after `finish`.
+fn engine_events(samples: &[Sample]) -> Vec<Event> {
     let mut a = Analyzer::new(Settings::default()).unwrap();
     let mut events = Vec::new();
     for s in samples {
@@ -53,6 +55,26 @@ fn reference_reps(samples: &[Sample]) -> Vec<KbRep> {
     }
     a.finish();
     events.extend(a.drain());
+    events
+}
+
+/// The C events on `samples`, polled live after every push as an app does,
+/// then after `kb_analyzer_finish`.
+fn c_events_live(samples: &[Sample]) -> Vec<KbEvent> {
+    let a = new_analyzer();
+    let mut events = Vec::new();
+    for s in samples {
+        assert_eq!(push(a, s), KB_OK);
+        events.extend(poll_all(a));
+    }
+    unsafe { kb_analyzer_finish(a) };
+    events.extend(poll_all(a));
+    unsafe { kb_analyzer_free(a) };
+    events
+}
+
+fn reference_reps(samples: &[Sample]) -> Vec<KbRep> {
+    let events = engine_events(samples);
     assert!(!Analysis::from_events(&events).reps.is_empty());
     events
         .iter()
@@ -443,6 +465,7 @@ fn old_size_events_are_not_written_past_and_are_the_new_events_prefix() {
     let evidence = std::mem::offset_of!(KbEvent, momentum_evidence);
     let rep_id = std::mem::offset_of!(KbEvent, rep_id);
     let reason = std::mem::offset_of!(KbEvent, discard_reason);
+    let walk = std::mem::offset_of!(KbEvent, walk);
     assert!(own + 64 < 1024);
     let samples = kicks_and_steps();
     let full = poll_with_size(&samples, own);
@@ -452,20 +475,29 @@ fn old_size_events_are_not_written_past_and_are_the_new_events_prefix() {
         .filter(|e| e.kind == KB_EVENT_REP_DISCARDED)
         .count();
     assert!(discards > 0, "the walking stream has discarded rises");
-    // (the caller's struct_size, whether it receives discards): the oldest
-    // layout, ending at `stats`; the one ending at `momentum_evidence`; one
-    // with `rep_id` but not `discard_reason`; this header's.
+    let walks = full.iter().filter(|e| e.kind == KB_EVENT_WALKING).count();
+    assert!(walks > 0, "the walking stream has walks");
+    // (the caller's struct_size, whether it receives discards, whether it
+    // receives walks): the oldest layout, ending at `stats`; the one ending
+    // at `momentum_evidence`; one with `rep_id` but not `discard_reason`; one
+    // ending right after `discard_reason`; the previous header's (its
+    // sizeof, padded, ends where `walk` begins); one with part of `walk`;
+    // this header's.
     let layouts = [
-        (evidence, false),
-        (rep_id, false),
-        (reason, false),
-        (reason + 4, true),
+        (evidence, false, false),
+        (rep_id, false, false),
+        (reason, false, false),
+        (reason + 4, true, false),
+        (walk, true, false),
+        (own - 8, true, false),
+        (own, true, true),
     ];
-    for (size, gets_discards) in layouts {
+    for (size, gets_discards, gets_walks) in layouts {
         let seen = poll_with_size(&samples, size);
         let expected: Vec<KbEvent> = full
             .iter()
             .filter(|e| gets_discards || e.kind != KB_EVENT_REP_DISCARDED)
+            .filter(|e| gets_walks || e.kind != KB_EVENT_WALKING)
             .map(|e| {
                 let mut cut = KbEvent {
                     struct_size: size,
@@ -498,6 +530,9 @@ fn old_size_events_are_not_written_past_and_are_the_new_events_prefix() {
         if !gets_discards {
             assert!(seen.iter().all(|e| kinds_known_before.contains(&e.kind)));
         }
+        if !gets_walks {
+            assert!(seen.iter().all(|e| e.kind != KB_EVENT_WALKING));
+        }
     }
 }
 
@@ -505,26 +540,13 @@ fn old_size_events_are_not_written_past_and_are_the_new_events_prefix() {
 fn every_started_rep_ends_once_completed_or_discarded_with_its_id() {
     // Clean kicks, and kicks with walking (discarded as gait).
     for samples in [kicks(), kicks_and_steps()] {
-        let a = new_analyzer();
-        let mut events = Vec::new();
-        for s in &samples {
-            assert_eq!(push(a, s), KB_OK);
-            events.extend(poll_all(a));
-        }
-        unsafe { kb_analyzer_finish(a) };
-        events.extend(poll_all(a));
-        unsafe { kb_analyzer_free(a) };
+        let events = c_events_live(&samples);
 
         // What the engine says, event for event.
-        let mut engine = Analyzer::new(Settings::default()).unwrap();
-        let mut reference = Vec::new();
-        for s in &samples {
-            engine.push(*s);
-            reference.extend(engine.drain());
-        }
-        engine.finish();
-        reference.extend(engine.drain());
-        let reference: Vec<KbEvent> = reference.iter().filter_map(KbEvent::from_event).collect();
+        let reference: Vec<KbEvent> = engine_events(&samples)
+            .iter()
+            .filter_map(KbEvent::from_event)
+            .collect();
         assert_eq!(format!("{events:?}"), format!("{reference:?}"));
 
         let mut open: Vec<u64> = Vec::new();
@@ -666,4 +688,48 @@ fn a_newer_callers_larger_struct_keeps_its_extra_bytes() {
     assert_eq!(ev.kind, KB_EVENT_FINISHED);
     assert_eq!(ev.struct_size, own + 40);
     unsafe { kb_analyzer_free(a) };
+}
+
+#[test]
+fn walking_reaches_the_caller_as_the_engine_reports_it() {
+    let samples = kicks_and_steps();
+    let engine: Vec<(f64, f64, u32)> = engine_events(&samples)
+        .iter()
+        .filter_map(|e| match e {
+            Event::Walking(w) => Some((w.start_s, w.end_s, w.steps)),
+            _ => None,
+        })
+        .collect();
+    assert!(!engine.is_empty(), "the engine recognised no walk");
+    assert!(
+        engine.iter().all(|(s, e, n)| s < e && *n >= 2),
+        "{engine:?}"
+    );
+
+    let events = c_events_live(&samples);
+    let mut c = Vec::new();
+    for e in &events {
+        if e.kind == KB_EVENT_WALKING {
+            assert_eq!(e.t_s, e.walk.end_s, "a walk's time is its end");
+            assert_eq!((e.rep_id, e.discard_reason), (0, KB_DISCARD_OTHER));
+            assert_eq!(e.rep, KbRep::default());
+            c.push((e.walk.start_s, e.walk.end_s, e.walk.steps));
+        } else {
+            assert_eq!(e.walk, KbWalk::default(), "{e:?}");
+        }
+    }
+    assert_eq!(c, engine);
+    // Each walk comes after its steps: at least `steps` rises discarded as
+    // gait before it.
+    let first_walk = events.iter().position(|e| e.kind == KB_EVENT_WALKING);
+    let gait_before = events[..first_walk.unwrap()]
+        .iter()
+        .filter(|e| e.kind == KB_EVENT_REP_DISCARDED && e.discard_reason == KB_DISCARD_GAIT)
+        .count();
+    assert!(
+        gait_before >= engine[0].2 as usize,
+        "{gait_before} gait discards before {:?}",
+        engine[0]
+    );
+    println!("walks: {c:?}");
 }

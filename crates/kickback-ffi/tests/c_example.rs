@@ -4,11 +4,13 @@
 //! formats reader feeding `kickback::analyze`, as the CLI does).
 //!
 //! Its `start`/`discard` lines and rep ids are the engine's rep life cycle:
-//! every started rise ends once, as a rep or as a discard with its reason.
+//! every started rise ends once, as a rep or as a discard with its reason;
+//! its `walk` lines are the engine's walks, in the same order.
 //!
 //! Also: `tests/c/old_caller.c`, a program with the smaller structs of an
-//! older header (two layouts), is not written past, never receives a kind it
-//! does not know, and sees the same reps; and on Linux the
+//! older header (three layouts), is not written past, never receives a kind
+//! it does not know (the layout before `walk` gets discards, no walk), and
+//! sees the same reps; and on Linux the
 //! example links against the shared library, whose SONAME is what it needs
 //! at run time.
 //!
@@ -109,6 +111,14 @@ fn sample_csv(dir: &Path) -> PathBuf {
     csv
 }
 
+/// A simulated recording with kicks and walking between them, as a generic CSV.
+fn walking_csv(dir: &Path) -> PathBuf {
+    let rec = generate_with(Scenario::Walking, 22, &SimOptions::compact());
+    let csv = dir.join("walking_22.csv");
+    std::fs::write(&csv, rec.to_csv()).unwrap();
+    csv
+}
+
 fn run(exe: &Path, csv: &Path, env: &[(&str, &Path)]) -> String {
     let mut cmd = Command::new(exe);
     cmd.arg(csv);
@@ -143,64 +153,90 @@ fn an_old_size_caller_is_not_written_past_and_sees_the_same_reps() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let csv = sample_csv(dir.path());
     let old = build_static(&cc, "tests/c/old_caller.c", "old_caller", dir.path());
     let new = build_example(&cc, dir.path());
-    let new_out = run(&new, &csv, &[]);
-    assert!(!rep_lines(&new_out).is_empty());
-    assert!(
-        new_out.lines().any(|l| l.starts_with("discard ")),
-        "the new layout receives discards\n{new_out}"
-    );
-    // (layout, where its KbEvent ends)
-    let layouts = [
-        (
-            "stats",
-            std::mem::offset_of!(kickback_ffi::KbEvent, momentum_evidence),
-        ),
-        (
-            "evidence",
-            std::mem::offset_of!(kickback_ffi::KbEvent, rep_id),
-        ),
+    // (recording, whether it must hold walking the engine recognises)
+    let recordings = [
+        (sample_csv(dir.path()), false),
+        (walking_csv(dir.path()), true),
     ];
-    for (layout, event_size) in layouts {
-        let mut cmd = Command::new(&old);
-        cmd.arg(&csv).arg(layout);
-        let out = cmd.output().unwrap();
-        let old_out = String::from_utf8_lossy(&out.stdout);
+    for (csv, walks) in recordings {
+        let new_out = run(&new, &csv, &[]);
+        let discard_lines = |out: &str| out.lines().filter(|l| l.starts_with("discard ")).count();
+        assert!(!rep_lines(&new_out).is_empty());
         assert!(
-            out.status.success(),
-            "old_caller {layout} failed ({}): {}\n{old_out}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
+            discard_lines(&new_out) > 0,
+            "the new layout receives discards\n{new_out}"
         );
-        println!("{layout}: {}", old_out.lines().last().unwrap_or(""));
-        let summary = old_out
-            .lines()
-            .find(|l| l.starts_with("old caller: "))
-            .unwrap_or_else(|| panic!("no summary\n{old_out}"));
-        assert!(summary.ends_with("guard intact"), "{summary}");
-        // The old layouts really are smaller than the library's.
-        let sizes: Vec<usize> = summary
-            .split(|c: char| !c.is_ascii_digit())
-            .filter_map(|w| w.parse().ok())
-            .collect();
-        assert_eq!(sizes.len(), 5, "{summary}");
-        assert!(sizes[1] < sizes[3] && sizes[2] < sizes[4], "{summary}");
-        assert_eq!(sizes[2], event_size, "{layout}: {summary}");
-        assert_eq!(sizes[3], std::mem::size_of::<kickback_ffi::KbSettings>());
-        assert_eq!(sizes[4], std::mem::size_of::<kickback_ffi::KbEvent>());
-        assert_eq!(rep_lines(&old_out), rep_lines(&new_out), "{layout}");
+        assert!(
+            !walks || new_out.lines().any(|l| l.starts_with("walk ")),
+            "the new layout receives walks\n{new_out}"
+        );
+        // (layout, where its KbEvent ends, whether it receives discards)
+        let layouts = [
+            (
+                "stats",
+                std::mem::offset_of!(kickback_ffi::KbEvent, momentum_evidence),
+                false,
+            ),
+            (
+                "evidence",
+                std::mem::offset_of!(kickback_ffi::KbEvent, rep_id),
+                false,
+            ),
+            // the header before KB_EVENT_WALKING: its sizeof ends where `walk` begins
+            (
+                "discard",
+                std::mem::offset_of!(kickback_ffi::KbEvent, walk),
+                true,
+            ),
+        ];
+        for (layout, event_size, gets_discards) in layouts {
+            let mut cmd = Command::new(&old);
+            cmd.arg(&csv).arg(layout);
+            let out = cmd.output().unwrap();
+            let old_out = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success(),
+                "old_caller {layout} failed ({}): {}\n{old_out}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            );
+            println!("{layout}: {}", old_out.lines().last().unwrap_or(""));
+            let summary = old_out
+                .lines()
+                .find(|l| l.starts_with("old caller: "))
+                .unwrap_or_else(|| panic!("no summary\n{old_out}"));
+            assert!(summary.ends_with("guard intact"), "{summary}");
+            // The old layouts really are smaller than the library's.
+            let sizes: Vec<usize> = summary
+                .split(|c: char| !c.is_ascii_digit())
+                .filter_map(|w| w.parse().ok())
+                .collect();
+            assert_eq!(sizes.len(), 5, "{summary}");
+            assert!(sizes[1] < sizes[3] && sizes[2] < sizes[4], "{summary}");
+            assert_eq!(sizes[2], event_size, "{layout}: {summary}");
+            assert_eq!(sizes[3], std::mem::size_of::<kickback_ffi::KbSettings>());
+            assert_eq!(sizes[4], std::mem::size_of::<kickback_ffi::KbEvent>());
+            assert_eq!(rep_lines(&old_out), rep_lines(&new_out), "{layout}");
+            let expected_discards = if gets_discards {
+                discard_lines(&new_out)
+            } else {
+                0
+            };
+            assert_eq!(discard_lines(&old_out), expected_discards, "{layout}");
+        }
     }
 }
 
 /// The rep life-cycle lines of the example's output: `start <id> t <s>`,
-/// `discard <id> t <s> reason <name>`, and `end <id>` for a rep line.
+/// `discard <id> t <s> reason <name>`, `end <id>` for a rep line, and
+/// `walk start <s> end <s> steps <n>`.
 fn life_cycle(stdout: &str) -> Vec<String> {
     stdout
         .lines()
         .filter_map(|l| {
-            if l.starts_with("start ") || l.starts_with("discard ") {
+            if l.starts_with("start ") || l.starts_with("discard ") || l.starts_with("walk ") {
                 Some(l.to_string())
             } else if l.starts_with("rep ") {
                 let id = l.rsplit(' ').next().unwrap_or("");
@@ -236,6 +272,10 @@ fn engine_life_cycle(samples: &[kickback::Sample]) -> Vec<String> {
                 ))
             }
             Event::RepCompleted(r) => Some(format!("end {}", r.id)),
+            Event::Walking(w) => Some(format!(
+                "walk start {:.9} end {:.9} steps {}",
+                w.start_s, w.end_s, w.steps
+            )),
             _ => None,
         })
         .collect()
@@ -247,6 +287,7 @@ fn check_every_start_ends_once(what: &str, lines: &[String]) {
     for l in lines {
         let f: Vec<&str> = l.split(' ').collect();
         match f[0] {
+            "walk" => {}
             "start" => {
                 assert!(!open.contains(&f[1]), "{what}: {} started twice", f[1]);
                 open.push(f[1]);
@@ -415,8 +456,9 @@ fn c_program_reports_the_same_reps_as_kickback_analyze() {
             "{scenario}: starts, discards and rep ids"
         );
         let discards = life.iter().filter(|l| l.starts_with("discard ")).count();
+        let walks = life.iter().filter(|l| l.starts_with("walk ")).count();
         println!(
-            "{scenario}: {} rises, {} reps, {discards} discarded",
+            "{scenario}: {} rises, {} reps, {discards} discarded, {walks} walks",
             got.len() + discards,
             got.len()
         );
@@ -424,6 +466,10 @@ fn c_program_reports_the_same_reps_as_kickback_analyze() {
             assert!(
                 life.iter().any(|l| l.ends_with(" reason gait")),
                 "{scenario}: steps are discarded as gait\n{stdout}"
+            );
+            assert!(
+                life.iter().any(|l| l.starts_with("walk ")),
+                "{scenario}: the walks are reported\n{stdout}"
             );
         }
         for (c, r) in got.iter().zip(&expected.reps) {

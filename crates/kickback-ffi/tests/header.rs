@@ -73,6 +73,10 @@ fn header_declares_the_whole_api() {
         "#define KB_NO_EVENT 1",
         "char message[KB_MESSAGE_LEN];",
         "#define KB_EVENT_REP_DISCARDED 6",
+        "#define KB_EVENT_WALKING 7",
+        "typedef struct KbWalk {",
+        "struct KbWalk walk;",
+        " * Walking: KB_EVENT_WALKING ",
         "#define KB_DISCARD_OTHER 0",
         "#define KB_DISCARD_GAIT 1",
         "#define KB_DISCARD_STREAM_ENDED 8",
@@ -112,6 +116,8 @@ fn kb_event_fields_are_only_appended() {
             // appended for rep ids and KB_EVENT_REP_DISCARDED
             "uint64_t rep_id;",
             "int32_t discard_reason;",
+            // appended for KB_EVENT_WALKING
+            "struct KbWalk walk;",
         ]
     );
 }

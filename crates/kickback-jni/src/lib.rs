@@ -4,6 +4,8 @@
 //! apps and the JVM: a shared library (`libkickback_jni.so`) with the native
 //! methods of the small Java API in `crates/kickback-jni/java/kickback/`
 //! (`Analyzer`, `Settings`, `Event` and its kinds, `Rep`, `DiscardReason`).
+//! Every event kind of the C ABI reaches Java: `Event.Walking` is
+//! `KB_EVENT_WALKING`.
 //!
 //! ```java
 //! try (Analyzer a = new Analyzer(new Settings().set("lumbar.torso_hinge_deg", 40))) {
@@ -35,7 +37,7 @@ use kickback::{Analyzer, Event, Sample, Settings};
 use kickback_ffi::{
     discard_code, evidence_flags, fault_flags, kb_discard_reason_name, warning_code,
     KB_EVENT_FINISHED, KB_EVENT_REP_COMPLETED, KB_EVENT_REP_DISCARDED, KB_EVENT_REP_STARTED,
-    KB_EVENT_SET_COMPLETED, KB_EVENT_WARNING,
+    KB_EVENT_SET_COMPLETED, KB_EVENT_WALKING, KB_EVENT_WARNING,
 };
 use std::ffi::CStr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -238,7 +240,8 @@ pub extern "system" fn Java_kickback_Analyzer_nativePushMany<'l>(
 /// its kind (a `KB_EVENT_*`); `None` for kinds the Java API does not carry.
 /// `n[0]` is the time; rep ids (exact as doubles below 2^53) are `n[1]` for
 /// a start or a discard, `n[17]` for a rep; a discard's reason is `n[2]`
-/// (its `KB_DISCARD_*` code) and `text[0]` (its name, e.g. `"gait"`).
+/// (its `KB_DISCARD_*` code) and `text[0]` (its name, e.g. `"gait"`); a
+/// walk's start, end and steps are `n[1..4]` (`n[0]`, its time, is its end).
 ///
 /// ```
 /// use kickback::{DiscardReason, Event};
@@ -247,6 +250,8 @@ pub extern "system" fn Java_kickback_Analyzer_nativePushMany<'l>(
 /// let (kind, n, text) = event_fields(&e).unwrap();
 /// assert_eq!((kind, n[0], n[1], n[2]), (kickback_ffi::KB_EVENT_REP_DISCARDED, 9.5, 4.0, 2.0));
 /// assert_eq!(text[0], "too_short");
+/// let (kind, n, _) = event_fields(&Event::Walking(kickback::Walk::new(3.0, 9.5, 4))).unwrap();
+/// assert_eq!((kind, n[0], n[1], n[2], n[3]), (kickback_ffi::KB_EVENT_WALKING, 9.5, 3.0, 9.5, 4.0));
 /// ```
 pub fn event_fields(event: &Event) -> Option<(i32, [f64; EVENT_NUMBERS], [String; 2])> {
     let mut n = [0.0; EVENT_NUMBERS];
@@ -313,6 +318,10 @@ pub fn event_fields(event: &Event) -> Option<(i32, [f64; EVENT_NUMBERS], [String
                 if st.gyroscope { 1.0 } else { 0.0 },
             ]);
             KB_EVENT_FINISHED
+        }
+        Event::Walking(w) => {
+            n[..4].copy_from_slice(&[w.end_s, w.start_s, w.end_s, f64::from(w.steps)]);
+            KB_EVENT_WALKING
         }
         _ => return None,
     };

@@ -1,8 +1,10 @@
 //! The Java API on this machine's JVM: compiles `java/kickback/*.java` and
 //! `tests/java/KickbackTest.java` with `javac`, runs the test with `java`
 //! against the `libkickback_jni.so` built with this test, and compares its
-//! reps on `testdata/sample.csv` with the Rust engine's, number for number,
-//! and its rep ids, started and discarded rises with the engine's events.
+//! reps on `testdata/sample.csv` and on `testdata/walking_0000.csv` (kicks
+//! with walking between them) with the Rust engine's, number for number,
+//! and its rep ids, started and discarded rises and walks with the engine's
+//! events.
 //!
 //! Without a JDK (`javac` and `java` from `$JAVA_HOME/bin` or the PATH) the
 //! test says so and passes; `.ci/run` installs one.
@@ -50,13 +52,25 @@ fn native_dir() -> PathBuf {
     );
 }
 
-fn sample_csv() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/sample.csv")
+fn testdata(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata")
+        .join(name)
+}
+
+/// What the engine reports on a file, in the Java test's line format.
+struct RustLines {
+    reps: Vec<String>,
+    summary: String,
+    /// `start` and `discard` lines, in order.
+    rises: Vec<String>,
+    /// `walk` lines, in order.
+    walks: Vec<String>,
 }
 
 /// The engine's reps on the same file, in the Java test's line format, its
-/// summary line, and its `start` and `discard` lines in order.
-fn rust_lines(csv: &Path) -> (Vec<String>, String, Vec<String>) {
+/// summary line, its `start` and `discard` lines and its `walk` lines.
+fn rust_lines(csv: &Path) -> RustLines {
     let text = std::fs::read_to_string(csv).unwrap();
     let samples: Vec<Sample> = text
         .lines()
@@ -86,6 +100,16 @@ fn rust_lines(csv: &Path) -> (Vec<String>, String, Vec<String>) {
             _ => None,
         })
         .collect();
+    let walks = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Walking(w) => Some(format!(
+                "walk start {:.9} end {:.9} steps {}",
+                w.start_s, w.end_s, w.steps
+            )),
+            _ => None,
+        })
+        .collect();
     let a = analyze(samples, &Settings::default()).unwrap();
     let summary = format!(
         "finished reps {} sets {} warnings {} samples {n} duration {:.6}",
@@ -111,7 +135,12 @@ fn rust_lines(csv: &Path) -> (Vec<String>, String, Vec<String>) {
             )
         })
         .collect();
-    (reps, summary, rises)
+    RustLines {
+        reps,
+        summary,
+        rises,
+        walks,
+    }
 }
 
 /// The Java `DiscardReason` names every reason the C ABI has a code for.
@@ -131,7 +160,7 @@ fn the_java_discard_reasons_are_the_engines() {
 }
 
 #[test]
-fn the_java_api_reports_the_engines_reps_on_the_sample() {
+fn the_java_api_reports_the_engines_reps_rises_and_walks() {
     let Some((javac, java)) = jdk() else {
         eprintln!("SKIPPED: no JDK (javac and java on the PATH or in $JAVA_HOME/bin); the Java binding was not tested");
         return;
@@ -158,22 +187,62 @@ fn the_java_api_reports_the_engines_reps_on_the_sample() {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    let csv = sample_csv();
-    let out = Command::new(&java)
+    // (file, whether it must hold walking the engine recognises)
+    for (name, walks) in [("sample.csv", false), ("walking_0000.csv", true)] {
+        let csv = testdata(name);
+        let stdout = run_java_test(&java, classes.path(), &csv);
+        let rust = rust_lines(&csv);
+        assert!(!rust.reps.is_empty(), "{name}");
+        assert!(!walks || !rust.walks.is_empty(), "{name}: no walk");
+        let with = |prefixes: &[&str]| -> Vec<String> {
+            stdout
+                .lines()
+                .filter(|l| prefixes.iter().any(|p| l.starts_with(p)))
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(
+            with(&["rep "]),
+            rust.reps,
+            "{name}: Java and Rust reps differ"
+        );
+        assert_eq!(
+            with(&["start ", "discard "]),
+            rust.rises,
+            "{name}: Java and Rust started/discarded rises differ"
+        );
+        assert_eq!(
+            with(&["walk "]),
+            rust.walks,
+            "{name}: Java and Rust walks differ"
+        );
+        assert!(
+            stdout.lines().any(|l| l == rust.summary),
+            "{name}: no `{}` in the Java output",
+            rust.summary
+        );
+    }
+}
+
+/// Runs `KickbackTest` on `csv` with the compiled classes and returns its
+/// output, after checking that it passed and that `-Xcheck:jni` said nothing.
+fn run_java_test(java: &Path, classes: &Path, csv: &Path) -> String {
+    let out = Command::new(java)
         .arg(format!("-Djava.library.path={}", native_dir().display()))
         .arg("-Xcheck:jni")
         .arg("-cp")
-        .arg(classes.path())
+        .arg(classes)
         .arg("KickbackTest")
-        .arg(&csv)
+        .arg(csv)
         .output()
         .expect("running java");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");
     assert!(
         out.status.success(),
-        "the Java test failed ({}):\n{stdout}\n{stderr}",
+        "the Java test failed on {} ({}):\n{stdout}\n{stderr}",
+        csv.display(),
         out.status
     );
     assert!(stdout.contains("java checks ok"), "{stdout}");
@@ -182,21 +251,5 @@ fn the_java_api_reports_the_engines_reps_on_the_sample() {
         !stderr.contains("in native method"),
         "-Xcheck:jni complained:\n{stderr}"
     );
-
-    let java_reps: Vec<&str> = stdout.lines().filter(|l| l.starts_with("rep ")).collect();
-    let (rust_reps, rust_summary, rust_rises) = rust_lines(&csv);
-    assert!(!rust_reps.is_empty());
-    assert_eq!(java_reps, rust_reps, "Java and Rust reps differ");
-    let java_rises: Vec<&str> = stdout
-        .lines()
-        .filter(|l| l.starts_with("start ") || l.starts_with("discard "))
-        .collect();
-    assert_eq!(
-        java_rises, rust_rises,
-        "Java and Rust started/discarded rises differ"
-    );
-    assert!(
-        stdout.lines().any(|l| l == rust_summary),
-        "no `{rust_summary}` in the Java output"
-    );
+    stdout
 }

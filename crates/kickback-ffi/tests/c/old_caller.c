@@ -5,14 +5,17 @@
  *   stats     the oldest: it ends at stats (the default)
  *   evidence  the next: it ends at momentum_evidence, before rep_id and
  *             discard_reason
+ *   discard   the one before walk: it ends at discard_reason
  * Each is followed in memory by 64 guard bytes of 0xAB. It streams a CSV like
  * stream_csv and checks after every call that the library did not write past
  * struct_size, and that every event is of a kind the older header knew
- * (KB_EVENT_REP_STARTED .. KB_EVENT_FINISHED: never KB_EVENT_REP_DISCARDED).
+ * (KB_EVENT_REP_STARTED .. KB_EVENT_FINISHED, and KB_EVENT_REP_DISCARDED for
+ * the discard layout: never KB_EVENT_WALKING).
  *
  *   old_caller FILE.csv [LAYOUT]
  *
- * Prints the same "rep ..." lines as stream_csv (without its rep ids), then
+ * Prints the same "rep ..." lines as stream_csv (without its rep ids), a
+ * "discard <id>" line per discarded rise (the discard layout only), then
  *   old caller: <n> events, settings <size> bytes, event <size> bytes (library: <s>, <e>), guard intact
  * Exit status: 0 ok, 1 usage or I/O error, 2 library error, 3 guard bytes
  * overwritten or an event of a kind the older header did not know.
@@ -31,28 +34,36 @@ typedef struct OldSettings {
         momentum_min_hold_s, gap_split_s;
 } OldSettings;
 
+/* The fields of KbEvent as the oldest header declared it; every later layout
+ * begins with them. */
+#define OLDEST_EVENT_FIELDS                                                                        \
+    size_t struct_size;                                                                            \
+    KbEventKind kind;                                                                              \
+    double t_s;                                                                                    \
+    struct KbRep rep;                                                                              \
+    struct KbSet set;                                                                              \
+    struct KbWarning warning;                                                                      \
+    struct KbStats stats;
+
 /* KbEvent as the oldest header declared it. */
 typedef struct OldEvent {
-    size_t struct_size;
-    KbEventKind kind;
-    double t_s;
-    struct KbRep rep;
-    struct KbSet set;
-    struct KbWarning warning;
-    struct KbStats stats;
+    OLDEST_EVENT_FIELDS
 } OldEvent;
 
 /* KbEvent as the next header declared it: momentum_evidence appended. */
 typedef struct EvidenceEvent {
-    size_t struct_size;
-    KbEventKind kind;
-    double t_s;
-    struct KbRep rep;
-    struct KbSet set;
-    struct KbWarning warning;
-    struct KbStats stats;
+    OLDEST_EVENT_FIELDS
     uint32_t momentum_evidence;
 } EvidenceEvent;
+
+/* KbEvent as the header before KB_EVENT_WALKING declared it: rep_id and
+ * discard_reason appended. */
+typedef struct DiscardEvent {
+    OLDEST_EVENT_FIELDS
+    uint32_t momentum_evidence;
+    uint64_t rep_id;
+    int32_t discard_reason;
+} DiscardEvent;
 
 #define GUARD 0xAB
 #define GUARD_LEN 64
@@ -66,9 +77,12 @@ static struct {
 static union {
     OldEvent ev;
     EvidenceEvent evidence;
-    unsigned char bytes[sizeof(EvidenceEvent) + GUARD_LEN];
+    DiscardEvent discard;
+    unsigned char bytes[sizeof(DiscardEvent) + GUARD_LEN];
 } g_event;
 static size_t g_event_size = sizeof(OldEvent);
+/* The last kind the layout's header knew. */
+static KbEventKind g_last_kind = KB_EVENT_FINISHED;
 
 static int guard_intact(const unsigned char *g) {
     for (int i = 0; i < GUARD_LEN; i++) {
@@ -90,7 +104,7 @@ static int drain(KbAnalyzer *a) {
             fprintf(stderr, "old_caller: the library wrote past KbEvent.struct_size\n");
             return 3;
         }
-        if (g_event.ev.kind < KB_EVENT_REP_STARTED || g_event.ev.kind > KB_EVENT_FINISHED) {
+        if (g_event.ev.kind < KB_EVENT_REP_STARTED || g_event.ev.kind > g_last_kind) {
             fprintf(stderr, "old_caller: an event of kind %d, unknown to the older header\n",
                     (int)g_event.ev.kind);
             return 3;
@@ -99,6 +113,8 @@ static int drain(KbAnalyzer *a) {
             const KbRep *r = &g_event.ev.rep;
             printf("rep %u set %u start %.9f peak %.9f end %.9f range %.3f faults %u\n", r->index,
                    r->set, r->start_s, r->peak_s, r->end_s, r->range_deg, r->faults);
+        } else if (g_event.ev.kind == KB_EVENT_REP_DISCARDED) {
+            printf("discard %llu\n", (unsigned long long)g_event.discard.rep_id);
         }
     }
     return 0;
@@ -107,8 +123,11 @@ static int drain(KbAnalyzer *a) {
 int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[2], "evidence") == 0) {
         g_event_size = sizeof(EvidenceEvent);
+    } else if (argc == 3 && strcmp(argv[2], "discard") == 0) {
+        g_event_size = sizeof(DiscardEvent);
+        g_last_kind = KB_EVENT_REP_DISCARDED;
     } else if (argc != 2 && !(argc == 3 && strcmp(argv[2], "stats") == 0)) {
-        fprintf(stderr, "usage: %s FILE.csv [stats|evidence]\n", argv[0]);
+        fprintf(stderr, "usage: %s FILE.csv [stats|evidence|discard]\n", argv[0]);
         return 1;
     }
     if (kb_check_version(KB_VERSION_MAJOR, KB_VERSION_MINOR, KB_VERSION_PATCH) != KB_OK) {

@@ -12,6 +12,8 @@ package kickback;
  *             Rep r = ((Event.RepCompleted) e).rep;
  *         } else if (e instanceof Event.RepDiscarded) {
  *             // the rise Event.RepStarted announced with this id was no rep; reason says why
+ *         } else if (e instanceof Event.Walking) {
+ *             // the user walked from startS to endS: those steps are not reps
  *         }
  *     }
  *     a.finish(); // then poll: the last rep, the last set, Event.Finished

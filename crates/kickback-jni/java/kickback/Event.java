@@ -93,6 +93,28 @@ public abstract class Event {
         }
     }
 
+    /**
+     * A walk is over: steps one after another were recognised, none of them
+     * a rep (each step's rise was a {@link RepDiscarded} with
+     * {@link DiscardReason#GAIT}). Reported a few seconds after its last
+     * step, or at {@link Analyzer#finish()}; {@link #tS} is its end.
+     */
+    public static final class Walking extends Event {
+        /** Start of the first step, s from the first sample. */
+        public final double startS;
+        /** End of the last step, s from the first sample. */
+        public final double endS;
+        /** Steps of the instrumented leg recognised (strides of that leg). */
+        public final int steps;
+
+        Walking(double[] n) {
+            super(n[0]);
+            startS = n[1];
+            endS = n[2];
+            steps = (int) n[3];
+        }
+    }
+
     /** The stream has ended (after {@link Analyzer#finish()}): whole-stream figures. */
     public static final class Finished extends Event {
         /** Input sample rate, Hz: the inverse of the mean interval between samples, gaps left out. */
@@ -122,6 +144,7 @@ public abstract class Event {
             case 4: return new Warning(n, text);
             case 5: return new Finished(n);
             case 6: return new RepDiscarded(n, text);
+            case 7: return new Walking(n);
             default: return null;
         }
     }

@@ -15,8 +15,9 @@ import kickback.Settings;
 /**
  * Driven by crates/kickback-jni/tests/java.rs: streams a generic CSV
  * (time_s,ax,ay,az,gx,gy,gz) through the Java API, alternating single pushes
- * and batches, and prints one line per rep, per started rise and per
- * discarded rise for the Rust test to compare with the engine; checks that
+ * and batches, and prints one line per rep, per started rise, per
+ * discarded rise and per walk for the Rust test to compare with the engine;
+ * checks that
  * every started rise ends exactly once, as a rep or as a discard with its id;
  * then checks the API's errors. Exit status 0 only if every check passed.
  */
@@ -93,12 +94,14 @@ public final class KickbackTest {
     private static int warnings = 0;
     private static int started = 0;
     private static int discarded = 0;
+    private static int gaitDiscarded = 0;
+    private static int walkSteps = 0;
     private static long lastId = 0;
     /** Ids started and not yet completed or discarded. */
     private static final Set<Long> open = new LinkedHashSet<>();
     private static Event.Finished finished = null;
 
-    /** Polls every queued event, printing reps, starts and discards and counting the rest. */
+    /** Polls every queued event, printing reps, starts, discards and walks and counting the rest. */
     private static void drain(Analyzer a) {
         for (Event e = a.poll(); e != null; e = a.poll()) {
             if (e instanceof Event.RepStarted) {
@@ -113,6 +116,9 @@ public final class KickbackTest {
                 Event.RepDiscarded d = (Event.RepDiscarded) e;
                 check(open.remove(d.id), "discarded " + d.id + " was not open");
                 check(d.reason != DiscardReason.OTHER, "a reason the Java API names");
+                if (d.reason == DiscardReason.GAIT) {
+                    gaitDiscarded++;
+                }
                 System.out.println(String.format(Locale.ROOT, "discard %d t %.9f reason %s", d.id,
                         d.tS, d.reason.engineName()));
             } else if (e instanceof Event.RepCompleted) {
@@ -127,6 +133,15 @@ public final class KickbackTest {
                 warnings++;
                 Event.Warning w = (Event.Warning) e;
                 check(!w.kind.isEmpty() && !w.message.isEmpty(), "warning text");
+            } else if (e instanceof Event.Walking) {
+                Event.Walking w = (Event.Walking) e;
+                check(w.tS == w.endS && w.startS < w.endS && w.steps >= 2,
+                        "a walk ends at its time, after its start, with 2 steps or more");
+                walkSteps += w.steps;
+                check(walkSteps <= gaitDiscarded, "a walk's steps came before it as gait discards: "
+                        + walkSteps + " steps, " + gaitDiscarded + " gait discards");
+                System.out.println(String.format(Locale.ROOT, "walk start %.9f end %.9f steps %d",
+                        w.startS, w.endS, w.steps));
             } else if (e instanceof Event.Finished) {
                 finished = (Event.Finished) e;
             }
