@@ -16,7 +16,7 @@
 use kickback::{analyze, Rep, Sample, Settings};
 use kickback_cli::input;
 use kickback_formats::ReadOptions;
-use kickback_sim::eval::{evaluate_labelled_dir, LabelledReport};
+use kickback_sim::eval::{evaluate_labelled_dir, LabelledReport, Latencies};
 use std::path::{Path, PathBuf};
 
 fn realdata() -> Option<PathBuf> {
@@ -213,9 +213,8 @@ fn real_reps_are_reported_live_within_a_second() {
         .filter(|p| p.extension().is_some_and(|x| x == "csv"))
         .collect();
     files.sort();
-    let mut lags: Vec<f64> = Vec::new();
+    let mut lags = Latencies::default();
     let mut confirmed_late = 0usize;
-    let mut worst = (0.0, String::new());
     for path in &files {
         let rec = kickback_formats::open(path, &ReadOptions::default()).expect("readable");
         let (samples, _) = rec.read_all().expect("readable");
@@ -244,31 +243,17 @@ fn real_reps_are_reported_live_within_a_second() {
                 confirmed_late += 1;
                 continue;
             }
-            if lag > worst.0 {
-                worst = (
-                    lag,
-                    format!("{} rep at {:.2} s", path.display(), rep.start_s),
-                );
-            }
-            lags.push(lag);
+            lags.add(lag, || {
+                format!("{} rep at {:.2} s", path.display(), rep.start_s)
+            });
         }
     }
     assert!(!lags.is_empty(), "no reps reported live");
-    lags.sort_by(f64::total_cmp);
-    let pct = |p: f64| lags[((lags.len() - 1) as f64 * p).round() as usize];
     println!(
-        "live latency on the PT recordings, {} reps: median {:.2} s, 95th percentile {:.2} s, max {:.2} s ({}); {} held first reps reported with the rep that confirmed them",
-        lags.len(),
-        pct(0.5),
-        pct(0.95),
-        worst.0,
-        worst.1,
+        "live latency on the PT recordings, {}; {} held first reps reported with the rep that confirmed them",
+        lags.summary(),
         confirmed_late
     );
-    assert!(
-        worst.0 <= 1.0,
-        "reported {:.2} s after its end: {}",
-        worst.0,
-        worst.1
-    );
+    let (worst, at) = lags.worst();
+    assert!(worst <= 1.0, "reported {worst:.2} s after its end: {at}");
 }

@@ -89,6 +89,79 @@ pub struct RecordingScore {
     pub pairs: Vec<(usize, usize)>,
 }
 
+/// Live latencies: how long after each rep's end its report came out, s,
+/// with where the slowest was (for the latency tests and their printout).
+///
+/// ```
+/// use kickback_sim::eval::Latencies;
+/// let mut l = Latencies::default();
+/// for (lag, at) in [(0.3, "a"), (0.5, "b"), (0.4, "c")] {
+///     l.add(lag, || at.to_string());
+/// }
+/// assert_eq!(l.len(), 3);
+/// assert_eq!(l.percentile(0.5), 0.4);
+/// assert_eq!(l.worst(), (0.5, "b"));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Latencies {
+    lags: Vec<f64>,
+    worst: Option<(f64, String)>,
+}
+
+impl Latencies {
+    /// Adds one rep's latency; `at` names it, called only if it is the
+    /// slowest so far.
+    pub fn add(&mut self, lag: f64, at: impl FnOnce() -> String) {
+        if !self.worst.as_ref().is_some_and(|(w, _)| lag <= *w) {
+            self.worst = Some((lag, at()));
+        }
+        self.lags.push(lag);
+    }
+
+    /// How many reps.
+    pub fn len(&self) -> usize {
+        self.lags.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.lags.is_empty()
+    }
+
+    /// How many came out within `s` seconds.
+    pub fn within(&self, s: f64) -> usize {
+        self.lags.iter().filter(|l| **l <= s).count()
+    }
+
+    /// The `p` quantile (0–1, nearest rank), s; 0 with none.
+    pub fn percentile(&self, p: f64) -> f64 {
+        let mut v = self.lags.clone();
+        v.sort_by(f64::total_cmp);
+        v.get(((v.len().max(1) - 1) as f64 * p.clamp(0.0, 1.0)).round() as usize)
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// The slowest, s, and where it was ("" with none).
+    pub fn worst(&self) -> (f64, &str) {
+        self.worst
+            .as_ref()
+            .map_or((0.0, ""), |(l, at)| (*l, at.as_str()))
+    }
+
+    /// "N reps: median …, 95th percentile …, max … (where)".
+    pub fn summary(&self) -> String {
+        let (w, at) = self.worst();
+        format!(
+            "{} reps: median {:.2} s, 95th percentile {:.2} s, max {:.2} s ({at})",
+            self.len(),
+            self.percentile(0.5),
+            self.percentile(0.95),
+            w
+        )
+    }
+}
+
 /// Scores one recording's detected reps against its truth.
 pub fn score(truth: &Truth, detected: &[Rep]) -> RecordingScore {
     let mut order: Vec<usize> = (0..detected.len()).collect();

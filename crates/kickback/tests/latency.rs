@@ -6,6 +6,7 @@
 //! no step after it). Prints the distribution; asserts the bound.
 
 use kickback::{Analyzer, Event, Settings};
+use kickback_sim::eval::Latencies;
 use kickback_sim::{generate_with, Scenario, SimOptions};
 
 /// The longest a rep may wait for its report, s.
@@ -14,8 +15,7 @@ const REPORT_WITHIN_S: f64 = 1.0;
 #[test]
 fn reps_are_reported_within_a_second_of_their_end() {
     let opts = SimOptions::compact();
-    let mut lags: Vec<f64> = Vec::new();
-    let mut worst = (0.0, String::new());
+    let mut lags = Latencies::default();
     for scenario in [
         Scenario::Mixed,
         Scenario::Walking,
@@ -35,41 +35,29 @@ fn reps_are_reported_within_a_second_of_their_end() {
                 let now = s.t - t0;
                 for e in a.drain() {
                     if let Event::RepCompleted(rep) = e {
-                        let lag = now - rep.end_s;
-                        if lag > worst.0 {
-                            worst = (
-                                lag,
-                                format!(
-                                    "{} seed {seed} rep at {:.2} s",
-                                    scenario.name(),
-                                    rep.start_s
-                                ),
-                            );
-                        }
-                        lags.push(lag);
+                        lags.add(now - rep.end_s, || {
+                            format!(
+                                "{} seed {seed} rep at {:.2} s",
+                                scenario.name(),
+                                rep.start_s
+                            )
+                        });
                     }
                 }
             }
         }
     }
     assert!(lags.len() > 200, "too few reps to judge: {}", lags.len());
-    lags.sort_by(f64::total_cmp);
-    let pct = |p: f64| lags[((lags.len() - 1) as f64 * p).round() as usize];
-    let within_half = lags.iter().filter(|l| **l <= 0.5).count();
+    let within_half = lags.within(0.5);
     println!(
-        "latency of RepCompleted after the rep's end over {} reps: median {:.2} s, 95th percentile {:.2} s, max {:.2} s ({}); within 0.5 s: {} ({:.1}%)",
-        lags.len(),
-        pct(0.5),
-        pct(0.95),
-        worst.0,
-        worst.1,
+        "latency of RepCompleted after the rep's end over {}; within 0.5 s: {} ({:.1}%)",
+        lags.summary(),
         within_half,
         100.0 * within_half as f64 / lags.len() as f64
     );
+    let (worst, at) = lags.worst();
     assert!(
-        worst.0 <= REPORT_WITHIN_S,
-        "a rep was reported {:.2} s after its end ({})",
-        worst.0,
-        worst.1
+        worst <= REPORT_WITHIN_S,
+        "a rep was reported {worst:.2} s after its end ({at})"
     );
 }
