@@ -311,7 +311,7 @@ impl Pipeline {
             RiseStep::Nothing => {}
             RiseStep::Started { id, t_s } => {
                 if self.rest.is_stale(p.t) {
-                    if self.rested_at(t_s) {
+                    if let Some(up) = self.rested_at(t_s) {
                         // Reps from where the leg rests now: re-read from
                         // there (the rise is found and announced again).
                         debug_log!("DBG stale rest: reps from {t_s:.2}");
@@ -319,14 +319,7 @@ impl Pipeline {
                         // again takes it.)
                         let _unannounced = self.rise.reset();
                         self.rise.number_from(id);
-                        if let Some(up) = self
-                            .history
-                            .iter()
-                            .find(|q| q.t >= t_s - 1e-9)
-                            .map(|q| q.up)
-                        {
-                            self.reanchor(up);
-                        }
+                        self.reanchor(up);
                         return;
                     }
                     debug_log!("DBG stale rest: swing from {t_s:.2}");
@@ -362,25 +355,23 @@ impl Pipeline {
         }
     }
 
-    /// Whether the leg rested at the valley at `t` a rise starts from: it
-    /// dwelt there (a rep's bottom pause, the slow end of its lowering), or
-    /// it was held still in that pose since it was last near the rest pose
-    /// (lying down on the floor or a bench before a set, whose reps then
-    /// bounce off it). A swing of walking or pedalling turns round at once
-    /// in a pose it was never held in.
-    fn rested_at(&self, t: f64) -> bool {
-        let bottom = self.settings.reps.bottom_velocity_dps;
-        if self.history.dwell_at(t, bottom) >= DWELL_S {
-            return true;
-        }
-        let valley = self.history.iter().find(|q| q.t >= t - 1e-9).map(|q| q.up);
-        match (self.stillness.held(), valley) {
-            (Some(h), Some(up)) => {
-                self.rest.near_t().is_some_and(|n| h.t > n)
-                    && h.up.angle(&up).to_degrees() < SAME_POSE_DEG
-            }
-            _ => false,
-        }
+    /// The pose ("up") of the valley at `t` a rise starts from, if the leg
+    /// rested there: it dwelt there (a rep's bottom pause, the slow end of
+    /// its lowering), or it was held still in that pose since it was last
+    /// near the rest pose (lying down on the floor or a bench before a set,
+    /// whose reps then bounce off it). A swing of walking or pedalling turns
+    /// round at once in a pose it was never held in.
+    fn rested_at(&self, t: f64) -> Option<Vector3<f64>> {
+        let up = self.history.at(t)?.up;
+        let dwelt = self
+            .history
+            .dwell_at(t, self.settings.reps.bottom_velocity_dps)
+            >= DWELL_S;
+        let held_there = self.stillness.held().is_some_and(|h| {
+            self.rest.near_t().is_some_and(|n| h.t > n)
+                && h.up.angle(&up).to_degrees() < SAME_POSE_DEG
+        });
+        (dwelt || held_there).then_some(up)
     }
 
     /// Makes `up` the rest pose, drops any rise, and re-reads the elevations
@@ -464,11 +455,7 @@ impl Pipeline {
         let Some(s) = self.strayed.take() else {
             return;
         };
-        let top = self
-            .history
-            .iter()
-            .find(|q| q.t >= c.peak_t - 1e-9)
-            .map(|q| q.up);
+        let top = self.history.at(c.peak_t).map(|q| q.up);
         // (The history must still hold all of it: it keeps 25 s.)
         let kept = self
             .history
@@ -531,9 +518,8 @@ impl Pipeline {
             && c.swings_through_rest()
             && m.rep.hold_s < SWING_TOP_S
         {
-            let valley = self.history.iter().find(|q| q.t >= c.start_t - 1e-9);
-            match valley.map(|q| q.up) {
-                Some(up) if self.rested_at(c.start_t) => {
+            match self.rested_at(c.start_t) {
+                Some(up) => {
                     debug_log!(
                         "DBG swing through rest from a pose rested in: {:.2}",
                         c.start_t
@@ -541,7 +527,7 @@ impl Pipeline {
                     self.reanchor(up);
                     self.complete_kept(c.start_t, c.low_t, c.id, now, out);
                 }
-                _ => {
+                None => {
                     debug_log!("DBG swing through rest {:.2}", c.start_t);
                     discard(c.id, now, DiscardReason::AwayFromRest, out);
                 }

@@ -48,11 +48,21 @@ impl History {
         self.points.iter_mut()
     }
 
+    /// The index of the first kept point at or after `t`.
+    fn index_at(&self, t: f64) -> Option<usize> {
+        self.points.iter().position(|q| q.t >= t - 1e-9)
+    }
+
+    /// The kept point at `t` (the first at or after it).
+    pub(crate) fn at(&self, t: f64) -> Option<&Point> {
+        self.index_at(t).map(|i| &self.points[i])
+    }
+
     /// How long the leg dwelt around `t`: the span of the unbroken run of
     /// kept points moving slower than `dps` (elevation rate) that holds the
     /// point at `t`, s (0 if that point is not slow or not kept).
     pub(crate) fn dwell_at(&self, t: f64, dps: f64) -> f64 {
-        let Some(i) = self.points.iter().position(|q| q.t >= t - 1e-9) else {
+        let Some(i) = self.index_at(t) else {
             return 0.0;
         };
         let slow = |q: &Point| q.v.abs() < dps;
@@ -131,6 +141,10 @@ mod tests {
             let got = h.dwell_at(t, dps);
             assert!((got - want).abs() < 1e-9, "{t} {dps}: {got}");
         }
+        // The point at a time is the first kept at or after it.
+        assert_eq!(h.at(0.35).map(|p| p.v), Some(12.0));
+        assert_eq!(h.at(0.3).map(|p| p.v), Some(-3.0));
+        assert!(h.at(5.0).is_none());
     }
 
     #[test]

@@ -133,6 +133,7 @@ impl RestPose {
         self.near_t = None;
     }
 
+    /// The last time the leg read within NEAR_DEG of the rest pose.
     pub(crate) fn near_t(&self) -> Option<f64> {
         self.near_t
     }
