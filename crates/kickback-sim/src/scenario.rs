@@ -406,6 +406,11 @@ pub(crate) fn plan_set(
                 let prone = p.exercise == Exercise::Prone;
                 s.windup = if prone {
                     0.0
+                } else if mix == SetMix::BackToBack {
+                    // a throw may start from no wind-up at all (still or
+                    // not): the reps in a back-to-back set need not follow
+                    // the textbook swing
+                    uniform(rng, 0.0, 25.0).min((0.6 * a_norm).max(10.0))
                 } else {
                     uniform(rng, 10.0, 25.0).min((0.6 * a_norm).max(10.0))
                 };

@@ -68,6 +68,17 @@ const IMPACT_HALF_WINDOW: usize = 3;
 /// The farthest the hip is from an ankle sensor, m (0.6–0.9 m, §4): bounds
 /// the centripetal acceleration of a leg turning about the hip.
 const HIP_RADIUS_M: f64 = 0.9;
+/// A pivot at least this far from an ankle sensor is the hip, m: halfway
+/// between the knee, 0.28–0.45 m above a sensor strapped 3–10 cm above the
+/// ankle, and the hip, 0.69–0.93 m (§4: shank 0.246 H, hip to ankle
+/// 0.491 H, H 1.55–1.95 m).
+const HIP_PIVOT_MIN_M: f64 = 0.55;
+/// A leg turning this fast over the first half of its rise is thrown, not
+/// controlled, rad/s: a rep is warned of momentum above a 120 °/s peak and
+/// flagged above 150 °/s (§5.2); over the first half of a minimum-jerk
+/// rise the rate [`Turn`] gives is 0.90 of the peak, so 108–135 °/s there.
+/// Midway, 126 °/s.
+const THROWN_RAD_S: f64 = 2.2;
 
 /// Steps this far apart, s, belong to one walk: a stride of the
 /// instrumented leg takes 0.9-1.4 s (BIOMECHANICS §2.4), and a step or two
@@ -181,8 +192,14 @@ impl GaitGate {
         // extension turns the shank about the knee, as close to the sensor
         // as a planted foot; its hold tells it apart.)
         let held = m.rep.hold_s >= HELD_TOP_S;
-        let planted =
-            !held && is_gait_step(m.body(c), c.peak_t, c.peak_e, c, leg, rs.min_pivot_radius_m);
+        let turn = turn(m.body(c), c.peak_t, c.peak_e, c, leg);
+        let planted = !held && turn.is_some_and(|t| t.planted(rs.min_pivot_radius_m));
+        // A leg turning as fast as a thrown rep about a point as far away
+        // as the hip was kicked, not stepped, held at its top or not: a
+        // first step shifts the weight and bends the knee before it swings
+        // (the real first steps turned at a median 0.85 rad/s over the
+        // first half of their rise, 31 of 33 under 1.8 rad/s).
+        let thrown = turn.is_some_and(|t| t.thrown());
         let from_still = m.rep.windup_deg < rs.still_start_deg;
         let no_gyro = !leg.gyro;
         // A kickback never lands the foot: a jolt along the shank while it
@@ -200,6 +217,7 @@ impl GaitGate {
         // accelerometer alone reads a thrown rep's forward overshoot far too
         // deep (a whole set of swings would go as one walk); strikes remain.
         let first_step = !no_gyro
+            && !thrown
             && from_still
             && m.rep.eccentric_s < FIRST_STEP_RETURN_S
             && c.low_e <= -rs.gait_forward_deg;
@@ -256,14 +274,9 @@ impl GaitGate {
             if c.start_t >= end - STEP_CONTEXT_S && c.peak_e - c.start_e >= PENDING_MIN_RISE_DEG {
                 // The rise so far: the newest points of the history.
                 let rise = history.iter().rev().take_while(|q| q.t >= c.start_t);
-                if is_gait_step(
-                    rise,
-                    c.peak_t,
-                    c.peak_e,
-                    c,
-                    leg,
-                    settings.reps.min_pivot_radius_m,
-                ) {
+                if turn(rise, c.peak_t, c.peak_e, c, leg)
+                    .is_some_and(|t| t.planted(settings.reps.min_pivot_radius_m))
+                {
                     debug_log!("DBG drop pending rep ending {end:.2}: a step follows");
                     return match self.pending.take() {
                         Some(rep) => {
@@ -291,27 +304,51 @@ impl GaitGate {
     }
 }
 
-/// A step of walking, not a rep: while the leg rose, the shank turned
-/// about a point close to the sensor (the planted foot) rather than about
-/// the hip. For a shank turning about a fixed pivot p (sensor frame, ⊥ the
-/// axis), the linear acceleration is ω²·p − α·(axis × p). Over the middle
-/// of a rise the tangential part cancels (α changes sign around the peak
+/// How the shank turned while the leg rose, over the first half of the
+/// rise (after a heel strike there would have rung out).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Turn {
+    /// How fast, rad/s: the fourth root of the mean ω⁴ (the weights of the
+    /// pivot fit).
+    rate: f64,
+    /// How far from the sensor the point it turned about was, m, when the
+    /// turn was brisk enough to place it: a planted foot (a step of
+    /// walking) is close to the sensor, the hip of a kick 0.69–0.93 m
+    /// away (§4).
+    pivot_m: Option<f64>,
+}
+
+impl Turn {
+    /// A foot planted: the shank turned about a point close to the sensor.
+    fn planted(&self, min_pivot_radius_m: f64) -> bool {
+        self.pivot_m.is_some_and(|r| r < min_pivot_radius_m)
+    }
+
+    /// A leg thrown: turning faster than a controlled kick, about a point
+    /// as far from the sensor as the hip.
+    fn thrown(&self) -> bool {
+        self.rate >= THROWN_RAD_S && self.pivot_m.is_some_and(|r| r >= HIP_PIVOT_MIN_M)
+    }
+}
+
+/// How the shank turned while the leg rose (see [`Turn`]); `None` without a
+/// gyroscope or a kick axis, or with no point in the first half of the rise.
+/// For a shank turning about a fixed pivot p (sensor frame, ⊥ the axis),
+/// the linear acceleration is ω²·p − α·(axis × p). Over the middle of a
+/// rise the tangential part cancels (α changes sign around the peak
 /// velocity, ω² is symmetric), so p ≈ Σ ω²·lin / Σ ω⁴. Leaving α out also
 /// keeps soft-tissue wobble (fast rotation about the strap itself) from
 /// pulling the estimate to zero. Needs a gyroscope and a brisk rise.
-fn is_gait_step<'a>(
+fn turn<'a>(
     body: impl IntoIterator<Item = &'a Point>,
     peak_t: f64,
     peak_e: f64,
     c: &Candidate,
     leg: Leg<'_>,
-    min_pivot_radius_m: f64,
-) -> bool {
-    let Some(axis) = leg.frame.axis() else {
-        return false;
-    };
+) -> Option<Turn> {
+    let axis = leg.frame.axis()?;
     if !leg.gyro {
-        return false;
+        return None;
     }
     let range = peak_e - c.start_e;
     // The first part of the rise: in a step, the stance phase, when the
@@ -331,20 +368,21 @@ fn is_gait_step<'a>(
         den += w2 * w2;
         n += 1;
     }
-    // Decisive only if the rotation was brisk: mean ω⁴ of (1.5 rad/s)⁴
-    // (≈ 86 °/s), where 0.3 m/s² of error moves the pivot by < 0.06 m.
-    if n < 5 || den / (n as f64) < 1.5f64.powi(4) {
-        return false;
+    if n == 0 {
+        return None;
     }
-    let pivot = num / den;
+    let rate = (den / n as f64).powf(0.25);
+    // The pivot only if the rotation was brisk: mean ω⁴ of (1.5 rad/s)⁴
+    // (≈ 86 °/s), where 0.3 m/s² of error moves the pivot by < 0.06 m.
+    let pivot_m = (n >= 5 && rate >= 1.5).then(|| (num / den).norm());
     debug_log!(
-        "DBG pivot {:.3} at {:.2} n {} den {:.1}",
-        pivot.norm(),
+        "DBG turn at {:.2} n {} rate {:.2} pivot {:?}",
         c.peak_t,
         n,
-        den / n as f64
+        rate,
+        pivot_m
     );
-    pivot.norm() < min_pivot_radius_m
+    Some(Turn { rate, pivot_m })
 }
 
 /// A step of walking, not a rep: the rise began or ended with the heel
@@ -480,14 +518,15 @@ mod tests {
         let f = frame();
         // Turning at 2 rad/s about a pivot `r` m from the sensor (towards
         // the hip), during the rise.
-        let pivot = |r: f64| {
+        let turning = |w: f64, r: f64| {
             move |q: &mut Point| {
                 if q.t > 1.0 && q.t < 2.0 {
-                    q.w = 2.0;
-                    q.lin = Vector3::new(0.0, 0.0, 4.0 * r);
+                    q.w = w;
+                    q.lin = Vector3::new(0.0, 0.0, w * w * r);
                 }
             }
         };
+        let pivot = move |r: f64| turning(2.0, r);
         // A 3 g jolt along the shank on arriving at the bottom (the
         // centred mean needs a few points after it).
         let strike = |at: f64| {
@@ -615,6 +654,30 @@ mod tests {
                 kick(-20.0, 0.3),
                 true,
                 Box::new(|_| {}),
+                None,
+                Verdict::Step,
+            ),
+            (
+                "a throw from still, no wind-up: fast about the hip, well in front",
+                kick(-20.0, 0.3),
+                true,
+                Box::new(turning(3.0, 0.8)),
+                None,
+                Verdict::Rep,
+            ),
+            (
+                "a first step: about as far, slower than a throw, well in front",
+                kick(-20.0, 0.3),
+                true,
+                Box::new(turning(1.8, 0.8)),
+                None,
+                Verdict::Step,
+            ),
+            (
+                "fast about the knee, well in front",
+                kick(-20.0, 0.3),
+                true,
+                Box::new(turning(3.0, 0.4)),
                 None,
                 Verdict::Step,
             ),
