@@ -373,8 +373,12 @@ fn turn<'a>(
     }
     let rate = (den / n as f64).powf(0.25);
     // The pivot only if the rotation was brisk: mean ω⁴ of (1.5 rad/s)⁴
-    // (≈ 86 °/s), where 0.3 m/s² of error moves the pivot by < 0.06 m.
-    let pivot_m = (n >= 5 && rate >= 1.5).then(|| (num / den).norm());
+    // (≈ 86 °/s), where 0.3 m/s² of error moves the pivot by < 0.06 m, the
+    // more so the faster; how precise it is follows from the rate, not the
+    // number of points, and a fast throw spends only 30–40 ms in the
+    // first half of its rise after a strike's ringing would have settled.
+    // Three points, so that no one sample decides.
+    let pivot_m = (n >= 3 && rate >= 1.5).then(|| (num / den).norm());
     debug_log!(
         "DBG turn at {:.2} n {} rate {:.2} pivot {:?}",
         c.peak_t,
