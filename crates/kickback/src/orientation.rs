@@ -298,6 +298,27 @@ impl LeverArm {
 /// leg about its own length turns gravity in the sensor frame.
 const LYING_COS: f64 = 0.5;
 
+/// How far the leg swung from its rest pose (see [`ElevationFrame::swing`]).
+#[derive(Debug, Clone, Copy)]
+struct Swing {
+    /// Unsigned, deg.
+    angle: f64,
+    /// The axis to sign it with.
+    axis: Option<Vector3<f64>>,
+    /// For a lying leg: whether the ankle rose (the sign, whatever the axis).
+    lift: Option<bool>,
+}
+
+impl Swing {
+    fn signed(&self, positive: bool) -> f64 {
+        if positive {
+            self.angle
+        } else {
+            -self.angle
+        }
+    }
+}
+
 /// Rest pose and rotation axis: turns "up" into a signed elevation.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ElevationFrame {
@@ -346,8 +367,13 @@ impl ElevationFrame {
     /// long axis when the leg lies: a twist moves "up" on a cone about the
     /// long axis and leaves the leg's elevation (the angle between up and the
     /// long axis) as it was. Also the axis to sign it with, made square to
-    /// the long axis (a swing turns the leg about an axis across it).
-    fn swing(&self, r: &Vector3<f64>, up: &Vector3<f64>) -> (f64, Option<Vector3<f64>>) {
+    /// the long axis (a swing turns the leg about an axis across it), and,
+    /// when the leg lies, the sign itself: the leg's far end (the sensor,
+    /// at the ankle) rising above where it rested is a lift, whatever way
+    /// the leg turned (prone, on all fours or on its side, every variation
+    /// lifts the ankle from where it lay; [`LeverArm`] gives the axis from
+    /// the centre of rotation towards the sensor, so its sign is known).
+    fn swing(&self, r: &Vector3<f64>, up: &Vector3<f64>) -> Swing {
         let c = r.cross(up);
         let angle = c.norm().atan2(r.dot(up)) * DEG;
         match self.long_axis {
@@ -362,9 +388,19 @@ impl ElevationFrame {
                         a
                     }
                 });
-                ((tilt(up) - tilt(r)).abs().min(angle), a)
+                // the angle from the long axis to up shrinks as the ankle rises
+                let rise = tilt(r) - tilt(up);
+                Swing {
+                    angle: rise.abs().min(angle),
+                    axis: a,
+                    lift: Some(rise >= 0.0),
+                }
             }
-            _ => (angle, self.axis),
+            _ => Swing {
+                angle,
+                axis: self.axis,
+                lift: None,
+            },
         }
     }
 
@@ -401,10 +437,11 @@ impl ElevationFrame {
     pub(crate) fn elevation_now(&self, up: &Vector3<f64>) -> Option<f64> {
         let r = self.rest?;
         let c = r.cross(up);
-        let (angle, axis) = self.swing(&r, up);
-        Some(match axis {
-            Some(a) if c.dot(&a) < 0.0 => -angle,
-            _ => angle,
+        let sw = self.swing(&r, up);
+        Some(match (sw.lift, sw.axis) {
+            (Some(lift), _) => sw.signed(lift),
+            (None, Some(a)) => sw.signed(c.dot(&a) >= 0.0),
+            (None, None) => sw.angle,
         })
     }
 
@@ -426,7 +463,8 @@ impl ElevationFrame {
         let r = self.rest?;
         let c = r.cross(up);
         let s = c.norm();
-        let (angle, signing) = self.swing(&r, up);
+        let sw = self.swing(&r, up);
+        let (angle, signing) = (sw.angle, sw.axis);
         match self.axis {
             None => {
                 if learn && angle > AXIS_FIX_DEG {
@@ -455,8 +493,9 @@ impl ElevationFrame {
                     let m = a + (d - a) * 0.002;
                     self.axis = Some(m * (1.0 / m.norm()));
                 }
-                // Out-of-plane motion counts with the sign of its in-plane part.
-                Some(angle * if along < 0.0 { -1.0 } else { 1.0 })
+                // Out-of-plane motion counts with the sign of its in-plane
+                // part; a lying leg's lift is a lift.
+                Some(sw.signed(sw.lift.unwrap_or(along >= 0.0)))
             }
         }
     }
@@ -668,6 +707,41 @@ mod tests {
 
     /// A twist of the leg about its own length moves "up" in the sensor
     /// frame only when the leg lies; it never reads as elevation there.
+    #[test]
+    fn a_lying_leg_lifted_reads_positive_whatever_the_axis_learnt() {
+        let (x, y, z) = (Vector3::x(), Vector3::y(), Vector3::z());
+        // Lying, the sensor towards +x of the centre it turns about: "up"
+        // turning towards +x in the sensor frame is the ankle rising.
+        // (first excursion that fixed the axis, deg; then, deg; expected)
+        let cases: &[(f64, f64, f64)] = &[
+            (20.0, 15.0, 15.0),
+            (-20.0, 15.0, 15.0),
+            (20.0, -10.0, -10.0),
+            (-20.0, -10.0, -10.0),
+        ];
+        for &(first, then, want) in cases {
+            let mut f = ElevationFrame::default();
+            f.set_rest(z);
+            f.set_long_axis(Some(x));
+            f.elevation(&rotate(z, y, first), true).unwrap();
+            assert!(f.axis().is_some());
+            let e = f.elevation(&rotate(z, y, then), true).unwrap();
+            assert!((e - want).abs() < 1e-6, "first {first}, then {then}: {e}");
+            let now = f.elevation_now(&rotate(z, y, then)).unwrap();
+            assert!(
+                (now - want).abs() < 1e-6,
+                "first {first}, then {then}: {now}"
+            );
+        }
+        // Hanging, the sign still follows the first large excursion.
+        let mut f = ElevationFrame::default();
+        f.set_rest(z);
+        f.set_long_axis(Some(z));
+        f.elevation(&rotate(z, y, -30.0), true).unwrap();
+        let e = f.elevation(&rotate(z, y, -20.0), true).unwrap();
+        assert!((e - 20.0).abs() < 1e-6, "{e}");
+    }
+
     #[test]
     fn a_twist_of_a_lying_leg_is_no_elevation() {
         let x = Vector3::x();
