@@ -358,6 +358,15 @@ impl ElevationFrame {
         self.axis
     }
 
+    /// Whether the leg lies (prone, on all fours, on its side): its long
+    /// axis, when known, is more than 60° from the rest pose's "up".
+    pub(crate) fn lying(&self) -> bool {
+        match (self.rest, self.long_axis) {
+            (Some(r), Some(l)) => r.dot(&l).abs() < LYING_COS,
+            _ => false,
+        }
+    }
+
     /// Sets the leg's long axis (see [`LeverArm`]).
     pub(crate) fn set_long_axis(&mut self, l: Option<Vector3<f64>>) {
         self.long_axis = l;

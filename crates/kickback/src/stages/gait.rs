@@ -193,7 +193,9 @@ impl GaitGate {
         // as a planted foot; its hold tells it apart.)
         let held = m.rep.hold_s >= HELD_TOP_S;
         let turn = turn(m.body(c), c.peak_t, c.peak_e, c, leg);
-        let planted = !held && turn.is_some_and(|t| t.planted(rs.min_pivot_radius_m));
+        // A lying leg has no foot to plant.
+        let planted =
+            !held && !leg.frame.lying() && turn.is_some_and(|t| t.planted(rs.min_pivot_radius_m));
         // A leg turning as fast as a thrown rep about a point as far away
         // as the hip was kicked, not stepped, held at its top or not: a
         // first step shifts the weight and bends the knee before it swings
@@ -274,8 +276,9 @@ impl GaitGate {
             if c.start_t >= end - STEP_CONTEXT_S && c.peak_e - c.start_e >= PENDING_MIN_RISE_DEG {
                 // The rise so far: the newest points of the history.
                 let rise = history.iter().rev().take_while(|q| q.t >= c.start_t);
-                if turn(rise, c.peak_t, c.peak_e, c, leg)
-                    .is_some_and(|t| t.planted(settings.reps.min_pivot_radius_m))
+                if !leg.frame.lying()
+                    && turn(rise, c.peak_t, c.peak_e, c, leg)
+                        .is_some_and(|t| t.planted(settings.reps.min_pivot_radius_m))
                 {
                     debug_log!("DBG drop pending rep ending {end:.2}: a step follows");
                     return match self.pending.take() {
@@ -514,6 +517,29 @@ mod tests {
             go(0.0, down_s),
             stay(0.0, 0.5),
         ]
+    }
+
+    #[test]
+    fn a_lying_leg_has_no_foot_to_plant() {
+        let s = Settings::default();
+        let close = |q: &mut Point| {
+            if q.t > 1.0 && q.t < 2.0 {
+                q.w = 2.0;
+                q.lin = Vector3::new(0.0, 0.0, 0.4);
+            }
+        };
+        // (long axis, verdict): hanging (along up), lying (across it)
+        for (long, want) in [(Vector3::z(), Verdict::Step), (Vector3::x(), Verdict::Rep)] {
+            let mut f = frame();
+            f.set_long_axis(Some(long));
+            assert_eq!(f.lying(), want == Verdict::Rep);
+            let (m, c) = measured(&kick(0.0, 1.0), close);
+            let leg = Leg {
+                frame: &f,
+                gyro: true,
+            };
+            assert_eq!(GaitGate::default().judge(&m, &c, leg, &s), want, "{long:?}");
+        }
     }
 
     #[test]
