@@ -306,6 +306,7 @@ impl Pipeline {
             still_now,
             self.stillness.held(),
             self.sets.last_rep_end(),
+            self.sets.min_rise_deg(p.t, self.settings.reps.min_rise_deg),
         );
         match step {
             RiseStep::Nothing => {}
@@ -484,7 +485,16 @@ impl Pipeline {
     /// the rep back (reporting the one held before); or, at `now`, discards
     /// it.
     fn complete(&mut self, c: &Candidate, now: f64, out: &mut VecDeque<Event>) {
-        let m = match measure::measure(c, &self.history, &self.settings, self.sets.last_rep_end()) {
+        let min_rise = self
+            .sets
+            .min_rise_deg(c.start_t, self.settings.reps.min_rise_deg);
+        let m = match measure::measure(
+            c,
+            &self.history,
+            &self.settings,
+            self.sets.last_rep_end(),
+            min_rise,
+        ) {
             Ok(m) => m,
             Err(reject) => {
                 let reason = match reject {

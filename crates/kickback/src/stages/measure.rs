@@ -60,6 +60,7 @@ pub(crate) fn measure(
     history: &History,
     settings: &Settings,
     last_rep_end: Option<f64>,
+    min_rise_deg: f64,
 ) -> Result<Measured, Reject> {
     let rs = &settings.reps;
     let range = c.peak_e - c.start_e;
@@ -103,9 +104,9 @@ pub(crate) fn measure(
     // A rise chained to the rep before must also clear the minimum rise
     // above rest: coming back from its forward swing to rest is no rep.
     let min_peak = if c.chained_to(last_rep_end) {
-        rs.min_rise_deg
+        min_rise_deg
     } else {
-        0.5 * rs.min_rise_deg
+        0.5 * min_rise_deg
     };
     if end - start < rs.min_duration_s || c.peak_e < min_peak {
         debug_log!(
@@ -203,7 +204,7 @@ mod tests {
             .map(|q| q.t)
             .fold(0.0, f64::max);
         let c = Candidate::between(&h, since, end, 1).expect("a rise");
-        measure(&c, &h, &Settings::default(), last_rep_end)
+        measure(&c, &h, &Settings::default(), last_rep_end, 10.0)
     }
 
     #[test]
@@ -371,7 +372,7 @@ mod tests {
             let end = pts.last().expect("points").t;
             let h = history(pts);
             let c = Candidate::between(&h, since, end, 1).expect("a rise");
-            let r = measure(&c, &h, &Settings::default(), None)
+            let r = measure(&c, &h, &Settings::default(), None, 10.0)
                 .expect("a rep")
                 .rep;
             let near = |a: f64, b: f64| (a - b).abs() <= 0.5;

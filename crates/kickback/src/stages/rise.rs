@@ -356,8 +356,8 @@ impl RiseDetector {
         still_now: bool,
         held: Option<&Held>,
         last_rep_end: Option<f64>,
+        min_rise: f64,
     ) -> RiseStep {
-        let min_rise = self.settings.min_rise_deg;
         match &mut self.phase {
             Phase::Idle => {
                 push_valley(&mut self.valley, p.t, p.e);
@@ -554,7 +554,13 @@ mod tests {
         let mut out = Vec::new();
         for (p, still) in profile(segs) {
             d.observe_still(still);
-            let s = match d.step(&p, still, held.as_ref(), last_rep_end) {
+            let s = match d.step(
+                &p,
+                still,
+                held.as_ref(),
+                last_rep_end,
+                RepSettings::default().min_rise_deg,
+            ) {
                 RiseStep::Nothing => continue,
                 RiseStep::Started { id, t_s } => format!("start {id} {t_s:.2}"),
                 RiseStep::TooLong(c) => format!("too long {:.2}", c.start_t),
@@ -685,7 +691,7 @@ mod tests {
             let mut d = RiseDetector::new(RepSettings::default());
             assert_eq!(d.settle(still_for), Settle::Free);
             for (p, _) in profile(&[go(15.0, 0.2)]) {
-                d.step(&p, false, None, None);
+                d.step(&p, false, None, None, RepSettings::default().min_rise_deg);
             }
             assert!(d.rising().is_some());
             for _ in 0..still_points {

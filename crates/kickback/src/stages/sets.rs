@@ -36,6 +36,16 @@ fn round_for_report(rep: &mut Rep) {
     r(&mut rep.momentum.score, 1e6);
 }
 
+/// A rise starting this soon after the set's last rep ended is among its
+/// neighbours, s (the valley the rise detector looks back over).
+const NEIGHBOUR_S: f64 = 4.0;
+/// Among its neighbours a rise counts from this fraction of the set's
+/// median range (a rep like them, not a fidget)...
+const LIKE_NEIGHBOURS: f64 = 0.5;
+/// ... but never from less than this, deg: still legs tilt the shank by
+/// 4–6° with each flexion of the trunk (real PT e2).
+const SMALLEST_REP_DEG: f64 = 6.0;
+
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SetTracker {
     /// Reps reported so far.
@@ -55,6 +65,20 @@ impl SetTracker {
     #[inline]
     pub(crate) fn last_rep_end(&self) -> Option<f64> {
         self.last_rep_end
+    }
+
+    /// How far a rise starting at `t` must rise to be a rep, deg: `min_rise`
+    /// (`reps.min_rise_deg`), or less among the neighbours of a set of small
+    /// reps (two or more of them): half their median range, from
+    /// [`SMALLEST_REP_DEG`]. Amplitude is judged against the set.
+    pub(crate) fn min_rise_deg(&self, t: f64, min_rise: f64) -> f64 {
+        if self.set_open && self.set_reps >= 2 && t - self.set_end <= NEIGHBOUR_S {
+            (LIKE_NEIGHBOURS * self.ranges.set_median())
+                .max(SMALLEST_REP_DEG)
+                .min(min_rise)
+        } else {
+            min_rise
+        }
     }
 
     /// Reports a rep: its set, number and faults are decided now, in order.
@@ -203,6 +227,37 @@ mod tests {
                 s.close_unless_pending([rising, None, None, None], rest, &mut out);
             }
             assert_eq!(summary(&out), want, "{reps:?} at {t}");
+        }
+    }
+
+    #[test]
+    fn a_set_of_small_reps_lowers_the_rise_a_rep_needs() {
+        let settings = Settings::default();
+        let min = settings.reps.min_rise_deg;
+        assert_eq!(min, 10.0);
+        // (ranges of the reps so far, each 3 s long from t = 0, 3, ...;
+        // a rise starting at; the rise it needs)
+        let cases: &[(&[f64], f64, f64)] = &[
+            (&[], 1.0, 10.0),
+            // one rep is no set to be like
+            (&[14.0], 4.0, 10.0),
+            (&[14.0, 15.0], 7.0, 7.25),
+            // large reps: the usual minimum
+            (&[40.0, 40.0], 7.0, 10.0),
+            // tiny reps: never below what a still leg's tilt reads
+            (&[8.0, 9.0], 7.0, 6.0),
+            // no longer among the set's neighbours
+            (&[14.0, 15.0], 10.5, 10.0),
+        ];
+        for &(ranges, t, want) in cases {
+            let mut s = SetTracker::default();
+            let mut out = VecDeque::new();
+            for (i, &r) in ranges.iter().enumerate() {
+                let a = 3.0 * i as f64;
+                s.commit(rep(a, a + 3.0, r), &settings, &mut out);
+            }
+            let got = s.min_rise_deg(t, min);
+            assert!((got - want).abs() < 1e-9, "{ranges:?} at {t}: {got}");
         }
     }
 
