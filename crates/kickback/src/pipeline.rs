@@ -3,9 +3,11 @@
 //! across stages (a gap restarts them; a new rest pose or a flipped sign
 //! re-reads the past; a finished rise is measured, gated and reported).
 //!
-//! Every stage is online and keeps bounded state: the longest buffer is the
-//! history of the rep in progress (at most `reps.max_duration_s` plus the
-//! valley window and a second, on a 100 Hz grid).
+//! Every stage is online and keeps bounded state: the longest buffers are
+//! the start of a recording kept until the rest pose is found (at most a
+//! minute of grid points, see [`PRELUDE_S`]) and the history of the rep in
+//! progress (at most `reps.max_duration_s` plus the valley window and a
+//! second, on a 100 Hz grid).
 
 use crate::event::{DiscardReason, Event};
 use crate::report::WarningKind;
@@ -40,6 +42,22 @@ const SAME_POSE_DEG: f64 = 8.0;
 /// squeeze held at the top (0.5-1.5 s, §2.1) is a deliberate rep, whatever
 /// the rest pose reads (a leg set down twisted on the floor reads a dip).
 const SWING_TOP_S: f64 = 0.5;
+/// Grid points kept while the rest pose is still to be found, s: a
+/// recording that starts mid-set is read again from its start once the leg
+/// rests (a set lasts well under a minute).
+const PRELUDE_S: f64 = 60.0;
+
+/// The start of a recording, read while the rest pose is still to be
+/// found: its grid points, and the events read from them, held back.
+#[derive(Debug, Default)]
+struct Prelude {
+    points: VecDeque<GridPoint>,
+    events: VecDeque<Event>,
+    /// A rest pose was guessed (nothing was still soon enough).
+    guessed: bool,
+    /// The id the first rise would have taken.
+    first_id: Option<u64>,
+}
 
 #[derive(Debug)]
 pub(crate) struct Pipeline {
@@ -63,6 +81,8 @@ pub(crate) struct Pipeline {
     sets: SetTracker,
     /// The rise under way that started away from a stale rest pose.
     from_elsewhere: Option<u64>,
+    /// The start of the recording, until the rest pose is found.
+    prelude: Option<Prelude>,
 }
 
 impl Pipeline {
@@ -83,6 +103,7 @@ impl Pipeline {
             gait: GaitGate::default(),
             sets: SetTracker::default(),
             from_elsewhere: None,
+            prelude: Some(Prelude::default()),
             settings,
         }
     }
@@ -96,10 +117,11 @@ impl Pipeline {
             Accepted::Skipped => {}
             Accepted::Start { gap, rel, sample } => {
                 if gap {
+                    self.end_prelude(out);
                     self.restart_after_gap(rel, out);
                 }
                 let g = self.grid.start(rel, &sample);
-                self.process(&g, out);
+                self.step(&g, out);
             }
             Accepted::Next {
                 prev,
@@ -110,10 +132,71 @@ impl Pipeline {
             } => {
                 let mut span = self.grid.span(&prev, prev_rel, &sample, rel, dt);
                 for g in span.by_ref() {
-                    self.process(&g, out);
+                    self.step(&g, out);
                 }
                 self.grid.advance(&span);
             }
+        }
+    }
+
+    /// One grid point. Until the rest pose is found, the points are also
+    /// kept and what they read held back: a rest pose found by stillness
+    /// after one was guessed reads the start of the recording again from
+    /// it (a recording that starts mid-set counts that set); otherwise, or
+    /// after [`PRELUDE_S`], what was read comes out as it was.
+    fn step(&mut self, g: &GridPoint, out: &mut VecDeque<Event>) {
+        let Some(mut pre) = self.prelude.take() else {
+            self.process(g, out);
+            return;
+        };
+        pre.points.push_back(*g);
+        pre.first_id.get_or_insert(self.rise.next_id());
+        self.process(g, &mut pre.events);
+        pre.guessed |= self.rest.frame().rest().is_some() && self.rest.is_guess();
+        let found = !self.rest.is_guess();
+        let first = pre.points.front().map_or(g.t, |p| p.t);
+        if found && pre.guessed {
+            self.replay(pre, out);
+        } else if found || g.t - first > PRELUDE_S {
+            out.extend(pre.events);
+        } else {
+            self.prelude = Some(pre);
+        }
+    }
+
+    /// Lets out what the start of the recording read (a gap, or the end).
+    fn end_prelude(&mut self, out: &mut VecDeque<Event>) {
+        if let Some(pre) = self.prelude.take() {
+            out.extend(pre.events);
+        }
+    }
+
+    /// Reads the start of the recording again from the rest pose found at
+    /// its end: every stage starts over, the rest pose set.
+    fn replay(&mut self, pre: Prelude, out: &mut VecDeque<Event>) {
+        let Some(up) = self.rest.frame().rest() else {
+            out.extend(pre.events);
+            return;
+        };
+        debug_log!("DBG replay {} points", pre.points.len());
+        let fresh = Pipeline::new(self.settings.clone());
+        self.attitude = fresh.attitude;
+        self.stillness = fresh.stillness;
+        self.rest = fresh.rest;
+        self.rest.set_rest(up);
+        self.kinematics = fresh.kinematics;
+        self.history = fresh.history;
+        self.rise = fresh.rise;
+        if let Some(id) = pre.first_id {
+            self.rise.number_from(id);
+        }
+        self.hold = None;
+        self.strayed = None;
+        self.gait = fresh.gait;
+        self.sets = fresh.sets;
+        self.from_elsewhere = None;
+        for g in &pre.points {
+            self.process(g, out);
         }
     }
 
@@ -585,6 +668,7 @@ impl Pipeline {
     }
 
     pub(crate) fn finish(&mut self, out: &mut VecDeque<Event>) {
+        self.end_prelude(out);
         let end = self.input.last_rel();
         if let Some(c) = self.rise.falling() {
             self.complete(&c, end, out);
