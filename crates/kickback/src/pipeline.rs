@@ -24,7 +24,7 @@ use crate::stages::kinematics::{Kinematics, Point};
 use crate::stages::measure::{self, Reject};
 use crate::stages::rest_pose::{Axis, RestPose, RestUpdate, DWELL_S};
 use crate::stages::rise::{Candidate, RiseDetector, RiseStep, Settle, VALLEY_WINDOW_S};
-use crate::stages::sets::SetTracker;
+use crate::stages::sets::{SetTracker, LIKE_NEIGHBOURS, NEIGHBOUR_S, SMALLEST_REP_DEG};
 use crate::stages::stillness::Stillness;
 use crate::stages::warnings::Warnings;
 use nalgebra::Vector3;
@@ -46,6 +46,9 @@ const SWING_TOP_S: f64 = 0.5;
 /// recording that starts mid-set is read again from its start once the leg
 /// rests (a set lasts well under a minute).
 const PRELUDE_S: f64 = 60.0;
+/// A small rep before a set starts where the leg was within this fraction
+/// of its top above rest.
+const NEAR_REST: f64 = 0.25;
 
 /// The start of a recording, read while the rest pose is still to be
 /// found: its grid points, and the events read from them, held back.
@@ -635,8 +638,85 @@ impl Pipeline {
             self.history.back().map_or(0.0, |q| q.t)
         );
         self.resolve_strayed(c, now, out);
+        // (Not without a gyroscope: there the accelerometer's tilt reads a
+        // leg's sway and its own acceleration as small rises too; on the
+        // simulator's no-gyroscope recordings this found false reps.)
+        if min_rise >= self.settings.reps.min_rise_deg && self.input.has_gyro() == Some(true) {
+            self.small_rep_before(c, m.rep.range_deg, out);
+        }
         // The sign of the kick is settled once a rep is found.
         self.rest.freeze_sign();
+        if let Some(before) = self.gait.hold(m.rep) {
+            self.report(before, out);
+        }
+    }
+
+    /// Before the rep `c` (of `range` deg) that no set's reps were near: a
+    /// rise just before it too small to count alone (under
+    /// `reps.min_rise_deg`) but like it (at least half its range, from
+    /// [`SMALLEST_REP_DEG`]), back at rest in time, was the set's first
+    /// rep: reported now, before it (a set of small reps starts with one).
+    fn small_rep_before(&mut self, c: &Candidate, range: f64, out: &mut VecDeque<Event>) {
+        let need = (LIKE_NEIGHBOURS * range).max(SMALLEST_REP_DEG);
+        if need >= self.settings.reps.min_rise_deg {
+            return;
+        }
+        // Its top within NEIGHBOUR_S before `c`, its start the last time
+        // before that the leg was near rest.
+        let window = c.start_t - NEIGHBOUR_S;
+        let Some(top) = self
+            .history
+            .iter()
+            .filter(|q| q.t >= window && q.t <= c.start_t)
+            .max_by(|a, b| a.e.total_cmp(&b.e))
+            .copied()
+        else {
+            return;
+        };
+        let Some(since) = self
+            .history
+            .iter()
+            .rfind(|q| q.t < top.t && q.e <= NEAR_REST * top.e)
+            .map(|q| q.t)
+        else {
+            return;
+        };
+        let id = self.rise.next_id();
+        let Some(s) = Candidate::between(&self.history, since, c.start_t, id) else {
+            return;
+        };
+        debug_log!(
+            "DBG small? {:.2}-{:.2} start {:.1} peak {:.1} low {:.1} need {need:.1}",
+            s.start_t,
+            s.low_t,
+            s.start_e,
+            s.peak_e,
+            s.low_e
+        );
+        // From near rest, up by `need`, and back down by 70% of it before
+        // `c`.
+        let base = s.start_e.max(0.0);
+        let back = s.peak_e - self.settings.reps.return_fraction * (s.peak_e - base);
+        if s.peak_e < need || s.peak_e >= self.settings.reps.min_rise_deg || s.low_e > back {
+            return;
+        }
+        let Ok(m) = measure::measure(&s, &self.history, &self.settings, None, need) else {
+            return;
+        };
+        let leg = Leg {
+            frame: self.rest.frame(),
+            gyro: self.input.has_gyro() == Some(true),
+        };
+        if self.gait.judge(&m, &s, leg, &self.settings) == Verdict::Step {
+            return;
+        }
+        debug_log!(
+            "DBG small first rep {:.2}-{:.2}",
+            m.rep.start_s,
+            m.rep.end_s
+        );
+        self.rise.number_from(id + 1);
+        out.push_back(Event::RepStarted { id, t_s: s.start_t });
         if let Some(before) = self.gait.hold(m.rep) {
             self.report(before, out);
         }

@@ -371,3 +371,33 @@ fn zz_debug_trace() {
         }
     }
 }
+
+#[test]
+fn small_reps_count_as_a_set_and_a_lone_fidget_does_not() {
+    // (reps' peaks, deg; reps counted): amplitude is judged against the set.
+    let cases: &[(&[f64], usize)] = &[
+        // Small reps, the first under the 10° a rep needs alone: it counts
+        // once the next one, like it, shows a set.
+        (&[8.0, 13.0, 12.0, 8.0, 8.0], 5),
+        // A fidget before a set of large reps is no rep of it.
+        (&[8.0, 45.0, 45.0, 45.0], 3),
+        // A lone fidget is no rep.
+        (&[8.0], 0),
+    ];
+    for &(peaks, want) in cases {
+        let mut ph = rest(3.0);
+        for &p in peaks {
+            ph.extend(controlled_rep(p));
+        }
+        ph.extend(rest(3.0));
+        let angles = profile(0.0, &ph, 100.0);
+        let a = run(&samples(
+            &angles,
+            100.0,
+            0.8,
+            Vector3::new(0.4, -0.3, 0.2),
+            true,
+        ));
+        assert_eq!(a.rep_count, want, "{peaks:?}: {:#?}", a.reps);
+    }
+}

@@ -38,13 +38,13 @@ fn round_for_report(rep: &mut Rep) {
 
 /// A rise starting this soon after the set's last rep ended is among its
 /// neighbours, s (the valley the rise detector looks back over).
-const NEIGHBOUR_S: f64 = 4.0;
+pub(crate) const NEIGHBOUR_S: f64 = 4.0;
 /// Among its neighbours a rise counts from this fraction of the set's
 /// median range (a rep like them, not a fidget)...
-const LIKE_NEIGHBOURS: f64 = 0.5;
+pub(crate) const LIKE_NEIGHBOURS: f64 = 0.5;
 /// ... but never from less than this, deg: still legs tilt the shank by
 /// 4–6° with each flexion of the trunk (real PT e2).
-const SMALLEST_REP_DEG: f64 = 6.0;
+pub(crate) const SMALLEST_REP_DEG: f64 = 6.0;
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SetTracker {
