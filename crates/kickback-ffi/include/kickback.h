@@ -50,6 +50,8 @@
  *     KB_DISCARD_AWAY_FROM_REST 9 it rose from a pose away from the rest
  *                               pose, long after the leg was last there, or
  *                               swung through it.
+ *     KB_DISCARD_TOO_FAST 10    it turned faster than a leg turns (over
+ *                               1000 deg/s): a spinning or jumping reading.
  *     KB_DISCARD_OTHER 0        a reason this header does not name.
  *   kb_discard_reason_name gives a code's name ("gait", "too_short", ...).
  * Walking: KB_EVENT_WALKING  walk (start_s of its first step, end_s of its
@@ -160,6 +162,10 @@
 // through it (walking or pedalling read against a rest pose that no longer
 // holds).
 #define KB_DISCARD_AWAY_FROM_REST 9
+
+// It turned faster than a leg turns (over 1000 °/s; a thrown kick peaks at
+// 300-600 °/s): the sensor spun on a pedalling leg, or the reading jumped.
+#define KB_DISCARD_TOO_FAST 10
 
 // Fault flag: the leg was thrown, not driven.
 #define KB_FAULT_MOMENTUM 1

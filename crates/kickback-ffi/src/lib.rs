@@ -176,6 +176,9 @@ pub const KB_DISCARD_STREAM_ENDED: i32 = 8;
 /// through it (walking or pedalling read against a rest pose that no longer
 /// holds).
 pub const KB_DISCARD_AWAY_FROM_REST: i32 = 9;
+/// It turned faster than a leg turns (over 1000 °/s; a thrown kick peaks at
+/// 300-600 °/s): the sensor spun on a pedalling leg, or the reading jumped.
+pub const KB_DISCARD_TOO_FAST: i32 = 10;
 
 /// Fault flag: the leg was thrown, not driven.
 pub const KB_FAULT_MOMENTUM: u32 = 1;
@@ -590,7 +593,7 @@ impl KbEvent {
 
 /// Every discard reason the engine gives, its `KB_DISCARD_*` code and its
 /// name (the engine's serialised name).
-const DISCARD_REASONS: [(DiscardReason, i32, &CStr); 9] = [
+const DISCARD_REASONS: [(DiscardReason, i32, &CStr); 10] = [
     (DiscardReason::Gait, KB_DISCARD_GAIT, c"gait"),
     (DiscardReason::TooShort, KB_DISCARD_TOO_SHORT, c"too_short"),
     (DiscardReason::TooSmall, KB_DISCARD_TOO_SMALL, c"too_small"),
@@ -612,6 +615,7 @@ const DISCARD_REASONS: [(DiscardReason, i32, &CStr); 9] = [
         KB_DISCARD_AWAY_FROM_REST,
         c"away_from_rest",
     ),
+    (DiscardReason::TooFast, KB_DISCARD_TOO_FAST, c"too_fast"),
 ];
 
 /// The `KB_DISCARD_*` code of a discard reason (`KB_DISCARD_OTHER` for one

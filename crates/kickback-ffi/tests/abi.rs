@@ -573,8 +573,7 @@ fn every_started_rep_ends_once_completed_or_discarded_with_its_id() {
                     } else {
                         discarded += 1;
                         assert!(
-                            (KB_DISCARD_GAIT..=KB_DISCARD_AWAY_FROM_REST)
-                                .contains(&e.discard_reason),
+                            (KB_DISCARD_GAIT..=KB_DISCARD_TOO_FAST).contains(&e.discard_reason),
                             "{e:?}"
                         );
                         let name =

@@ -32,6 +32,10 @@ pub enum DiscardReason {
     /// swing through the rest pose). Walking or pedalling read against a
     /// rest pose that no longer holds.
     AwayFromRest,
+    /// It turned faster than a leg turns (over 1000 °/s; a thrown kick
+    /// peaks at 300-600 °/s): the sensor spun on a pedalling leg, or the
+    /// reading jumped.
+    TooFast,
 }
 
 /// Something the analyzer found.

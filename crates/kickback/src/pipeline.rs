@@ -584,8 +584,9 @@ impl Pipeline {
             Ok(m) => m,
             Err(reject) => {
                 let reason = match reject {
-                    Reject::TooShort => DiscardReason::TooShort,
-                    Reject::TooLow => DiscardReason::TooSmall,
+                    Reject::Short => DiscardReason::TooShort,
+                    Reject::Low => DiscardReason::TooSmall,
+                    Reject::Fast => DiscardReason::TooFast,
                 };
                 discard(c.id, now, reason, out);
                 return;

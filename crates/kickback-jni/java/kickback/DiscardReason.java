@@ -27,7 +27,9 @@ public enum DiscardReason {
     /** The stream ended ({@link Analyzer#finish()}) while the leg was still up. */
     STREAM_ENDED,
     /** It rose from a pose away from the rest pose, long after the leg was last there, or swung through it (walking or pedalling). */
-    AWAY_FROM_REST;
+    AWAY_FROM_REST,
+    /** It turned faster than a leg turns (over 1000 °/s; a thrown kick peaks at 300-600 °/s): a spinning or jumping reading. */
+    TOO_FAST;
 
     /** The engine's name of the reason, e.g. {@code "too_short"}. */
     public String engineName() {

@@ -16,13 +16,23 @@ pub(crate) const WINDUP_WINDOW_S: f64 = 0.4;
 /// points (12 → 250 ms).
 const PEAK_HALF_WINDOW: usize = 12;
 
+/// The fastest a shank turns, °/s: in the swing of a sprint, the fastest
+/// a leg swings, ~1000 °/s; a kick against a cable is far slower (a thrown
+/// rep peaks at 300-600 °/s, its ankle then pulling 5-7 g, §5.2). A rise
+/// read faster than this was no turn of the leg about the hip: the
+/// elevation wrapped round (the sensor spinning on a pedalling leg) or
+/// jumped.
+const FASTEST_LEG_DPS: f64 = 1000.0;
+
 /// Why a rise is no rep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Reject {
     /// Shorter than `reps.min_duration_s` (or too few points to tell).
-    TooShort,
+    Short,
     /// Peaks below the minimum rise above rest.
-    TooLow,
+    Low,
+    /// Turned faster than a leg turns ([`FASTEST_LEG_DPS`]).
+    Fast,
 }
 
 /// A rise measured as a rep.
@@ -72,7 +82,7 @@ pub(crate) fn measure(
         .collect();
     let body: Vec<&Point> = pts.iter().filter(|q| q.t >= c.start_t - 1e-9).collect();
     if body.len() < 3 {
-        return Err(Reject::TooShort);
+        return Err(Reject::Short);
     }
     // Start: the last moment before the peak the leg was still at the bottom.
     let start = body
@@ -116,9 +126,9 @@ pub(crate) fn measure(
             c.peak_e
         );
         return Err(if end - start < rs.min_duration_s {
-            Reject::TooShort
+            Reject::Short
         } else {
-            Reject::TooLow
+            Reject::Low
         });
     }
     // Hold: still (|v| small) within the band below the peak, around the peak.
@@ -159,6 +169,13 @@ pub(crate) fn measure(
         eccentric_s: eccentric,
         peak_eccentric_velocity_dps: peak_ecc_v,
     };
+    if peak_v.max(peak_ecc_v) > FASTEST_LEG_DPS {
+        debug_log!(
+            "DBG reject too fast {:.2} {peak_v:.0} {peak_ecc_v:.0}",
+            start
+        );
+        return Err(Reject::Fast);
+    }
     let momentum = faults::momentum(settings, &shape);
     let rep = Rep {
         id: c.id,
@@ -247,19 +264,31 @@ mod tests {
                     stay(0.0, 0.5),
                 ],
                 None,
-                Err(Reject::TooShort),
+                Err(Reject::Short),
             ),
             (
                 "long enough but only 4° up",
                 vec![stay(0.0, 1.0), go(4.0, 1.0), go(0.0, 1.0), stay(0.0, 0.5)],
                 None,
-                Err(Reject::TooLow),
+                Err(Reject::Low),
+            ),
+            (
+                "turned at 1125 °/s, faster than any leg (a spinning sensor)",
+                vec![
+                    stay(0.0, 1.0),
+                    go(90.0, 0.08),
+                    stay(90.0, 0.5),
+                    go(0.0, 1.0),
+                    stay(0.0, 0.5),
+                ],
+                None,
+                Err(Reject::Fast),
             ),
             (
                 "8° is a rep alone, but not chained to the rep before",
                 vec![stay(0.0, 1.0), go(8.0, 1.0), go(0.0, 1.0), stay(0.0, 0.5)],
                 Some(0.9),
-                Err(Reject::TooLow),
+                Err(Reject::Low),
             ),
         ];
         for (name, segs, last_end, want) in cases {
