@@ -15,13 +15,13 @@ use crate::report::{Rep, StreamStats};
 use crate::sample::Sample;
 use crate::settings::Settings;
 use crate::stages::attitude::Attitude;
-use crate::stages::gait::{GaitGate, Leg, Review, Verdict};
+use crate::stages::gait::{self, GaitGate, Leg, RestEnd, Review, Verdict};
 use crate::stages::grid::{Grid, GridPoint};
 use crate::stages::history::History;
 use crate::stages::hold::{HoldStep, LongHold, Strayed};
 use crate::stages::input::{Accepted, Input};
 use crate::stages::kinematics::{Kinematics, Point};
-use crate::stages::measure::{self, Reject};
+use crate::stages::measure::{self, Measured, Reject};
 use crate::stages::rest_pose::{Axis, RestPose, RestUpdate, DWELL_S};
 use crate::stages::rise::{Candidate, RiseDetector, RiseStep, Settle, VALLEY_WINDOW_S};
 use crate::stages::sets::{SetTracker, LIKE_NEIGHBOURS, NEIGHBOUR_S, SMALLEST_REP_DEG};
@@ -46,6 +46,11 @@ const SWING_TOP_S: f64 = 0.5;
 /// recording that starts mid-set is read again from its start once the leg
 /// rests (a set lasts well under a minute).
 const PRELUDE_S: f64 = 60.0;
+/// A recording whose leg is still from within this of its first sample
+/// starts at rest, s (a few grid points for the stillness test to settle):
+/// its first still pose is no rep's top (a thrown rep reaches its top
+/// 0.3 s in at the earliest).
+const STILL_FROM_START_S: f64 = 0.15;
 /// A small rep before a set starts where the leg was within this fraction
 /// of its top above rest.
 const NEAR_REST: f64 = 0.25;
@@ -60,6 +65,19 @@ struct Prelude {
     guessed: bool,
     /// The id the first rise would have taken.
     first_id: Option<u64>,
+}
+
+/// Whether the rest pose has been checked against the first rep: which
+/// end of it the leg rests at ([`gait::rest_end`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum RestCheck {
+    /// Not yet: no rep has been read while the start is held back.
+    Unchecked,
+    /// Checked (or past checking): reps are read as they come.
+    Checked,
+    /// The first rep lowered the ankle: the leg rests at this pose, and
+    /// the start of the recording is to be read again from it.
+    Top(Vector3<f64>),
 }
 
 #[derive(Debug)]
@@ -84,8 +102,10 @@ pub(crate) struct Pipeline {
     sets: SetTracker,
     /// The rise under way that started away from a stale rest pose.
     from_elsewhere: Option<u64>,
-    /// The start of the recording, until the rest pose is found.
+    /// The start of the recording, until the rest pose is found and the
+    /// first rep has shown it is the low end of the kick.
     prelude: Option<Prelude>,
+    rest_check: RestCheck,
 }
 
 impl Pipeline {
@@ -107,6 +127,7 @@ impl Pipeline {
             sets: SetTracker::default(),
             from_elsewhere: None,
             prelude: Some(Prelude::default()),
+            rest_check: RestCheck::Unchecked,
             settings,
         }
     }
@@ -142,11 +163,13 @@ impl Pipeline {
         }
     }
 
-    /// One grid point. Until the rest pose is found, the points are also
-    /// kept and what they read held back: a rest pose found by stillness
-    /// after one was guessed reads the start of the recording again from
-    /// it (a recording that starts mid-set counts that set); otherwise, or
-    /// after [`PRELUDE_S`], what was read comes out as it was.
+    /// One grid point. Until the rest pose is found and the first rep has
+    /// been read from it, the points are also kept and what they read held
+    /// back: a rest pose found by stillness after one was guessed reads the
+    /// start of the recording again from it (a recording that starts
+    /// mid-set counts that set), and so does the pose the leg turns out to
+    /// rest at when the first stillness was the top of a rep; otherwise,
+    /// or after [`PRELUDE_S`], what was read comes out as it was.
     fn step(&mut self, g: &GridPoint, out: &mut VecDeque<Event>) {
         let Some(mut pre) = self.prelude.take() else {
             self.process(g, out);
@@ -159,9 +182,21 @@ impl Pipeline {
         let found = !self.rest.is_guess();
         let first = pre.points.front().map_or(g.t, |p| p.t);
         if found && pre.guessed {
-            self.replay(pre, out);
-        } else if found || g.t - first > PRELUDE_S {
+            pre = self.replay(pre, self.rest.frame().rest());
+        } else if found
+            && self.rest_check == RestCheck::Unchecked
+            && g.t - self.stillness.still_for() - first <= STILL_FROM_START_S
+        {
+            // Still from the start: the leg rested before it moved, so the
+            // pose is no rep's top; nothing is held back for it.
+            self.rest_check = RestCheck::Checked;
+        }
+        if g.t - first > PRELUDE_S || self.rest_check == RestCheck::Checked {
+            self.rest_check = RestCheck::Checked;
             out.extend(pre.events);
+        } else if let RestCheck::Top(up) = self.rest_check {
+            self.rest_check = RestCheck::Checked;
+            out.extend(self.replay(pre, Some(up)).events);
         } else {
             self.prelude = Some(pre);
         }
@@ -172,14 +207,15 @@ impl Pipeline {
         if let Some(pre) = self.prelude.take() {
             out.extend(pre.events);
         }
+        self.rest_check = RestCheck::Checked;
     }
 
-    /// Reads the start of the recording again from the rest pose found at
-    /// its end: every stage starts over, the rest pose set.
-    fn replay(&mut self, pre: Prelude, out: &mut VecDeque<Event>) {
-        let Some(up) = self.rest.frame().rest() else {
-            out.extend(pre.events);
-            return;
+    /// Reads the start of the recording again from the rest pose `up`:
+    /// every stage starts over, the rest pose set; returns the start as
+    /// read again (its points kept, its events held back).
+    fn replay(&mut self, pre: Prelude, up: Option<Vector3<f64>>) -> Prelude {
+        let Some(up) = up else {
+            return pre;
         };
         debug_log!("DBG replay {} points", pre.points.len());
         let fresh = Pipeline::new(self.settings.clone());
@@ -198,8 +234,15 @@ impl Pipeline {
         self.gait = fresh.gait;
         self.sets = fresh.sets;
         self.from_elsewhere = None;
+        let mut events = VecDeque::new();
         for g in &pre.points {
-            self.process(g, out);
+            self.process(g, &mut events);
+        }
+        Prelude {
+            points: pre.points,
+            events,
+            guessed: false,
+            first_id: pre.first_id,
         }
     }
 
@@ -465,6 +508,11 @@ impl Pipeline {
     /// of the recent past against the new rest pose.
     fn reanchor(&mut self, up: Vector3<f64>) {
         debug_log!("DBG reanchor");
+        // The rest pose found again from how the leg moved: no longer the
+        // first still pose, to be checked against the first rep.
+        if self.rest_check == RestCheck::Unchecked {
+            self.rest_check = RestCheck::Checked;
+        }
         self.rest.set_rest(up);
         self.rest_moved();
     }
@@ -638,6 +686,9 @@ impl Pipeline {
             c.low_t,
             self.history.back().map_or(0.0, |q| q.t)
         );
+        if self.rest_check == RestCheck::Unchecked {
+            self.rest_check = self.check_rest(&m, c);
+        }
         self.resolve_strayed(c, now, out);
         // (Not without a gyroscope: there the accelerometer's tilt reads a
         // leg's sway and its own acceleration as small rises too; on the
@@ -649,6 +700,24 @@ impl Pipeline {
         self.rest.freeze_sign();
         if let Some(before) = self.gait.hold(m.rep) {
             self.report(before, out);
+        }
+    }
+
+    /// The first rep read while the start of the recording is held back:
+    /// whether the rest pose is the low end of the kick (see
+    /// [`gait::rest_end`]). Without a gyroscope, or when the rep cannot
+    /// tell, the rest pose stands.
+    fn check_rest(&self, m: &Measured, c: &Candidate) -> RestCheck {
+        let leg = Leg {
+            frame: self.rest.frame(),
+            gyro: self.input.has_gyro() == Some(true),
+        };
+        let peak_up = self.history.at(c.peak_t).map(|q| q.up);
+        let end = peak_up.map(|up| gait::rest_end(m.body(c), c, up, leg));
+        debug_log!("DBG check rest at {:.2}: {end:?}", c.start_t);
+        match end {
+            Some(RestEnd::Top(up)) => RestCheck::Top(up),
+            _ => RestCheck::Checked,
         }
     }
 

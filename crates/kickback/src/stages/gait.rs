@@ -80,6 +80,161 @@ const HIP_PIVOT_MIN_M: f64 = 0.55;
 /// Midway, 126 °/s.
 const THROWN_RAD_S: f64 = 2.2;
 
+/// The least turning (root mean square of |ω² − iα|, rad/s²) from which
+/// the pivot's direction is read (see [`pivot_direction`]): 1 rad/s² pulls
+/// on a sensor 0.7 m from the hip with 0.7 m/s², twice the error of the
+/// linear acceleration (a controlled rep speeding up at 1-3 rad/s² gives
+/// that; a slow drift does not).
+const TOWARD_PIVOT_MIN_RAD_S2: f64 = 1.0;
+/// The rest pose is only checked against a rise of at least this, deg:
+/// the pivot's direction is good to ~10°, and the check asks which end of
+/// the rise it is nearer.
+const CHECK_MIN_RANGE_DEG: f64 = 20.0;
+
+/// A leg hangs from the point it turns about when that point is within
+/// this of straight above the sensor, deg: the pivot's direction is good
+/// to ~10°, and a standing leg's rest pose hangs within ~15° of plumb
+/// (the cable pulls the ankle forward a little). A lying leg's pivot is
+/// level with the sensor at rest; its rest pose is not checked this way.
+const HANGS_WITHIN_DEG: f64 = 25.0;
+
+/// Which end of a rise the leg rests at, as far as the pivot tells.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum RestEnd {
+    /// Too slow or too small a rise to tell.
+    Unknown,
+    /// The rise lifted the ankle: the rest pose is its low end.
+    Low,
+    /// The rise lowered the ankle: the rest pose is the top of a kick,
+    /// and the leg rests at the rise's peak (this pose).
+    Top(Vector3<f64>),
+}
+
+/// Whether the rest pose `rest` is the low end of the rise `c` (whose
+/// kept points are `body`, and whose peak pose is `peak_up`): a kick lifts
+/// the ankle against gravity, whatever the variation (standing, seated,
+/// prone, on its side, on all fours), so the leg rests where the point it
+/// turns about (hip or knee) is most nearly straight above the sensor. A
+/// recording that starts mid-set finds its first stillness at the top of a
+/// rep (the squeeze), and then reads every rep upside down. Only a leg
+/// found hanging at the rise's peak ([`HANGS_WITHIN_DEG`]) is said to rest
+/// there.
+pub(crate) fn rest_end<'a>(
+    body: impl IntoIterator<Item = &'a Point>,
+    c: &Candidate,
+    peak_up: Vector3<f64>,
+    leg: Leg<'_>,
+) -> RestEnd {
+    let range = c.peak_e - c.start_e;
+    let (Some(rest), true) = (leg.frame.rest(), range >= CHECK_MIN_RANGE_DEG) else {
+        return RestEnd::Unknown;
+    };
+    let Some(p) = pivot_direction(body, c, leg) else {
+        return RestEnd::Unknown;
+    };
+    let from_rest = rest.angle(&p).to_degrees();
+    let from_peak = peak_up.angle(&p).to_degrees();
+    debug_log!(
+        "DBG rest end: pivot {from_rest:.0}° from rest, {from_peak:.0}° from the peak (range {range:.0}°)"
+    );
+    if from_peak <= HANGS_WITHIN_DEG && from_rest - from_peak > 0.5 * range {
+        RestEnd::Top(peak_up)
+    } else {
+        RestEnd::Low
+    }
+}
+
+/// Which way the point the shank turned about lies from the sensor over
+/// the rise `c` up to its peak (unit, sensor frame, across the axis), or
+/// `None` when the turn was too slow to tell. About a fixed pivot p the
+/// linear acceleration is ω²·p − α·(axis × p): in the plane across the
+/// axis, with p = x·e₁ + y·e₂ and e₂ = axis × e₁, that is the complex
+/// product (u + iv) = (x + iy)(ω² − iα), so p is the least-squares ratio
+/// Σ w·conj(z) / Σ |z|² with z = ω² − iα. The tangential part is fitted,
+/// not assumed to cancel (it cancels over a symmetric rise, not over one
+/// thrown up and slowed gently, and [`turn`]'s first half, where the leg
+/// only speeds up, leans towards the way it moves: 15-35° on simulated
+/// kicks). The rate's sign convention is settled by the fit: the sign of
+/// α that leaves the smaller residual.
+fn pivot_direction<'a>(
+    body: impl IntoIterator<Item = &'a Point>,
+    c: &Candidate,
+    leg: Leg<'_>,
+) -> Option<Vector3<f64>> {
+    let axis = leg.frame.axis()?;
+    if !leg.gyro {
+        return None;
+    }
+    let rest = leg.frame.rest()?;
+    let e1 = rest - axis * rest.dot(&axis);
+    if e1.norm() < 1e-6 {
+        return None;
+    }
+    let e1 = e1.normalize();
+    let e2 = axis.cross(&e1);
+    let pts: Vec<&Point> = body
+        .into_iter()
+        .filter(|q| q.t >= c.start_t + IMPACT_SETTLE_S && q.t <= c.peak_t)
+        .collect();
+    if pts.len() < 5 {
+        return None;
+    }
+    // (u, v, ω², α) at each point, α from the rate two points either side.
+    let rows: Vec<(f64, f64, f64, f64)> = (2..pts.len() - 2)
+        .map(|i| {
+            let (a, b) = (pts[i - 2], pts[i + 2]);
+            let alpha = (b.w - a.w) / (b.t - a.t).max(1e-6);
+            let q = pts[i];
+            (q.lin.dot(&e1), q.lin.dot(&e2), q.w * q.w, alpha)
+        })
+        .collect();
+    // What the fit reads the pivot from: |z| = |ω² − iα|, rad/s².
+    let strength = (rows
+        .iter()
+        .map(|&(_, _, w2, al)| w2 * w2 + al * al)
+        .sum::<f64>()
+        / rows.len().max(1) as f64)
+        .sqrt();
+    if strength < TOWARD_PIVOT_MIN_RAD_S2 {
+        return None;
+    }
+    let fit = |sign: f64| {
+        let (mut nx, mut ny, mut den) = (0.0, 0.0, 0.0);
+        for &(u, v, w2, al) in &rows {
+            let (zr, zi) = (w2, -sign * al);
+            // (u + iv)·conj(z)
+            nx += u * zr + v * zi;
+            ny += v * zr - u * zi;
+            den += zr * zr + zi * zi;
+        }
+        if den <= 0.0 {
+            return None;
+        }
+        let (x, y) = (nx / den, ny / den);
+        let resid: f64 = rows
+            .iter()
+            .map(|&(u, v, w2, al)| {
+                let (zr, zi) = (w2, -sign * al);
+                let (pu, pv) = (x * zr - y * zi, x * zi + y * zr);
+                (u - pu).powi(2) + (v - pv).powi(2)
+            })
+            .sum();
+        Some((x, y, resid))
+    };
+    let (x, y, _) = match (fit(1.0), fit(-1.0)) {
+        (Some(a), Some(b)) => {
+            if a.2 <= b.2 {
+                a
+            } else {
+                b
+            }
+        }
+        (a, b) => a.or(b)?,
+    };
+    let p = e1 * x + e2 * y;
+    (p.norm() > 1e-3).then(|| p.normalize())
+}
+
 /// Steps this far apart, s, belong to one walk: a stride of the
 /// instrumented leg takes 0.9-1.4 s (BIOMECHANICS §2.4), and a step or two
 /// may go unrecognised (a turn, a stair landing).
@@ -483,6 +638,132 @@ mod tests {
         let _ = f.elevation(&Vector3::new(0.0, a.sin(), a.cos()), true);
         assert!(f.axis().is_some());
         f
+    }
+
+    /// A leg turning `range` degrees in `dur` s (minimum jerk, after 1 s
+    /// still, then held) about a pivot 0.8 m from the sensor that lies
+    /// `pivot_deg` from the rest pose's "up", towards the way the ankle
+    /// moves: the rates and linear accelerations a strapped sensor reads
+    /// (ω²·p − α·(axis × p)), and the rise from the rest pose.
+    fn turning(range: f64, dur: f64, pivot_deg: f64) -> (History, Candidate) {
+        let up = |deg: f64| {
+            let a = deg.to_radians();
+            Vector3::new(0.0, a.sin(), a.cos())
+        };
+        let p = up(pivot_deg) * 0.8;
+        let axis_x_p = Vector3::x().cross(&p);
+        let th = range.to_radians();
+        let pts = (1..=((1.5 + dur) / DT) as usize).map(|i| {
+            let t = i as f64 * DT;
+            let s = ((t - 1.0) / dur).clamp(0.0, 1.0);
+            let moving = (0.0..1.0).contains(&s) && t > 1.0;
+            let e = th * (10.0 * s.powi(3) - 15.0 * s.powi(4) + 6.0 * s.powi(5));
+            let (w, alpha) = if moving {
+                (
+                    th / dur * (30.0 * s * s - 60.0 * s.powi(3) + 30.0 * s.powi(4)),
+                    th / (dur * dur) * (60.0 * s - 180.0 * s * s + 120.0 * s.powi(3)),
+                )
+            } else {
+                (0.0, 0.0)
+            };
+            let lin = p * (w * w) - axis_x_p * alpha;
+            Point {
+                t,
+                e: e.to_degrees(),
+                v: w.to_degrees(),
+                w,
+                lin,
+                raw_lin: lin,
+                up: up(e.to_degrees()),
+            }
+        });
+        let h = history(pts);
+        let end = h.back().expect("points").t;
+        let c = Candidate::between(&h, 0.5, end, 1).expect("a rise");
+        (h, c)
+    }
+
+    #[test]
+    fn the_rest_pose_is_where_the_pivot_is_above_the_sensor() {
+        #[derive(Debug, PartialEq)]
+        enum Want {
+            Low,
+            Top,
+            Unknown,
+        }
+        // (what, range deg, duration s, pivot from the rest pose deg,
+        // gyroscope, verdict)
+        let cases = [
+            (
+                "a kick from hanging: the hip above the rest pose",
+                40.0,
+                0.8,
+                0.0,
+                true,
+                Want::Low,
+            ),
+            (
+                "a slower kick, the cable pulling the ankle forward",
+                50.0,
+                1.5,
+                -10.0,
+                true,
+                Want::Low,
+            ),
+            (
+                "a drop to hanging, read from the top of a kick",
+                40.0,
+                0.8,
+                40.0,
+                true,
+                Want::Top,
+            ),
+            (
+                "a lying leg's lift: the hip level with the ankle",
+                40.0,
+                0.8,
+                -90.0,
+                true,
+                Want::Low,
+            ),
+            (
+                "a lying leg read upside down is not said to hang",
+                40.0,
+                0.8,
+                90.0,
+                true,
+                Want::Low,
+            ),
+            ("too slow to tell", 40.0, 8.0, 40.0, true, Want::Unknown),
+            ("too small to tell", 12.0, 0.3, 12.0, true, Want::Unknown),
+            ("no gyroscope", 40.0, 0.8, 40.0, false, Want::Unknown),
+        ];
+        let f = frame();
+        for (what, range, dur, pivot, gyro, want) in cases {
+            let (h, c) = turning(range, dur, pivot);
+            let peak_up = h.at(c.peak_t).expect("peak kept").up;
+            let leg = Leg { frame: &f, gyro };
+            let got = match rest_end(h.iter(), &c, peak_up, leg) {
+                RestEnd::Low => Want::Low,
+                RestEnd::Unknown => Want::Unknown,
+                RestEnd::Top(up) => {
+                    assert!(up.angle(&peak_up) < 1e-9, "{what}: rests at the peak");
+                    Want::Top
+                }
+            };
+            assert_eq!(got, want, "{what}");
+            if want != Want::Unknown {
+                // The pivot's direction itself, tangential pull and all.
+                let a = pivot.to_radians();
+                let truth = Vector3::new(0.0, a.sin(), a.cos());
+                let p = pivot_direction(h.iter(), &c, leg).expect("brisk enough");
+                assert!(
+                    p.angle(&truth).to_degrees() < 3.0,
+                    "{what}: pivot {:.1}° off",
+                    p.angle(&truth).to_degrees()
+                );
+            }
+        }
     }
 
     /// A rise measured from a profile, with its points changed by `touch`

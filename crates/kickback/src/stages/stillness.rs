@@ -74,6 +74,12 @@ impl Stillness {
         self.still_for = 0.0;
     }
 
+    /// How long the leg has been still without a break, s.
+    #[inline]
+    pub(crate) fn still_for(&self) -> f64 {
+        self.still_for
+    }
+
     /// The last pose held still for [`HELD_S`].
     #[inline]
     pub(crate) fn held(&self) -> Option<&Held> {
