@@ -401,3 +401,79 @@ fn small_reps_count_as_a_set_and_a_lone_fidget_does_not() {
         assert_eq!(a.rep_count, want, "{peaks:?}: {:#?}", a.reps);
     }
 }
+
+#[test]
+fn a_reading_that_turns_faster_than_a_leg_is_no_rep() {
+    let ph = |to_deg: f64, dur_s: f64| Phase { to_deg, dur_s };
+    // Up 120° in 0.1 s (minimum jerk: 2250 °/s at its fastest, where a
+    // thrown kick peaks at 300-600 °/s), held, lowered in 1 s: a jump in
+    // the reading, or a spinning sensor. The same lift in 0.4 s (280 °/s)
+    // is a thrown rep.
+    for (up_s, want) in [(0.1, 0), (0.4, 1)] {
+        let peak = if want == 0 { 120.0 } else { 60.0 };
+        let mut phases = rest(3.0);
+        phases.extend([ph(peak, up_s), ph(peak, 0.6), ph(0.0, 1.0)]);
+        phases.extend(rest(3.0));
+        let fs = 100.0;
+        let s = samples(
+            &profile(0.0, &phases, fs),
+            fs,
+            0.8,
+            Vector3::new(0.3, 2.8, -0.2),
+            true,
+        );
+        let mut live = Analyzer::new(Settings::default()).unwrap();
+        let mut events = Vec::new();
+        for x in &s {
+            live.push(*x);
+            events.extend(live.drain());
+        }
+        live.finish();
+        events.extend(live.drain());
+        let a = Analysis::from_events(&events);
+        assert_eq!(a.rep_count, want, "up in {up_s} s: {:#?}", a.reps);
+        let too_fast = events.iter().any(|e| {
+            matches!(
+                e,
+                Event::RepDiscarded {
+                    reason: kickback::DiscardReason::TooFast,
+                    ..
+                }
+            )
+        });
+        assert_eq!(too_fast, want == 0, "up in {up_s} s: {events:#?}");
+    }
+}
+
+#[test]
+fn a_recording_begun_mid_rep_is_read_from_where_the_leg_rests() {
+    let ph = |to_deg: f64, dur_s: f64| Phase { to_deg, dur_s };
+    // The recording starts as the leg leaves rest: up 50° in 1 s, the
+    // squeeze held 1.2 s (the first stillness: the top of a rep, not the
+    // rest pose), lowered in 1.5 s, a short pause, and so on: 8 reps. The
+    // first rep's pivot, the hip, is above the sensor at its peak's far
+    // end, the hanging pose: that is where the leg rests.
+    let mut phases = Vec::new();
+    for _ in 0..8 {
+        phases.extend([ph(50.0, 1.0), ph(50.0, 1.2), ph(0.0, 1.5), ph(0.0, 0.6)]);
+    }
+    phases.extend(rest(3.0));
+    for mount in MOUNTS {
+        let fs = 100.0;
+        let s = samples(
+            &profile(0.0, &phases, fs),
+            fs,
+            0.8,
+            Vector3::from(mount),
+            true,
+        );
+        let a = run(&s);
+        assert_eq!(a.rep_count, 8, "mount {mount:?}: {:#?}", a.reps);
+        for r in &a.reps {
+            assert!(
+                (r.range_deg - 50.0).abs() < 6.0 && r.hold_s > 0.8,
+                "mount {mount:?}: read upside down? {r:#?}"
+            );
+        }
+    }
+}
