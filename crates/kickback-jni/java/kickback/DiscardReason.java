@@ -28,7 +28,7 @@ public enum DiscardReason {
     STREAM_ENDED,
     /** It rose from a pose away from the rest pose, long after the leg was last there, or swung through it (walking or pedalling). */
     AWAY_FROM_REST,
-    /** It turned faster than a leg turns (over 1000 °/s; a thrown kick peaks at 300-600 °/s): a spinning or jumping reading. */
+    /** It turned faster than a leg turns (over 1000 deg/s; a thrown kick peaks at 300-600 deg/s): a spinning or jumping reading. */
     TOO_FAST;
 
     /** The engine's name of the reason, e.g. {@code "too_short"}. */
