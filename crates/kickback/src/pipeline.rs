@@ -640,10 +640,7 @@ impl Pipeline {
                 return;
             }
         };
-        let leg = Leg {
-            frame: self.rest.frame(),
-            gyro: self.input.has_gyro() == Some(true),
-        };
+        let leg = leg_of(&self.rest, &self.input);
         if self.gait.judge(&m, c, leg, &self.settings) == Verdict::Step {
             discard(c.id, now, DiscardReason::Gait, out);
             return;
@@ -708,10 +705,7 @@ impl Pipeline {
     /// [`gait::rest_end`]). Without a gyroscope, or when the rep cannot
     /// tell, the rest pose stands.
     fn check_rest(&self, m: &Measured, c: &Candidate) -> RestCheck {
-        let leg = Leg {
-            frame: self.rest.frame(),
-            gyro: self.input.has_gyro() == Some(true),
-        };
+        let leg = leg_of(&self.rest, &self.input);
         let peak_up = self.history.at(c.peak_t).map(|q| q.up);
         let end = peak_up.map(|up| gait::rest_end(m.body(c), c, up, leg));
         debug_log!("DBG check rest at {:.2}: {end:?}", c.start_t);
@@ -773,10 +767,7 @@ impl Pipeline {
         let Ok(m) = measure::measure(&s, &self.history, &self.settings, None, need) else {
             return;
         };
-        let leg = Leg {
-            frame: self.rest.frame(),
-            gyro: self.input.has_gyro() == Some(true),
-        };
+        let leg = leg_of(&self.rest, &self.input);
         if self.gait.judge(&m, &s, leg, &self.settings) == Verdict::Step {
             return;
         }
@@ -798,10 +789,7 @@ impl Pipeline {
 
     /// The rep held back: reported once due, dropped if a step follows.
     fn review_pending(&mut self, t: f64, out: &mut VecDeque<Event>) {
-        let leg = Leg {
-            frame: self.rest.frame(),
-            gyro: self.input.has_gyro() == Some(true),
-        };
+        let leg = leg_of(&self.rest, &self.input);
         let review = self.gait.review(
             t,
             self.rise.rising(),
@@ -872,6 +860,16 @@ impl Pipeline {
 }
 
 /// Queues the end of a rise that was announced but is no rep.
+/// The leg as the gait stage reads it: the rest pose's frame, and whether
+/// a gyroscope is streaming. (Two fields, not `&self`, so that the gait
+/// stage can be borrowed mutably beside it.)
+fn leg_of<'a>(rest: &'a RestPose, input: &Input) -> Leg<'a> {
+    Leg {
+        frame: rest.frame(),
+        gyro: input.has_gyro() == Some(true),
+    }
+}
+
 fn discard(id: u64, t_s: f64, reason: DiscardReason, out: &mut VecDeque<Event>) {
     out.push_back(Event::RepDiscarded { id, t_s, reason });
 }

@@ -221,16 +221,9 @@ fn pivot_direction<'a>(
             .sum();
         Some((x, y, resid))
     };
-    let (x, y, _) = match (fit(1.0), fit(-1.0)) {
-        (Some(a), Some(b)) => {
-            if a.2 <= b.2 {
-                a
-            } else {
-                b
-            }
-        }
-        (a, b) => a.or(b)?,
-    };
+    // Both signs share Σ |z|², so both fits stand or fall together.
+    let (a, b) = (fit(1.0)?, fit(-1.0)?);
+    let (x, y, _) = if a.2 <= b.2 { a } else { b };
     let p = e1 * x + e2 * y;
     (p.norm() > 1e-3).then(|| p.normalize())
 }
