@@ -291,14 +291,7 @@ fn live_events_equal_the_whole_file_report_in_any_chunking() {
     );
     let whole = run(&s);
     for chunk in [1, 7, 64, 1000] {
-        let mut a = Analyzer::new(Settings::default()).unwrap();
-        let mut events: Vec<Event> = Vec::new();
-        for c in s.chunks(chunk) {
-            a.push_slice(c);
-            events.extend(a.drain());
-        }
-        a.finish();
-        events.extend(a.drain());
+        let events = live_events(&s, chunk);
         assert_eq!(Analysis::from_events(&events), whole);
     }
 }
@@ -422,14 +415,7 @@ fn a_reading_that_turns_faster_than_a_leg_is_no_rep() {
             Vector3::new(0.3, 2.8, -0.2),
             true,
         );
-        let mut live = Analyzer::new(Settings::default()).unwrap();
-        let mut events = Vec::new();
-        for x in &s {
-            live.push(*x);
-            events.extend(live.drain());
-        }
-        live.finish();
-        events.extend(live.drain());
+        let events = live_events(&s, 1);
         let a = Analysis::from_events(&events);
         assert_eq!(a.rep_count, want, "up in {up_s} s: {:#?}", a.reps);
         let too_fast = events.iter().any(|e| {

@@ -11,6 +11,8 @@
 //! `UPDATE_GOLDEN=1 cargo test -p kickback --test golden`, and the diff of
 //! `crates/kickback/tests/golden/` shows what changed.
 
+mod common;
+use common::live_events;
 use kickback::{Analyzer, Event, Sample, Settings};
 use kickback_sim::{generate_with, Scenario, SimOptions};
 use std::path::{Path, PathBuf};
@@ -202,14 +204,7 @@ fn every_started_rep_is_completed_or_discarded_once() {
     use std::collections::BTreeMap;
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     for (name, samples) in corpus() {
-        let mut a = Analyzer::new(Settings::default()).expect("valid settings");
-        let mut events: Vec<Event> = Vec::new();
-        for s in &samples {
-            a.push(*s);
-            events.extend(a.drain());
-        }
-        a.finish();
-        events.extend(a.drain());
+        let events = live_events(&samples, 1);
         // id -> (started, ended)
         let mut open: BTreeMap<u64, f64> = BTreeMap::new();
         let mut last_id = 0;

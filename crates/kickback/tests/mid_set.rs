@@ -4,7 +4,9 @@
 //! compact simulated recordings cut at their first rep's start; prints
 //! how many of the first set's reps are found, and asserts a floor.
 
-use kickback::{analyze, Analysis, Analyzer, Event, Settings};
+mod common;
+use common::live_events;
+use kickback::{analyze, Analysis, Settings};
 use kickback_sim::{generate_with, Scenario, SimOptions};
 
 /// Of the first set's reps (the one under way when the recording starts),
@@ -34,14 +36,7 @@ fn a_set_begun_before_the_recording_still_counts() {
             }
         }
         // Live, one sample at a time, the same as the whole file.
-        let mut live = Analyzer::new(Settings::default()).expect("default settings");
-        let mut events: Vec<Event> = Vec::new();
-        for s in &cut.samples {
-            live.push(*s);
-            events.extend(live.drain());
-        }
-        live.finish();
-        events.extend(live.drain());
+        let events = live_events(&cut.samples, 1);
         assert_eq!(Analysis::from_events(&events), a, "seed {seed}");
     }
     let rate = found as f64 / want.max(1) as f64;

@@ -4,7 +4,7 @@
 //! the engine's tests do not depend on it.)
 #![allow(dead_code)]
 
-use kickback::Sample;
+use kickback::{Analyzer, Event, Sample, Settings};
 use nalgebra::{Rotation3, Vector3};
 
 pub struct Phase {
@@ -111,6 +111,20 @@ pub fn samples(
             }
         })
         .collect()
+}
+
+/// The events of a live analyzer (default settings) fed `samples`
+/// `chunk` at a time, drained after each push, then finished.
+pub fn live_events(samples: &[Sample], chunk: usize) -> Vec<Event> {
+    let mut a = Analyzer::new(Settings::default()).expect("default settings");
+    let mut events = Vec::new();
+    for c in samples.chunks(chunk.max(1)) {
+        a.push_slice(c);
+        events.extend(a.drain());
+    }
+    a.finish();
+    events.extend(a.drain());
+    events
 }
 
 /// A set of `reps` reps of one kind, with rest before and after.
