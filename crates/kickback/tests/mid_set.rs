@@ -10,16 +10,21 @@ use kickback::{analyze, Analysis, Settings};
 use kickback_sim::{generate_with, Scenario, SimOptions};
 
 /// Of the first set's reps (the one under way when the recording starts),
-/// at least this fraction is found (2 of 73 before the re-reading, 38
-/// after; the rest are sets whose first stillness is a squeeze at the
-/// top of a rep, taken for the rest pose).
-const MIN_FOUND: f64 = 0.5;
+/// at least this fraction is found. Over seeds 2000-2029: 127 of 216
+/// with the rest pose checked only against a pivot nearer the peak by
+/// half the rise, 134 with "by more than 10°" (over the first ten seeds
+/// 2 of 73 before the re-reading, 38 with half the rise, 34 with 10°:
+/// seed 2004's first rep, from rest, reads a pivot leaning 27° towards
+/// its top). The rest are sets whose first stillness is a squeeze at
+/// the top of a rep, taken for the rest pose, which the pivot cannot
+/// tell.
+const MIN_FOUND: f64 = 0.6;
 
 #[test]
 fn a_set_begun_before_the_recording_still_counts() {
     let opts = SimOptions::compact();
     let (mut want, mut found) = (0usize, 0usize);
-    for seed in 2000..2010u64 {
+    for seed in 2000..2030u64 {
         let rec = generate_with(Scenario::Mixed, seed, &opts);
         let Some(cut) = rec.starting_mid_set(0, 0.05) else {
             continue;
