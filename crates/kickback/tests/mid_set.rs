@@ -17,8 +17,9 @@ use kickback_sim::{generate_with, Scenario, SimOptions};
 /// seed 2004's first rep, from rest, reads a pivot leaning 27° towards
 /// its top). The rest are sets whose first stillness is a squeeze at
 /// the top of a rep, taken for the rest pose, which the pivot cannot
-/// tell.
-const MIN_FOUND: f64 = 0.6;
+/// tell. 155 once a pivot fitted below the sensor is taken as the fit's
+/// wrong sign.
+const MIN_FOUND: f64 = 0.7;
 
 #[test]
 fn a_set_begun_before_the_recording_still_counts() {

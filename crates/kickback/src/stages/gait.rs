@@ -86,6 +86,9 @@ const THROWN_RAD_S: f64 = 2.2;
 /// linear acceleration (a controlled rep speeding up at 1-3 rad/s² gives
 /// that; a slow drift does not).
 const TOWARD_PIVOT_MIN_RAD_S2: f64 = 1.0;
+/// A pivot fitted this far below level (sine of 10°, the fit's error)
+/// all through a rise is no leg's (see [`pivot_direction`]).
+const PIVOT_BELOW_SIN: f64 = 0.17;
 /// The rest pose is only checked against a rise of at least this, deg:
 /// the pivot's direction is good to ~10°, and the check asks which end of
 /// the rise it is nearer.
@@ -231,7 +234,22 @@ fn pivot_direction<'a>(
     };
     // Both signs share Σ |z|², so both fits stand or fall together.
     let (a, b) = (fit(1.0)?, fit(-1.0)?);
-    let (x, y, _) = if a.2 <= b.2 { a } else { b };
+    // The hip or knee a leg turns about is above an ankle sensor, or
+    // level with it where a lying leg rests (the lift then raises the
+    // ankle above it): a fit that puts the pivot below the sensor all
+    // through the rise, by more than the fit's error, has the wrong sign,
+    // whatever its residual (when α dominates ω², the two fits lie ~180°
+    // apart and their residuals close).
+    let above = |&(x, y, _): &(f64, f64, f64)| {
+        let p = (e1 * x + e2 * y).normalize();
+        pts.iter().any(|q| p.dot(&q.up) >= -PIVOT_BELOW_SIN)
+    };
+    let (x, y, _) = match (above(&a), above(&b)) {
+        (true, false) => a,
+        (false, true) => b,
+        _ if a.2 <= b.2 => a,
+        _ => b,
+    };
     let p = e1 * x + e2 * y;
     (p.norm() > 1e-3).then(|| p.normalize())
 }
@@ -781,6 +799,28 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_pivot_is_never_fitted_below_the_sensor() {
+        // Accelerations that only a pivot straight below the sensor
+        // explains (no leg's): the other sign of the turn is taken, which
+        // puts the pivot above.
+        let (h, c) = turning(40.0, 0.8, 180.0);
+        let leg = Leg {
+            frame: &frame(),
+            gyro: true,
+        };
+        let p = pivot_direction(h.iter(), &c, leg).expect("brisk enough");
+        let highest = h
+            .iter()
+            .map(|q| p.dot(&q.up))
+            .fold(f64::NEG_INFINITY, f64::max);
+        assert!(highest >= -PIVOT_BELOW_SIN, "pivot below: {highest:.2}");
+        // The same rise about a pivot above is read as it is.
+        let (h, c) = turning(40.0, 0.8, 0.0);
+        let p = pivot_direction(h.iter(), &c, leg).expect("brisk enough");
+        assert!(p.angle(&Vector3::z()).to_degrees() < 3.0, "{p:?}");
     }
 
     /// A rise measured from a profile, with its points changed by `touch`
