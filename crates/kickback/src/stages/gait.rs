@@ -52,6 +52,16 @@ const STANCE_S: std::ops::RangeInclusive<f64> = 0.7..=2.5;
 const HELD_TOP_S: f64 = 0.2;
 /// A rise that starts this soon after a step ended is a step too, s.
 const STEP_CONTEXT_S: f64 = 0.3;
+/// A rise that starts this soon after the last step of a walk (of
+/// [`WALK_MIN_STEPS`] or more) carries the walk on, unless it is held at
+/// its top, s: a stride of the instrumented leg takes 0.9-1.4 s (§2.4),
+/// so a rise within 1.5 s of the last keeps the walk's rhythm (shuffling,
+/// turning, stopping in a step or two: the real NCSU sessions' walks begin
+/// and end with such rises), while a set begins from standing (the lifter
+/// stops, takes the handle or clips the cable and hinges forward; the
+/// simulator stands 6 s or more) and a squeezed rep pauses where no stride
+/// does.
+const WALK_SETTLE_S: f64 = 1.5;
 /// The rise after a held-back rep is judged once it has risen this far, deg.
 const PENDING_MIN_RISE_DEG: f64 = 10.0;
 /// The pivot fit skips this long after a rise starts, s: a heel strike
@@ -272,7 +282,8 @@ pub(crate) enum Verdict {
     /// A rep.
     Rep,
     /// A step of walking: the foot planted (`planted`), a rise straight
-    /// after a step, the first step from standing, or a heel strike.
+    /// after a step or carrying a walk on, the first step from standing,
+    /// or a heel strike.
     Step,
 }
 
@@ -366,6 +377,10 @@ impl GaitGate {
         // extension turns the shank about the knee, as close to the sensor
         // as a planted foot; its hold tells it apart.)
         let held = m.rep.hold_s >= HELD_TOP_S;
+        let after_walk = !held
+            && self
+                .walk
+                .is_some_and(|w| w.steps >= WALK_MIN_STEPS && start - w.end_s < WALK_SETTLE_S);
         let turn = turn(m.body(c), c.peak_t, c.peak_e, c, leg);
         // A lying leg has no foot to plant.
         let planted =
@@ -406,11 +421,11 @@ impl GaitGate {
             && r.eccentric_s <= FREE_FALL_S
             && STANCE_S.contains(&r.concentric_s)
             && r.concentric_s >= STANCE_OVER_SWING * r.eccentric_s;
-        if planted || after_step || first_step || strike || stride {
+        if planted || after_step || after_walk || first_step || strike || stride {
             // Walking goes on: a rise right after this one is a step too.
             self.step_seen(start, end);
             debug_log!(
-                "DBG reject gait {:.2}-{:.2} con {:.2} hold {:.2} ecc {:.2} peak {:.1} planted {planted} after_step {after_step} strike {strike} first_step {first_step} stride {stride} last_step_end {:?}",
+                "DBG reject gait {:.2}-{:.2} con {:.2} hold {:.2} ecc {:.2} peak {:.1} planted {planted} after_step {after_step} after_walk {after_walk} strike {strike} first_step {first_step} stride {stride} last_step_end {:?}",
                 start,
                 end,
                 r.concentric_s,
@@ -1102,6 +1117,62 @@ mod tests {
                 gate.last_step_end.is_some_and(|e| e == m.rep.end_s),
                 want == Verdict::Step
             );
+        }
+    }
+
+    #[test]
+    fn a_rise_straight_after_a_walk_carries_it_on() {
+        let s = Settings::default();
+        let f = frame();
+        let leg = Leg {
+            frame: &f,
+            gyro: true,
+        };
+        // (case, rise, steps in the walk, s from its last step to the
+        // rise's start, verdict)
+        let cases = [
+            (
+                "a lift with no pause, a second after a walk",
+                stride(0.9, 0.0, 0.45),
+                3,
+                1.0,
+                Verdict::Step,
+            ),
+            (
+                "the same, two seconds after",
+                stride(0.9, 0.0, 0.45),
+                3,
+                2.0,
+                Verdict::Rep,
+            ),
+            (
+                "a squeezed rep a second after a walk",
+                stride(0.9, 0.5, 0.45),
+                3,
+                1.0,
+                Verdict::Rep,
+            ),
+            (
+                "a lift a second after one lone step",
+                stride(0.9, 0.0, 0.45),
+                1,
+                1.0,
+                Verdict::Rep,
+            ),
+        ];
+        for (name, segs, steps, gap, want) in cases {
+            let (m, c) = measured(&segs, |_| {});
+            let mut gate = GaitGate::default();
+            let last = m.rep.start_s - gap;
+            gate.walk = Some(Walk::new(last - 5.0, last, steps));
+            assert_eq!(gate.judge(&m, &c, leg, &s), want, "{name}");
+            let now = gate.walk.map(|w| w.steps);
+            let carried = if want == Verdict::Step {
+                steps + 1
+            } else {
+                steps
+            };
+            assert_eq!(now, Some(carried), "{name}");
         }
     }
 
