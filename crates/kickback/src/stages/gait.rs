@@ -75,6 +75,16 @@ const HEEL_STRIKE_WINDOW_S: f64 = 0.25;
 /// Half-width of the centred mean an impact stands out from, grid points
 /// (3 → a 70 ms window).
 const IMPACT_HALF_WINDOW: usize = 3;
+/// Without a gyroscope, a rise whose acceleration leaves its own plane by
+/// more than this (root mean square over the rise, m/s²) ...
+const SHAKEN_MS2: f64 = 2.0;
+/// ... and by more than this fraction of what lies in that plane was
+/// shaken, not swung (see [`is_shaken`]). On the real recordings with
+/// the gyroscope left out, the rises of walking, stairs and standing
+/// leave the plane by 2.0-5.6 m/s² (5th-95th percentile; 0.27-0.59 of
+/// the in-plane part), the physiotherapy reps by 0.06-1.34 m/s² (ratio
+/// 0.06-0.30); the simulator's kicks, thrown ones included, by less.
+const SHAKEN_FRACTION: f64 = 0.25;
 /// The farthest the hip is from an ankle sensor, m (0.6–0.9 m, §4): bounds
 /// the centripetal acceleration of a leg turning about the hip.
 const HIP_RADIUS_M: f64 = 0.9;
@@ -416,16 +426,19 @@ impl GaitGate {
         // the stance and swing of a stride (walking, stairs), whatever the
         // rest pose. A kick is lifted at least as fast as it is lowered
         // unless it is held or lowered under control.
+        // Without a gyroscope: a shank shaken out of the plane of its swing
+        // by heel strikes and the body's sway, not swung about the hip.
+        let shaken = no_gyro && is_shaken(m.body(c));
         let r = &m.rep;
         let stride = r.hold_s <= STRIDE_TOP_S
             && r.eccentric_s <= FREE_FALL_S
             && STANCE_S.contains(&r.concentric_s)
             && r.concentric_s >= STANCE_OVER_SWING * r.eccentric_s;
-        if planted || after_step || after_walk || first_step || strike || stride {
+        if planted || after_step || after_walk || first_step || strike || stride || shaken {
             // Walking goes on: a rise right after this one is a step too.
             self.step_seen(start, end);
             debug_log!(
-                "DBG reject gait {:.2}-{:.2} con {:.2} hold {:.2} ecc {:.2} peak {:.1} planted {planted} after_step {after_step} after_walk {after_walk} strike {strike} first_step {first_step} stride {stride} last_step_end {:?}",
+                "DBG reject gait {:.2}-{:.2} con {:.2} hold {:.2} ecc {:.2} peak {:.1} planted {planted} after_step {after_step} after_walk {after_walk} strike {strike} first_step {first_step} stride {stride} shaken {shaken} last_step_end {:?}",
                 start,
                 end,
                 r.concentric_s,
@@ -579,6 +592,37 @@ fn turn<'a>(
         pivot_m
     );
     Some(Turn { rate, pivot_m })
+}
+
+/// Whether the specific force over a rise (`body`, without a gyroscope:
+/// less gravity as the leg model reads it) was shaken out of a plane
+/// rather than swung in one. A leg turning about its hip (and knee) moves
+/// the ankle in one plane, whatever the plane is (a kickback, an
+/// abduction, a donkey kick), so the acceleration stays in it but for
+/// strap wobble; walking jolts the shank in every direction (heel strikes
+/// of 2.5-4 g, the body's sway over the stance foot). The plane is the
+/// rise's own (the two largest principal directions of the acceleration),
+/// not the kick's axis found so far, which a diagonal kick without a
+/// gyroscope may not match.
+fn is_shaken<'a>(body: impl IntoIterator<Item = &'a Point>) -> bool {
+    let (mut m, mut n) = (nalgebra::Matrix3::<f64>::zeros(), 0usize);
+    for q in body {
+        m += q.raw_lin * q.raw_lin.transpose();
+        n += 1;
+    }
+    if n == 0 {
+        return false;
+    }
+    let mut ev: Vec<f64> = (m / n as f64)
+        .symmetric_eigenvalues()
+        .iter()
+        .copied()
+        .collect();
+    ev.sort_by(f64::total_cmp);
+    let out = ev[0].max(0.0).sqrt();
+    let within = (ev[1] + ev[2]).max(0.0).sqrt();
+    debug_log!("DBG shaken: out of plane {out:.2} m/s², in it {within:.2}");
+    out > SHAKEN_MS2 && out > SHAKEN_FRACTION * within
 }
 
 /// A step of walking, not a rep: the rise began or ended with the heel
@@ -1117,6 +1161,68 @@ mod tests {
                 gate.last_step_end.is_some_and(|e| e == m.rep.end_s),
                 want == Verdict::Step
             );
+        }
+    }
+
+    #[test]
+    fn without_a_gyroscope_a_shank_shaken_out_of_its_plane_is_walking() {
+        let s = Settings::default();
+        let f = frame();
+        // Accelerations over the rise, m/s², as a function of time.
+        type Shake = fn(f64) -> Vector3<f64>;
+        let swung: Shake = |t| Vector3::new(0.0, 3.0 * (20.0 * t).sin(), 3.0 * (20.0 * t).cos());
+        let swung_tilted: Shake = |t| {
+            Vector3::new(1.0, 1.0, 0.0).normalize() * 4.0 * (13.0 * t).sin() + Vector3::z() * 2.0
+        };
+        let shaken: Shake = |t| {
+            Vector3::new(
+                3.0 * (37.0 * t).sin(),
+                3.0 * (20.0 * t).sin(),
+                3.0 * (29.0 * t).cos(),
+            )
+        };
+        let wobbled: Shake = |t| {
+            Vector3::new(
+                1.0 * (37.0 * t).sin(),
+                6.0 * (20.0 * t).sin(),
+                6.0 * (20.0 * t).cos(),
+            )
+        };
+        let thrown: Shake = |t| {
+            Vector3::new(
+                3.5 * (37.0 * t).sin(),
+                20.0 * (20.0 * t).sin(),
+                20.0 * (20.0 * t).cos(),
+            )
+        };
+        // (case, acceleration, gyroscope, verdict)
+        let cases: [(&str, Shake, bool, Verdict); 6] = [
+            (
+                "a thrown swing: 2.5 m/s² out of a 20 m/s² plane",
+                thrown,
+                false,
+                Verdict::Rep,
+            ),
+            ("swung in one plane", swung, false, Verdict::Rep),
+            (
+                "swung in a plane across the axes",
+                swung_tilted,
+                false,
+                Verdict::Rep,
+            ),
+            ("shaken in every direction", shaken, false, Verdict::Step),
+            ("a swing with strap wobble", wobbled, false, Verdict::Rep),
+            (
+                "shaken, with a gyroscope (its own tests judge)",
+                shaken,
+                true,
+                Verdict::Rep,
+            ),
+        ];
+        for (name, acc, gyro, want) in cases {
+            let (m, c) = measured(&stride(0.9, 0.0, 0.45), |q| q.raw_lin = acc(q.t));
+            let leg = Leg { frame: &f, gyro };
+            assert_eq!(GaitGate::default().judge(&m, &c, leg, &s), want, "{name}");
         }
     }
 
