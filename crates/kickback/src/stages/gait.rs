@@ -387,6 +387,8 @@ impl GaitGate {
         // extension turns the shank about the knee, as close to the sensor
         // as a planted foot; its hold tells it apart.)
         let held = m.rep.hold_s >= HELD_TOP_S;
+        // Moving again straight after a walk, with no squeeze: still
+        // walking (WALK_SETTLE_S).
         let after_walk = !held
             && self
                 .walk
@@ -422,13 +424,13 @@ impl GaitGate {
             && from_still
             && m.rep.eccentric_s < FIRST_STEP_RETURN_S
             && c.low_e <= -rs.gait_forward_deg;
+        // Without a gyroscope: a shank shaken out of the plane of its swing
+        // by heel strikes and the body's sway, not swung about the hip.
+        let shaken = no_gyro && is_shaken(m.body(c));
         // A slow roll back, no pause, and a return faster than a leg falls:
         // the stance and swing of a stride (walking, stairs), whatever the
         // rest pose. A kick is lifted at least as fast as it is lowered
         // unless it is held or lowered under control.
-        // Without a gyroscope: a shank shaken out of the plane of its swing
-        // by heel strikes and the body's sway, not swung about the hip.
-        let shaken = no_gyro && is_shaken(m.body(c));
         let r = &m.rep;
         let stride = r.hold_s <= STRIDE_TOP_S
             && r.eccentric_s <= FREE_FALL_S
@@ -613,11 +615,8 @@ fn is_shaken<'a>(body: impl IntoIterator<Item = &'a Point>) -> bool {
     if n == 0 {
         return false;
     }
-    let mut ev: Vec<f64> = (m / n as f64)
-        .symmetric_eigenvalues()
-        .iter()
-        .copied()
-        .collect();
+    let e = (m / n as f64).symmetric_eigenvalues();
+    let mut ev = [e[0], e[1], e[2]];
     ev.sort_by(f64::total_cmp);
     let out = ev[0].max(0.0).sqrt();
     let within = (ev[1] + ev[2]).max(0.0).sqrt();
