@@ -859,7 +859,6 @@ impl Pipeline {
     }
 }
 
-/// Queues the end of a rise that was announced but is no rep.
 /// The leg as the gait stage reads it: the rest pose's frame, and whether
 /// a gyroscope is streaming. (Two fields, not `&self`, so that the gait
 /// stage can be borrowed mutably beside it.)
@@ -870,6 +869,7 @@ fn leg_of<'a>(rest: &'a RestPose, input: &Input) -> Leg<'a> {
     }
 }
 
+/// Queues the end of a rise that was announced but is no rep.
 fn discard(id: u64, t_s: f64, reason: DiscardReason, out: &mut VecDeque<Event>) {
     out.push_back(Event::RepDiscarded { id, t_s, reason });
 }
