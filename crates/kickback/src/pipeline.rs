@@ -42,6 +42,16 @@ const SAME_POSE_DEG: f64 = 8.0;
 /// squeeze held at the top (0.5-1.5 s, §2.1) is a deliberate rep, whatever
 /// the rest pose reads (a leg set down twisted on the floor reads a dip).
 const SWING_TOP_S: f64 = 0.5;
+/// A rise from in front of the rest pose to above it comes within this of
+/// the rest pose, deg, when it swings through it: a kick turns about the
+/// hip in one plane, and its rest pose and wind-up lie on that arc. A
+/// swing that passes further beside the rest pose (out of the kick's
+/// plane) did not start from it: a stride or a pedal stroke read against
+/// a pose the leg was still in before it walked (the real recordings with
+/// 5 s of stillness put in front pass it 10-60° to the side). The
+/// simulator's kicks pass within 12° (at 12.5 Hz, where a sample comes
+/// every 25° of a thrown rep), the real physiotherapy reps within 8°.
+const PASSES_BESIDE_DEG: f64 = 15.0;
 /// Grid points kept while the rest pose is still to be found, s: a
 /// recording that starts mid-set is read again from its start once the leg
 /// rests (a set lasts well under a minute).
@@ -651,6 +661,14 @@ impl Pipeline {
             discard(c.id, now, DiscardReason::AwayFromRest, out);
             return;
         }
+        // A rise from in front of rest to above it that passed well beside
+        // the rest pose (out of the kick's plane) did not swing through it,
+        // with or without a gyroscope.
+        if c.start_e < 0.0 && m.closest_to_rest(c) > PASSES_BESIDE_DEG {
+            debug_log!("DBG passes beside rest {:.2}", c.start_t);
+            discard(c.id, now, DiscardReason::AwayFromRest, out);
+            return;
+        }
         // A swing through the rest pose, more below it than above, turning
         // round at its top (walking or pedalling read against a rest pose
         // taken mid-stride), is no rep, unless the leg rested at its valley,
@@ -677,10 +695,14 @@ impl Pipeline {
             return;
         }
         debug_log!(
-            "DBG measured rep {:.2}-{:.2} low_t {:.2} now {:.2}",
+            "DBG measured rep {:.2}-{:.2} low_t {:.2} start_e {:.1} peak_e {:.1} hold {:.2} closest {:.1} now {:.2}",
             m.rep.start_s,
             m.rep.end_s,
             c.low_t,
+            c.start_e,
+            c.peak_e,
+            m.rep.hold_s,
+            m.closest_to_rest(c),
             self.history.back().map_or(0.0, |q| q.t)
         );
         if self.rest_check == RestCheck::Unchecked {

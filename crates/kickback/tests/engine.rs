@@ -226,6 +226,53 @@ fn swings_away_from_or_through_the_rest_pose_are_no_reps() {
 }
 
 #[test]
+fn a_swing_that_passes_beside_the_rest_pose_is_no_rep() {
+    let ph = |to_deg: f64, dur_s: f64| Phase { to_deg, dur_s };
+    let fs = 100.0;
+    let mount = Vector3::new(1.2, -0.4, 0.3);
+    // Still with the shank tilted 25° out to the side (a rest pose taken
+    // from a moment that was no hanging pose), then swings straight back
+    // and forth, -30° to 45° (1 s back, 0.6 s forward), never resting:
+    // every rise crosses the rest pose's plane 25° to its side, never
+    // through it.
+    let mut phases = rest(3.0);
+    phases.push(ph(-30.0, 0.5));
+    for _ in 0..20 {
+        phases.extend([ph(45.0, 1.0), ph(-30.0, 0.6)]);
+    }
+    let angles = profile(0.0, &phases, fs);
+    let tilt = |side: f64| -> Vec<f64> {
+        let still = (3.0 * fs) as usize;
+        let turn = (0.5 * fs) as usize;
+        (0..angles.len())
+            .map(|i| match i {
+                i if i <= still => side,
+                i if i <= still + turn => side * (1.0 - (i - still) as f64 / turn as f64),
+                _ => 0.0,
+            })
+            .collect()
+    };
+    let a = run(&samples_with_tilt(&angles, &tilt(25.0), fs, 0.8, mount));
+    assert_eq!(a.rep_count, 0, "{:#?}", a.reps);
+    // Thrown reps from a wind-up 15° in front, each through the rest pose
+    // it started from (tilted 3° to the side, as a strap wobbles), count.
+    let mut phases = rest(3.0);
+    for _ in 0..8 {
+        phases.extend(momentum_rep(50.0));
+        phases.extend(rest(1.5));
+    }
+    let angles = profile(0.0, &phases, fs);
+    let a = run(&samples_with_tilt(
+        &angles,
+        &vec![3.0; angles.len()],
+        fs,
+        0.8,
+        mount,
+    ));
+    assert_eq!(a.rep_count, 8, "{:#?}", a.reps);
+}
+
+#[test]
 fn sets_are_split_by_rests() {
     let mut ph = set_of(&|| controlled_rep(50.0), 5);
     ph.extend(rest(40.0));

@@ -51,6 +51,14 @@ impl Measured {
         let from = c.start_t - 1e-9;
         self.pts.iter().filter(move |q| q.t >= from)
     }
+
+    /// How close to the rest pose the leg came while it rose, deg.
+    pub(crate) fn closest_to_rest(&self, c: &Candidate) -> f64 {
+        self.body(c)
+            .filter(|q| q.t <= c.peak_t)
+            .map(|q| q.e.abs())
+            .fold(f64::INFINITY, f64::min)
+    }
 }
 
 /// The range of a rep that peaked at `peak_e` after rising from `start_e`
@@ -419,6 +427,69 @@ mod tests {
             assert!(r.range_deg <= r.peak_elevation_deg.max(0.0) + 1e-9 || c.start_e > 0.0);
         }
         assert_eq!(range_above_rest(20.0, -5.0), 20.0);
+    }
+
+    #[test]
+    fn how_close_a_rise_comes_to_rest() {
+        // (case, profile, looked for from, closest, deg)
+        let cases: Vec<(&str, Vec<Seg>, f64, f64)> = vec![
+            (
+                "from rest",
+                vec![stay(0.0, 0.5), go(40.0, 0.8), stay(40.0, 0.5)],
+                0.0,
+                0.0,
+            ),
+            (
+                "from a wind-up, through rest",
+                vec![
+                    stay(0.0, 0.5),
+                    go(-20.0, 0.3),
+                    go(40.0, 0.5),
+                    stay(40.0, 0.5),
+                ],
+                0.0,
+                0.0,
+            ),
+            (
+                "from 8° above rest",
+                vec![go(8.0, 0.3), stay(8.0, 0.5), go(48.0, 0.8), stay(48.0, 0.5)],
+                0.5,
+                8.0,
+            ),
+            (
+                // The elevation counts the distance from rest with the sign
+                // of the in-plane part: passing 20° to the side of rest it
+                // jumps from -20° to 20°.
+                "passing 20° beside rest",
+                vec![
+                    go(-30.0, 0.3),
+                    stay(-30.0, 0.5),
+                    go(-20.0, 0.2),
+                    go(20.0, 0.01),
+                    go(45.0, 0.3),
+                    stay(45.0, 0.5),
+                ],
+                0.0,
+                20.0,
+            ),
+        ];
+        for (name, segs, since, want) in cases {
+            // (The elevation rate is low-passed: the jump is no turn faster
+            // than a leg.)
+            let pts: Vec<Point> = profile(&segs)
+                .into_iter()
+                .map(|(p, _)| Point {
+                    v: p.v.clamp(-300.0, 300.0),
+                    ..p
+                })
+                .collect();
+            let end = pts.last().expect("points").t;
+            let h = history(pts);
+            let c = Candidate::between(&h, since, end, 1).expect("a rise");
+            let m = measure(&c, &h, &Settings::default(), None, 10.0).expect("a rep");
+            let got = m.closest_to_rest(&c);
+            assert!((got - want).abs() <= 0.5, "{name}: {got}");
+        }
         assert_eq!(range_above_rest(20.0, 5.0), 15.0);
         assert_eq!(range_above_rest(-2.0, -5.0), 0.0);
     }

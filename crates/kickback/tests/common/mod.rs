@@ -113,6 +113,46 @@ pub fn samples(
         .collect()
 }
 
+/// Samples of a leg turning `angles_deg` forward and back (about the hip's
+/// side-to-side axis) and `tilts_deg` out to the side (about its
+/// front-to-back axis), both per sample at `fs`, `r` m from the hip, strap
+/// rotated by `mount`; with the gyroscope.
+#[allow(dead_code)]
+pub fn samples_with_tilt(
+    angles_deg: &[f64],
+    tilts_deg: &[f64],
+    fs: f64,
+    r: f64,
+    mount: Vector3<f64>,
+) -> Vec<Sample> {
+    let dt = 1.0 / fs;
+    let n = angles_deg.len().min(tilts_deg.len());
+    let mount = Rotation3::new(mount);
+    let rot = |i: usize| {
+        Rotation3::from_axis_angle(&Vector3::y_axis(), angles_deg[i].to_radians())
+            * Rotation3::from_axis_angle(&Vector3::x_axis(), tilts_deg[i].to_radians())
+    };
+    let pos = |i: usize| rot(i) * Vector3::new(0.0, 0.0, -r);
+    (0..n)
+        .map(|i| {
+            let (a, b) = (i.saturating_sub(1), (i + 1).min(n - 1));
+            let w_world = (rot(b) * rot(a).inverse()).scaled_axis() / ((b - a).max(1) as f64 * dt);
+            let acc = if i > 0 && i + 1 < n {
+                (pos(i + 1) - 2.0 * pos(i) + pos(i - 1)) / (dt * dt)
+            } else {
+                Vector3::zeros()
+            };
+            let f_world = acc + Vector3::new(0.0, 0.0, 9.80665);
+            let rs = rot(i) * mount;
+            Sample {
+                t: 3.0 + i as f64 * dt,
+                acc: rs.inverse() * f_world,
+                gyro: Some(rs.inverse() * w_world),
+            }
+        })
+        .collect()
+}
+
 /// The events of a live analyzer (default settings) fed `samples`
 /// `chunk` at a time, drained after each push, then finished.
 pub fn live_events(samples: &[Sample], chunk: usize) -> Vec<Event> {
