@@ -159,8 +159,8 @@
 
 // It rose from a pose away from the rest pose, where the leg had not
 // rested: long after the leg was last near its rest pose, or swinging
-// through it (walking or pedalling read against a rest pose that no longer
-// holds).
+// through or past it (walking or pedalling read against a rest pose that
+// no longer holds).
 #define KB_DISCARD_AWAY_FROM_REST 9
 
 // It turned faster than a leg turns (over 1000 °/s; a thrown kick peaks at

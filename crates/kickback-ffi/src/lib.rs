@@ -173,8 +173,8 @@ pub const KB_DISCARD_GAP: i32 = 7;
 pub const KB_DISCARD_STREAM_ENDED: i32 = 8;
 /// It rose from a pose away from the rest pose, where the leg had not
 /// rested: long after the leg was last near its rest pose, or swinging
-/// through it (walking or pedalling read against a rest pose that no longer
-/// holds).
+/// through or past it (walking or pedalling read against a rest pose that
+/// no longer holds).
 pub const KB_DISCARD_AWAY_FROM_REST: i32 = 9;
 /// It turned faster than a leg turns (over 1000 °/s; a thrown kick peaks at
 /// 300-600 °/s): the sensor spun on a pedalling leg, or the reading jumped.

@@ -29,8 +29,9 @@ pub enum DiscardReason {
     /// It rose from a pose away from the rest pose, where the leg had not
     /// rested: long after the leg was last near its rest pose, or from
     /// further below it than it rose above it without a pause at the top (a
-    /// swing through the rest pose). Walking or pedalling read against a
-    /// rest pose that no longer holds.
+    /// swing through the rest pose), or from in front of it to above it
+    /// passing well beside it (out of the kick's plane). Walking or
+    /// pedalling read against a rest pose that no longer holds.
     AwayFromRest,
     /// It turned faster than a leg turns (over 1000 °/s; a thrown kick
     /// peaks at 300-600 °/s): the sensor spun on a pedalling leg, or the

@@ -26,7 +26,7 @@ public enum DiscardReason {
     GAP,
     /** The stream ended ({@link Analyzer#finish()}) while the leg was still up. */
     STREAM_ENDED,
-    /** It rose from a pose away from the rest pose, long after the leg was last there, or swung through it (walking or pedalling). */
+    /** It rose from a pose away from the rest pose, long after the leg was last there, or swung through or past it (walking or pedalling). */
     AWAY_FROM_REST,
     /** It turned faster than a leg turns (over 1000 deg/s; a thrown kick peaks at 300-600 deg/s): a spinning or jumping reading. */
     TOO_FAST;
