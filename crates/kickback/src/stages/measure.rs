@@ -427,6 +427,8 @@ mod tests {
             assert!(r.range_deg <= r.peak_elevation_deg.max(0.0) + 1e-9 || c.start_e > 0.0);
         }
         assert_eq!(range_above_rest(20.0, -5.0), 20.0);
+        assert_eq!(range_above_rest(20.0, 5.0), 15.0);
+        assert_eq!(range_above_rest(-2.0, -5.0), 0.0);
     }
 
     #[test]
@@ -490,7 +492,5 @@ mod tests {
             let got = m.closest_to_rest(&c);
             assert!((got - want).abs() <= 0.5, "{name}: {got}");
         }
-        assert_eq!(range_above_rest(20.0, 5.0), 15.0);
-        assert_eq!(range_above_rest(-2.0, -5.0), 0.0);
     }
 }

@@ -86,38 +86,18 @@ pub fn samples(
     mount: Vector3<f64>,
     gyro: bool,
 ) -> Vec<Sample> {
-    let dt = 1.0 / fs;
-    let th: Vec<f64> = angles_deg.iter().map(|d| d.to_radians()).collect();
-    let n = th.len();
-    let mount = Rotation3::new(mount);
-    let pos = |t: f64| Vector3::new(-r * t.sin(), 0.0, -r * t.cos());
-    (0..n)
-        .map(|i| {
-            let (a, b) = (i.saturating_sub(1), (i + 1).min(n - 1));
-            let w = (th[b] - th[a]) / ((b - a).max(1) as f64 * dt);
-            let acc = if i > 0 && i + 1 < n {
-                (pos(th[i + 1]) - 2.0 * pos(th[i]) + pos(th[i - 1])) / (dt * dt)
-            } else {
-                Vector3::zeros()
-            };
-            let f_world = acc + Vector3::new(0.0, 0.0, 9.80665);
-            let rs = Rotation3::from_axis_angle(&Vector3::y_axis(), th[i]) * mount;
-            let f = rs.inverse() * f_world;
-            let g = rs.inverse() * Vector3::new(0.0, w, 0.0);
-            Sample {
-                t: 3.0 + i as f64 * dt,
-                acc: f,
-                gyro: if gyro { Some(g) } else { None },
-            }
-        })
-        .collect()
+    let level = vec![0.0; angles_deg.len()];
+    let mut out = samples_with_tilt(angles_deg, &level, fs, r, mount);
+    if !gyro {
+        out.iter_mut().for_each(|s| s.gyro = None);
+    }
+    out
 }
 
 /// Samples of a leg turning `angles_deg` forward and back (about the hip's
 /// side-to-side axis) and `tilts_deg` out to the side (about its
 /// front-to-back axis), both per sample at `fs`, `r` m from the hip, strap
-/// rotated by `mount`; with the gyroscope.
-#[allow(dead_code)]
+/// rotated by `mount` (axis-angle vector, rad); with the gyroscope.
 pub fn samples_with_tilt(
     angles_deg: &[f64],
     tilts_deg: &[f64],
