@@ -44,6 +44,14 @@ const STRIDE_TOP_S: f64 = 0.1;
 /// thrown (§2.1: < 0.6 s), not rolled over a planted foot; a rise slower
 /// than the longest is no stance.
 const STANCE_S: std::ops::RangeInclusive<f64> = 0.7..=2.5;
+/// The shortest stance when a gyroscope shows the rise was not thrown, s:
+/// 60% of a brisk 1.0 s stride (real HuGaDB strides of 0.93-0.96 s roll
+/// over the stance foot in 0.64-0.69 s). Below [`STANCE_S`]'s 0.7 s only
+/// the rise's own turning tells a stance, rolling slowly over the planted
+/// foot through the first half of its rise (1.6-1.8 rad/s there), from a
+/// kick thrown in as little time ([`THROWN_RAD_S`]: a 0.6 s throw turns
+/// at 3-4 rad/s there).
+const BRISK_STANCE_S: f64 = 0.6;
 /// A rise held still at its top this long is no stride, s: the stance leg
 /// rolls over its foot without stopping (stance 0.6-0.8 s in all, §2.4;
 /// STRIDE_TOP_S, 0.1 s, is the longest pause at a stride's top), while a
@@ -431,10 +439,19 @@ impl GaitGate {
         // the stance and swing of a stride (walking, stairs), whatever the
         // rest pose. A kick is lifted at least as fast as it is lowered
         // unless it is held or lowered under control.
+        // (Down to BRISK_STANCE_S when it starts where a heel lands, well
+        // in front of the rest pose, and a gyroscope shows it was not
+        // thrown.)
         let r = &m.rep;
+        let heel_down = c.start_e <= -rs.gait_forward_deg;
+        let shortest_stance = if heel_down && turn.is_some() && !thrown {
+            BRISK_STANCE_S
+        } else {
+            *STANCE_S.start()
+        };
         let stride = r.hold_s <= STRIDE_TOP_S
             && r.eccentric_s <= FREE_FALL_S
-            && STANCE_S.contains(&r.concentric_s)
+            && (shortest_stance..=*STANCE_S.end()).contains(&r.concentric_s)
             && r.concentric_s >= STANCE_OVER_SWING * r.eccentric_s;
         if planted || after_step || after_walk || first_step || strike || stride || shaken {
             // Walking goes on: a rise right after this one is a step too.
@@ -915,6 +932,18 @@ mod tests {
         ]
     }
 
+    /// From `from` up to 40° in 0.65 s, no pause, forward again in 0.25 s
+    /// to 10° in front of rest (a brisk stride's stance and swing, read
+    /// from heel strike to the next swing's end).
+    fn brisk(from: f64) -> Vec<Seg> {
+        vec![
+            stay(from, 1.0),
+            go(40.0, 0.65),
+            go(-10.0, 0.25),
+            stay(-10.0, 0.5),
+        ]
+    }
+
     #[test]
     fn a_lying_leg_has_no_foot_to_plant() {
         let s = Settings::default();
@@ -1144,6 +1173,38 @@ mod tests {
                 stride(0.9, 0.0, 0.45),
                 false,
                 Box::new(|_| {}),
+                None,
+                Verdict::Rep,
+            ),
+            (
+                "a brisk stride: from where the heel lands, rolled back in 0.65 s, slower than a throw",
+                brisk(-20.0),
+                true,
+                Box::new(turning(1.8, 0.8)),
+                None,
+                Verdict::Step,
+            ),
+            (
+                "a throw as quick from as far in front, fast about the hip",
+                brisk(-20.0),
+                true,
+                Box::new(turning(3.0, 0.8)),
+                None,
+                Verdict::Rep,
+            ),
+            (
+                "the brisk stride without a gyroscope (no telling it from a throw)",
+                brisk(-20.0),
+                false,
+                Box::new(|_| {}),
+                None,
+                Verdict::Rep,
+            ),
+            (
+                "as brisk and as slow a turn, but from the rest pose",
+                brisk(0.0),
+                true,
+                Box::new(turning(1.8, 0.8)),
                 None,
                 Verdict::Rep,
             ),
