@@ -35,7 +35,10 @@
  *                           1), t_s when the leg left the bottom. Then exactly
  *                           one of these two with the same rep_id:
  *   KB_EVENT_REP_COMPLETED  rep (measured, with faults), momentum_evidence,
- *                           rep_id, t_s its end. Only these count as reps.
+ *                           rep_id, t_s its end. Only these count as reps,
+ *                           less any a later KB_DISCARD_LONE takes back (a
+ *                           caller too old to get KB_EVENT_REP_DISCARDED
+ *                           keeps those).
  *   KB_EVENT_REP_DISCARDED  rep_id, t_s when it was dropped, discard_reason:
  *     KB_DISCARD_GAIT 1         a step of walking, not a kick.
  *     KB_DISCARD_TOO_SHORT 2    back down sooner than min_rep_duration_s.
@@ -52,6 +55,9 @@
  *                               swung through it.
  *     KB_DISCARD_TOO_FAST 10    it turned faster than a leg turns (over
  *                               1000 deg/s): a spinning or jumping reading.
+ *     KB_DISCARD_LONE 11        a rep no other rep came near (a set of one,
+ *                               a fidget): follows its REP_COMPLETED and
+ *                               takes the rep back.
  *     KB_DISCARD_OTHER 0        a reason this header does not name.
  *   kb_discard_reason_name gives a code's name ("gait", "too_short", ...).
  * Walking: KB_EVENT_WALKING  walk (start_s of its first step, end_s of its
@@ -166,6 +172,11 @@
 // It turned faster than a leg turns (over 1000 °/s; a thrown kick peaks at
 // 300-600 °/s): the sensor spun on a pedalling leg, or the reading jumped.
 #define KB_DISCARD_TOO_FAST 10
+
+// A rep no other rep came near (none within `sets.rest_s`): a set of one,
+// a fidget. It follows the rep's `KB_EVENT_REP_COMPLETED` and takes the
+// rep back; the next rep gets its number and set number.
+#define KB_DISCARD_LONE 11
 
 // Fault flag: the leg was thrown, not driven.
 #define KB_FAULT_MOMENTUM 1
@@ -395,7 +406,9 @@ typedef struct KbEvent {
   // `KB_EVENT_REP_STARTED`, `KB_EVENT_REP_COMPLETED`, `KB_EVENT_REP_DISCARDED`:
   // the rep's id, unique within the analyzer and increasing from 1 (0 for
   // other kinds). A started rep ends with exactly one completed or
-  // discarded event with its id. Appended after `momentum_evidence`.
+  // discarded event with its id (and a completed one may be taken back
+  // later by a discarded event with `KB_DISCARD_LONE`). Appended after
+  // `momentum_evidence`.
   uint64_t rep_id;
   // `KB_EVENT_REP_DISCARDED`: why, one of the `KB_DISCARD_*` codes
   // (`KB_DISCARD_OTHER`, 0, for other kinds). Appended after `rep_id`.

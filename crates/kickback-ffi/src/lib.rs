@@ -179,6 +179,10 @@ pub const KB_DISCARD_AWAY_FROM_REST: i32 = 9;
 /// It turned faster than a leg turns (over 1000 °/s; a thrown kick peaks at
 /// 300-600 °/s): the sensor spun on a pedalling leg, or the reading jumped.
 pub const KB_DISCARD_TOO_FAST: i32 = 10;
+/// A rep no other rep came near (none within `sets.rest_s`): a set of one,
+/// a fidget. It follows the rep's `KB_EVENT_REP_COMPLETED` and takes the
+/// rep back; the next rep gets its number and set number.
+pub const KB_DISCARD_LONE: i32 = 11;
 
 /// Fault flag: the leg was thrown, not driven.
 pub const KB_FAULT_MOMENTUM: u32 = 1;
@@ -478,7 +482,9 @@ pub struct KbEvent {
     /// `KB_EVENT_REP_STARTED`, `KB_EVENT_REP_COMPLETED`, `KB_EVENT_REP_DISCARDED`:
     /// the rep's id, unique within the analyzer and increasing from 1 (0 for
     /// other kinds). A started rep ends with exactly one completed or
-    /// discarded event with its id. Appended after `momentum_evidence`.
+    /// discarded event with its id (and a completed one may be taken back
+    /// later by a discarded event with `KB_DISCARD_LONE`). Appended after
+    /// `momentum_evidence`.
     pub rep_id: u64,
     /// `KB_EVENT_REP_DISCARDED`: why, one of the `KB_DISCARD_*` codes
     /// (`KB_DISCARD_OTHER`, 0, for other kinds). Appended after `rep_id`.
@@ -593,7 +599,7 @@ impl KbEvent {
 
 /// Every discard reason the engine gives, its `KB_DISCARD_*` code and its
 /// name (the engine's serialised name).
-const DISCARD_REASONS: [(DiscardReason, i32, &CStr); 10] = [
+const DISCARD_REASONS: [(DiscardReason, i32, &CStr); 11] = [
     (DiscardReason::Gait, KB_DISCARD_GAIT, c"gait"),
     (DiscardReason::TooShort, KB_DISCARD_TOO_SHORT, c"too_short"),
     (DiscardReason::TooSmall, KB_DISCARD_TOO_SMALL, c"too_small"),
@@ -616,6 +622,7 @@ const DISCARD_REASONS: [(DiscardReason, i32, &CStr); 10] = [
         c"away_from_rest",
     ),
     (DiscardReason::TooFast, KB_DISCARD_TOO_FAST, c"too_fast"),
+    (DiscardReason::Lone, KB_DISCARD_LONE, c"lone"),
 ];
 
 /// The `KB_DISCARD_*` code of a discard reason (`KB_DISCARD_OTHER` for one

@@ -10,7 +10,7 @@ use std::io::Write;
 
 /// Streams `samples` through an analyzer with default settings as an app
 /// would (polling after every push), finishes, and returns the number of
-/// reps reported.
+/// reps reported (less those taken back as lone).
 pub fn live_rep_count(samples: impl IntoIterator<Item = Sample>) -> usize {
     let mut a = Analyzer::new(Settings::default()).expect("default settings");
     let mut reps = 0;
@@ -19,14 +19,23 @@ pub fn live_rep_count(samples: impl IntoIterator<Item = Sample>) -> usize {
         reps += completed_reps(&mut a);
     }
     a.finish();
-    reps + completed_reps(&mut a)
+    (reps + completed_reps(&mut a)).max(0) as usize
 }
 
-/// Polls every queued event and counts the completed reps among them.
-pub fn completed_reps(a: &mut Analyzer) -> usize {
+/// Polls every queued event: the completed reps among them, less the reps
+/// taken back (a lone rep is taken back after its completion, perhaps in
+/// an earlier poll, so this may be negative).
+pub fn completed_reps(a: &mut Analyzer) -> isize {
     let mut n = 0;
     while let Some(e) = a.poll() {
-        n += matches!(e, Event::RepCompleted(_)) as usize;
+        n += match e {
+            Event::RepCompleted(_) => 1,
+            Event::RepDiscarded {
+                reason: kickback::DiscardReason::Lone,
+                ..
+            } => -1,
+            _ => 0,
+        };
     }
     n
 }

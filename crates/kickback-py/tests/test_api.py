@@ -1,6 +1,7 @@
 """Tests of every function of the `kickback` Python package, good and bad
 input, against the CLI's own output."""
 
+import dataclasses
 import math
 import os
 import pickle
@@ -227,9 +228,15 @@ def test_analyzer_in_chunks_equals_analyze_of_the_whole():
     assert result.reps == whole.reps and result.sets == whole.sets
     assert result.summary == whole.summary and result.warnings == whole.warnings
     assert result.duration_s == whole.duration_s
+    # Reps completed live, less those a later `lone` discard took back.
+    lone = {e.id for e in events if isinstance(e, kickback.RepDiscarded) and e.reason == "lone"}
     completed = [e.rep for e in events if isinstance(e, kickback.RepCompleted)]
-    assert completed == whole.reps
-    assert sum(isinstance(e, kickback.RepStarted) for e in events) >= len(completed)
+    assert [r for r in completed if r.id not in lone] == whole.reps
+    started = [e.id for e in events if isinstance(e, kickback.RepStarted)]
+    ended = [e.rep.id for e in events if isinstance(e, kickback.RepCompleted)]
+    ended += [e.id for e in events if isinstance(e, kickback.RepDiscarded) and e.reason != "lone"]
+    assert sorted(started) == sorted(ended) and len(set(started)) == len(started)
+    assert all(r.id > 0 for r in whole.reps)
     assert [e.set for e in events if isinstance(e, kickback.SetCompleted)] == whole.sets
     assert isinstance(events[-1], kickback.Finished)
     assert events[-1].samples == len(rec.t)
@@ -262,7 +269,13 @@ def test_analyzer_one_sample_at_a_time_and_new_stream_after_finish():
     assert first.reps == expected.reps
     live.poll()
     live.push(rec.t, rec.acc, rec.gyro)  # a new stream
-    assert live.finish().reps == kickback.analyze(rec).reps
+    again = live.finish().reps
+    whole = kickback.analyze(rec).reps
+    # The same reps; their ids number on from the first stream's rises.
+    assert [dataclasses.replace(r, id=0) for r in again] == [
+        dataclasses.replace(r, id=0) for r in whole
+    ]
+    assert again and min(r.id for r in again) > max(r.id for r in first.reps)
 
 
 def test_analyzer_bad_input():

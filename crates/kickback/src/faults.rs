@@ -98,6 +98,14 @@ impl RangeReference {
         median(self.set.iter().copied()).unwrap_or(0.0)
     }
 
+    /// Forgets the last `n` ranges added (reps taken back).
+    pub(crate) fn take_back(&mut self, n: usize) {
+        for _ in 0..n {
+            self.set.pop_back();
+            self.recent.pop_back();
+        }
+    }
+
     pub(crate) fn add(&mut self, range: f64) {
         self.set.push_back(range);
         if self.set.len() > SET_WINDOW {

@@ -389,7 +389,7 @@ impl Pipeline {
                 self.hold.as_ref().map(LongHold::start_t),
                 self.strayed.map(|s| s.c.start_t),
             ];
-            self.sets.close_unless_pending(starts, rest_s, out);
+            self.sets.close_unless_pending(starts, rest_s, t, out);
         }
     }
 
@@ -806,7 +806,8 @@ impl Pipeline {
     }
 
     fn report(&mut self, rep: Rep, out: &mut VecDeque<Event>) {
-        self.sets.commit(rep, &self.settings, out);
+        let now = self.input.last_rel();
+        self.sets.commit(rep, now, &self.settings, out);
     }
 
     /// The rep held back: reported once due, dropped if a step follows.
@@ -847,7 +848,7 @@ impl Pipeline {
         if let Some(w) = self.gait.walk_over(f64::INFINITY) {
             out.push_back(Event::Walking(w));
         }
-        self.sets.close(out);
+        self.sets.close(end, out);
         let duration = self.input.last_rel();
         let samples = self.input.samples();
         if samples > 0 && duration < 2.0 {

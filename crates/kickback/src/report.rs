@@ -414,11 +414,34 @@ impl FaultCounts {
     /// Adds the faults of one rep.
     pub fn add(&mut self, rep: &Rep) {
         for f in &rep.faults {
-            match f {
-                Fault::Momentum => self.momentum += 1,
-                Fault::LumbarOverextension => self.lumbar_overextension += 1,
-                Fault::PartialRange => self.partial_range += 1,
-            }
+            *self.count_mut(*f) += 1;
+        }
+    }
+
+    /// Takes back the faults of one rep added before (a rep taken back,
+    /// see [`crate::DiscardReason::Lone`]).
+    ///
+    /// ```
+    /// use kickback::{Fault, FaultCounts, Rep};
+    /// let mut rep = Rep::new(1, 1, 0.0, 1.0, 2.0);
+    /// rep.faults = vec![Fault::Momentum];
+    /// let mut counts = FaultCounts::default();
+    /// counts.add(&rep);
+    /// counts.remove(&rep);
+    /// assert_eq!(counts, FaultCounts::default());
+    /// ```
+    pub fn remove(&mut self, rep: &Rep) {
+        for f in &rep.faults {
+            let n = self.count_mut(*f);
+            *n = n.saturating_sub(1);
+        }
+    }
+
+    fn count_mut(&mut self, fault: Fault) -> &mut usize {
+        match fault {
+            Fault::Momentum => &mut self.momentum,
+            Fault::LumbarOverextension => &mut self.lumbar_overextension,
+            Fault::PartialRange => &mut self.partial_range,
         }
     }
 }
@@ -477,7 +500,16 @@ impl Analysis {
     pub fn observe(&mut self, event: &crate::Event) {
         use crate::Event;
         match event {
-            Event::RepStarted { .. } | Event::RepDiscarded { .. } | Event::Elevation { .. } => {}
+            Event::RepStarted { .. } | Event::Elevation { .. } => {}
+            // A rep taken back (a lone one): the newest reps are searched,
+            // as it is the last one reported.
+            Event::RepDiscarded { id, .. } => {
+                if let Some(i) = self.reps.iter().rposition(|r| r.id == *id) {
+                    let rep = self.reps.remove(i);
+                    self.summary.remove(&rep);
+                    self.rep_count = self.reps.len();
+                }
+            }
             Event::RepCompleted(rep) => {
                 self.summary.add(rep);
                 self.reps.push(rep.clone());

@@ -205,15 +205,15 @@ fn swings_away_from_or_through_the_rest_pose_are_no_reps() {
     // rest pose's 9 s of grace, a swing may still count.
     let late: Vec<_> = a.reps.iter().filter(|r| r.start_s > 3.0 + 9.5).collect();
     assert!(late.is_empty(), "{} reps, late: {late:#?}", a.rep_count);
-    // A rep (which shows the kick's direction), then pedalling: the shank
-    // swinging about the knee, 0.4 m up, between -40° and 25° at 1 Hz,
-    // through the rest pose, never resting there.
-    let mut phases = set_of(&|| controlled_rep(50.0), 1);
+    // Two reps (which show the kick's direction), then pedalling: the
+    // shank swinging about the knee, 0.4 m up, between -40° and 25° at 1
+    // Hz, through the rest pose, never resting there.
+    let mut phases = set_of(&|| controlled_rep(50.0), 2);
     for _ in 0..20 {
         phases.extend([ph(-40.0, 0.5), ph(25.0, 0.5)]);
     }
     let a = leg_r(&phases, 0.4);
-    assert_eq!(a.rep_count, 1, "{:#?}", a.reps);
+    assert_eq!(a.rep_count, 2, "{:#?}", a.reps);
     // Reps from where the leg rests now still count: the same swings with
     // a 0.5 s pause at the bottom of each.
     let mut phases = rest(3.0);
@@ -289,6 +289,76 @@ fn sets_are_split_by_rests() {
         vec![5, 6]
     );
     assert!(a.reps[5].set == 2 && a.reps[4].set == 1);
+}
+
+#[test]
+fn a_rep_with_no_other_near_is_taken_back() {
+    let set = |n| set_of(&|| controlled_rep(50.0), n);
+    // A set of 5, 30 s of rest, one rep alone, 30 s of rest, a set of 3.
+    let mut ph = set(5);
+    ph.extend(rest(30.0));
+    ph.extend(set(1));
+    ph.extend(rest(30.0));
+    ph.extend(set(3));
+    let s = samples(
+        &profile(0.0, &ph, 100.0),
+        100.0,
+        0.8,
+        Vector3::new(0.7, 0.0, -0.3),
+        true,
+    );
+    let events = live_events(&s, 7);
+    let a = Analysis::from_events(&events);
+    assert_eq!(a, run(&s), "live and whole-file agree");
+    assert_eq!(
+        a.sets.iter().map(|s| s.rep_count).collect::<Vec<_>>(),
+        vec![5, 3]
+    );
+    // The next set and its reps take the numbers the lone rep had.
+    let numbers: Vec<_> = a.reps.iter().map(|r| (r.index, r.set)).collect();
+    assert_eq!(
+        numbers,
+        [
+            (1, 1),
+            (2, 1),
+            (3, 1),
+            (4, 1),
+            (5, 1),
+            (6, 2),
+            (7, 2),
+            (8, 2)
+        ]
+    );
+    // The lone rep was reported live, then taken back once no rep came
+    // within the set rest (8 s) after it.
+    let lone: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::RepDiscarded {
+                id,
+                t_s,
+                reason: kickback::DiscardReason::Lone,
+            } => Some((*id, *t_s)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(lone.len(), 1, "{events:#?}");
+    let (id, taken_back_at) = lone[0];
+    let rep = events
+        .iter()
+        .find_map(|e| match e {
+            Event::RepCompleted(r) if r.id == id => Some(r.clone()),
+            _ => None,
+        })
+        .expect("the lone rep was completed first");
+    assert_eq!((rep.index, rep.set), (6, 2), "{rep:#?}");
+    let rest_s = Settings::default().sets.rest_s;
+    assert!(
+        taken_back_at > rep.end_s + rest_s && taken_back_at < rep.end_s + rest_s + 1.0,
+        "taken back at {taken_back_at} after a rep ending {}",
+        rep.end_s
+    );
+    assert!(!a.reps.iter().any(|r| r.id == id));
 }
 
 #[test]
@@ -421,8 +491,9 @@ fn small_reps_count_as_a_set_and_a_lone_fidget_does_not() {
         (&[8.0, 13.0, 12.0, 8.0, 8.0], 5),
         // A fidget before a set of large reps is no rep of it.
         (&[8.0, 45.0, 45.0, 45.0], 3),
-        // A lone fidget is no rep.
+        // A lone fidget is no rep; nor is a lone kick (a set of one).
         (&[8.0], 0),
+        (&[45.0], 0),
     ];
     for &(peaks, want) in cases {
         let mut ph = rest(3.0);
@@ -448,12 +519,14 @@ fn a_reading_that_turns_faster_than_a_leg_is_no_rep() {
     // Up 120° in 0.1 s (minimum jerk: 2250 °/s at its fastest, where a
     // thrown kick peaks at 300-600 °/s), held, lowered in 1 s: a jump in
     // the reading, or a spinning sensor. The same lift in 0.4 s (280 °/s)
-    // is a thrown rep.
-    for (up_s, want) in [(0.1, 0), (0.4, 1)] {
+    // is a thrown rep. Twice each (a rep alone is no set).
+    for (up_s, want) in [(0.1, 0), (0.4, 2)] {
         let peak = if want == 0 { 120.0 } else { 60.0 };
         let mut phases = rest(3.0);
-        phases.extend([ph(peak, up_s), ph(peak, 0.6), ph(0.0, 1.0)]);
-        phases.extend(rest(3.0));
+        for _ in 0..2 {
+            phases.extend([ph(peak, up_s), ph(peak, 0.6), ph(0.0, 1.0)]);
+            phases.extend(rest(3.0));
+        }
         let fs = 100.0;
         let s = samples(
             &profile(0.0, &phases, fs),

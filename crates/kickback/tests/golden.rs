@@ -198,7 +198,8 @@ fn the_gap_cases_exercise_the_restart() {
 
 /// Over the whole corpus: ids increase from 1, and every `RepStarted` is
 /// followed by exactly one `RepCompleted` or `RepDiscarded` with its id,
-/// and nothing else carries an id that was not started.
+/// nothing else carries an id that was not started, and a `lone` discard
+/// takes back a rep that was completed.
 #[test]
 fn every_started_rep_is_completed_or_discarded_once() {
     use std::collections::BTreeMap;
@@ -207,6 +208,8 @@ fn every_started_rep_is_completed_or_discarded_once() {
         let events = live_events(&samples, 1);
         // id -> (started, ended)
         let mut open: BTreeMap<u64, f64> = BTreeMap::new();
+        // Completed reps not taken back (as lone).
+        let mut kept = std::collections::BTreeSet::new();
         let mut last_id = 0;
         let (mut completed, mut discarded) = (0, 0);
         for e in &events {
@@ -220,6 +223,7 @@ fn every_started_rep_is_completed_or_discarded_once() {
                     );
                 }
                 Event::RepCompleted(rep) => {
+                    kept.insert(rep.id);
                     let started = open.remove(&rep.id);
                     assert!(
                         started.is_some(),
@@ -228,6 +232,15 @@ fn every_started_rep_is_completed_or_discarded_once() {
                         rep.index
                     );
                     completed += 1;
+                }
+                Event::RepDiscarded {
+                    id,
+                    reason: kickback::DiscardReason::Lone,
+                    ..
+                } => {
+                    // A completed rep taken back: it was completed, once.
+                    assert!(kept.remove(id), "{name}: lone {id} was no rep");
+                    *reasons.entry("lone".into()).or_default() += 1;
                 }
                 Event::RepDiscarded { id, t_s, reason } => {
                     let started = open.remove(id);

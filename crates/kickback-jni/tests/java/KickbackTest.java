@@ -2,9 +2,11 @@ import java.io.BufferedReader;
 import java.io.FileReader;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import kickback.Analyzer;
 import kickback.DiscardReason;
@@ -75,8 +77,13 @@ public final class KickbackTest {
             drain(a);
         }
         check(open.isEmpty(), "started but never completed or discarded: " + open);
-        check(started == reps + discarded, "every start ended once: " + started + " started, "
-                + reps + " reps, " + discarded + " discarded");
+        check(started == reps + lone + discarded, "every start ended once: " + started
+                + " started, " + reps + " reps, " + lone + " taken back, " + discarded
+                + " discarded");
+        check(reps == repLines.size(), "reps counted as listed");
+        for (String l : repLines.values()) {
+            System.out.println(l);
+        }
         check(finished != null && finished.samples == rows.size() && finished.gyroscope,
                 "finished: every sample, with a gyroscope");
         System.out.println(String.format(Locale.ROOT,
@@ -94,6 +101,10 @@ public final class KickbackTest {
     private static int warnings = 0;
     private static int started = 0;
     private static int discarded = 0;
+    /** Completed reps a later LONE discard took back. */
+    private static int lone = 0;
+    /** The line of each rep completed and not taken back, by id, in order. */
+    private static final Map<Long, String> repLines = new LinkedHashMap<>();
     private static int gaitDiscarded = 0;
     private static int walkSteps = 0;
     private static long lastId = 0;
@@ -114,7 +125,15 @@ public final class KickbackTest {
             } else if (e instanceof Event.RepDiscarded) {
                 discarded++;
                 Event.RepDiscarded d = (Event.RepDiscarded) e;
-                check(open.remove(d.id), "discarded " + d.id + " was not open");
+                if (d.reason == DiscardReason.LONE) {
+                    // A completed rep taken back: a set of one.
+                    check(repLines.remove(d.id) != null, "lone " + d.id + " was not a rep");
+                    reps--;
+                    discarded--;
+                    lone++;
+                } else {
+                    check(open.remove(d.id), "discarded " + d.id + " was not open");
+                }
                 check(d.reason != DiscardReason.OTHER, "a reason the Java API names");
                 if (d.reason == DiscardReason.GAIT) {
                     gaitDiscarded++;
@@ -125,7 +144,7 @@ public final class KickbackTest {
                 reps++;
                 Rep r = ((Event.RepCompleted) e).rep;
                 check(open.remove(r.id), "completed " + r.id + " was not open");
-                print(r);
+                repLines.put(r.id, line(r));
             } else if (e instanceof Event.SetCompleted) {
                 sets++;
                 check(((Event.SetCompleted) e).index == sets, "set numbers count up");
@@ -148,10 +167,10 @@ public final class KickbackTest {
         }
     }
 
-    private static void print(Rep r) {
-        System.out.println(String.format(Locale.ROOT,
+    private static String line(Rep r) {
+        return String.format(Locale.ROOT,
                 "rep %d set %d start %.9f peak %.9f end %.9f range %.3f faults %d id %d", r.index,
-                r.set, r.startS, r.peakS, r.endS, r.rangeDeg, r.faults, r.id));
+                r.set, r.startS, r.peakS, r.endS, r.rangeDeg, r.faults, r.id);
     }
 
     private static void checkErrors() {

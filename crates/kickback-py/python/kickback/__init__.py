@@ -61,6 +61,7 @@ __all__ = [
     "Recording",
     "Rep",
     "RepCompleted",
+    "RepDiscarded",
     "RepStarted",
     "SetCompleted",
     "SetSummary",
@@ -168,6 +169,8 @@ class Rep:
     windup_deg: float
     faults: Tuple[str, ...] = ()
     momentum: MomentumEvidence = field(default_factory=MomentumEvidence)
+    #: The ``id`` of the :class:`RepStarted` that announced it.
+    id: int = 0
 
     @classmethod
     def _from(cls, d: Mapping[str, Any]) -> "Rep":
@@ -229,9 +232,23 @@ class Summary:
 
 @dataclass(frozen=True)
 class RepStarted:
-    """The leg has risen far enough that a rep is under way."""
+    """The leg has risen far enough that a rep is under way; ``id`` is
+    unique within the analyzer (from 1). Exactly one :class:`RepCompleted`
+    (whose ``rep.id`` is the same) or :class:`RepDiscarded` follows."""
 
     t_s: float
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class RepDiscarded:
+    """A started rise was no rep (``reason``: ``gait``, ``too_small``, ...);
+    with reason ``lone``, a rep already completed is taken back: no other rep
+    came within ``set_rest`` s of it (a set of one, a fidget)."""
+
+    id: int
+    t_s: float
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -265,13 +282,17 @@ class Finished:
     gyroscope: bool
 
 
-Event = Union[RepStarted, RepCompleted, SetCompleted, WarningRaised, WalkingRecognised, Finished]
+Event = Union[
+    RepStarted, RepCompleted, RepDiscarded, SetCompleted, WarningRaised, WalkingRecognised, Finished
+]
 
 
 def _event(d: Mapping[str, Any]) -> Optional[Event]:
     kind = d.get("event")
     if kind == "rep_started":
-        return RepStarted(d["t_s"])
+        return RepStarted(d["t_s"], d["id"])
+    if kind == "rep_discarded":
+        return RepDiscarded(d["id"], d["t_s"], d["reason"])
     if kind == "rep_completed":
         return RepCompleted(Rep._from(d))
     if kind == "set_completed":

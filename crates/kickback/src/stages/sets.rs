@@ -1,7 +1,7 @@
 //! The set tracker: reps numbered, judged for faults against the set's
 //! ranges, rounded for the report, and grouped into sets split by rests.
 
-use crate::event::Event;
+use crate::event::{DiscardReason, Event};
 use crate::faults::{self, RangeReference};
 use crate::report::{Rep, SetSummary};
 use crate::settings::Settings;
@@ -58,6 +58,8 @@ pub(crate) struct SetTracker {
     set_start: f64,
     set_end: f64,
     set_reps: usize,
+    /// Id of the set's first rep (taken back if it stays alone).
+    set_first_id: u64,
 }
 
 impl SetTracker {
@@ -82,17 +84,25 @@ impl SetTracker {
     }
 
     /// Reports a rep: its set, number and faults are decided now, in order.
-    pub(crate) fn commit(&mut self, mut rep: Rep, settings: &Settings, out: &mut VecDeque<Event>) {
-        self.last_rep_end = Some(rep.end_s);
+    /// `now` is the time of the newest sample, s.
+    pub(crate) fn commit(
+        &mut self,
+        mut rep: Rep,
+        now: f64,
+        settings: &Settings,
+        out: &mut VecDeque<Event>,
+    ) {
         // Sets: a long pause since the last rep closes the set.
         if self.set_open && rep.start_s - self.set_end > settings.sets.rest_s {
-            self.close(out);
+            self.close(now, out);
         }
+        self.last_rep_end = Some(rep.end_s);
         if !self.set_open {
             self.set_open = true;
             self.set_index += 1;
             self.set_start = rep.start_s;
             self.set_reps = 0;
+            self.set_first_id = rep.id;
             self.ranges.new_set();
         }
         let reference = self.ranges.reference(settings.partial.min_reference_reps);
@@ -113,12 +123,31 @@ impl SetTracker {
         out.push_back(Event::RepCompleted(rep));
     }
 
-    /// Closes the set in progress, if any.
-    pub(crate) fn close(&mut self, out: &mut VecDeque<Event>) {
+    /// Closes the set in progress, if any, at `now`. A set of one rep is no
+    /// set: reps come in sets, and a rep with no other within `sets.rest_s`
+    /// of it is taken back ([`DiscardReason::Lone`]; its number and set
+    /// number go to the next rep). On the real recordings that must give no
+    /// reps, 29 of the 52 rises the engine still counted while the legs
+    /// stood, walked or climbed stairs had no other within 8 s (a weight
+    /// shift, the sensor handled as it was strapped on, the first step of a
+    /// walk); every rep of the 60 real physiotherapy sets and of the
+    /// simulator's sets has one.
+    pub(crate) fn close(&mut self, now: f64, out: &mut VecDeque<Event>) {
         if !self.set_open {
             return;
         }
         self.set_open = false;
+        if self.set_reps == 1 {
+            self.reps -= 1;
+            self.set_index -= 1;
+            self.ranges.take_back(1);
+            out.push_back(Event::RepDiscarded {
+                id: self.set_first_id,
+                t_s: now,
+                reason: DiscardReason::Lone,
+            });
+            return;
+        }
         out.push_back(Event::SetCompleted(SetSummary {
             index: self.set_index,
             start_s: self.set_start,
@@ -143,11 +172,12 @@ impl SetTracker {
         &mut self,
         starts: [Option<f64>; 4],
         rest_s: f64,
+        now: f64,
         out: &mut VecDeque<Event>,
     ) {
         let pending = starts.iter().flatten().any(|s| s - self.set_end <= rest_s);
         if !pending {
-            self.close(out);
+            self.close(now, out);
         }
     }
 }
@@ -158,7 +188,8 @@ mod tests {
 
     fn rep(start: f64, end: f64, range: f64) -> Rep {
         Rep {
-            id: 1,
+            // Told apart by their start, in these tests.
+            id: start as u64,
             index: 0,
             set: 0,
             start_s: start,
@@ -177,11 +208,17 @@ mod tests {
         }
     }
 
-    /// A short summary of the events: "r<index>/<set>" and "s<index>:<reps>".
+    /// A short summary of the events: "r<index>/<set>", "s<index>:<reps>"
+    /// and "lone<id>" for a rep taken back.
     fn summary(out: &VecDeque<Event>) -> Vec<String> {
         out.iter()
             .map(|e| match e {
                 Event::RepCompleted(r) => format!("r{}/{}", r.index, r.set),
+                Event::RepDiscarded {
+                    id,
+                    reason: DiscardReason::Lone,
+                    ..
+                } => format!("lone{id}"),
                 Event::SetCompleted(s) => format!("s{}:{}", s.index, s.rep_count),
                 e => panic!("{e:?}"),
             })
@@ -206,25 +243,47 @@ mod tests {
         let cases: &[Case] = &[
             (&[(1.0, 4.0), (5.0, 8.0)], 9.0, None, &["r1/1", "r2/1"]),
             (
+                &[(1.0, 4.0), (5.0, 8.0), (8.5 + REST, 12.0 + REST)],
+                13.0 + REST,
+                None,
+                &["r1/1", "r2/1", "s1:2", "r3/2"],
+            ),
+            // A rep alone is no set: taken back when the next rep starts
+            // a set of its own, which takes its numbers.
+            (
                 &[(1.0, 4.0), (4.5 + REST, 8.0 + REST)],
                 9.0 + REST,
                 None,
-                &["r1/1", "s1:1", "r2/2"],
+                &["r1/1", "lone1", "r1/1"],
             ),
-            // Long after the last rep, nothing under way: the set closes.
-            (&[(1.0, 4.0)], 4.1 + REST, None, &["r1/1", "s1:1"]),
+            // Long after the last rep, nothing under way: the set closes
+            // (a set of one: its rep is taken back).
+            (&[(1.0, 4.0)], 4.1 + REST, None, &["r1/1", "lone1"]),
+            (
+                &[(1.0, 4.0), (5.0, 8.0)],
+                8.1 + REST,
+                None,
+                &["r1/1", "r2/1", "s1:2"],
+            ),
             // ... unless a rise started in time to belong to it.
             (&[(1.0, 4.0)], 4.1 + REST, Some(4.0 + REST), &["r1/1"]),
+            // After a set, a lone rep is taken back and the set stands.
+            (
+                &[(1.0, 4.0), (5.0, 8.0), (9.0 + REST, 12.0 + REST)],
+                12.1 + 2.0 * REST,
+                None,
+                &["r1/1", "r2/1", "s1:2", "r3/2", "lone17"],
+            ),
         ];
         for &(reps, t, rising, want) in cases {
             let mut s = SetTracker::default();
             let mut out = VecDeque::new();
             for &(a, b) in reps {
-                s.commit(rep(a, b, 40.0), &settings, &mut out);
+                s.commit(rep(a, b, 40.0), b + 0.5, &settings, &mut out);
             }
             assert_eq!(s.last_rep_end(), reps.last().map(|r| r.1));
             if s.rest_is_over(t, rest) {
-                s.close_unless_pending([rising, None, None, None], rest, &mut out);
+                s.close_unless_pending([rising, None, None, None], rest, t, &mut out);
             }
             assert_eq!(summary(&out), want, "{reps:?} at {t}");
         }
@@ -254,7 +313,7 @@ mod tests {
             let mut out = VecDeque::new();
             for (i, &r) in ranges.iter().enumerate() {
                 let a = 3.0 * i as f64;
-                s.commit(rep(a, a + 3.0, r), &settings, &mut out);
+                s.commit(rep(a, a + 3.0, r), a + 3.5, &settings, &mut out);
             }
             let got = s.min_rise_deg(t, min);
             assert!((got - want).abs() < 1e-9, "{ranges:?} at {t}: {got}");
@@ -275,7 +334,12 @@ mod tests {
         ];
         for (i, &(range, partial)) in cases.iter().enumerate() {
             let t = i as f64 * 5.0;
-            s.commit(rep(t + 0.000_4, t + 3.0, range), &settings, &mut out);
+            s.commit(
+                rep(t + 0.000_4, t + 3.0, range),
+                t + 3.5,
+                &settings,
+                &mut out,
+            );
             let Some(Event::RepCompleted(r)) = out.pop_back() else {
                 panic!("a rep")
             };
@@ -283,7 +347,7 @@ mod tests {
             assert_eq!(r.start_s, t, "rounded to 1 ms");
             assert_eq!(r.range_deg, (range * 100.0_f64).round() / 100.0);
         }
-        s.close(&mut out);
+        s.close(20.0, &mut out);
         let Some(Event::SetCompleted(set)) = out.pop_back() else {
             panic!("a set")
         };
