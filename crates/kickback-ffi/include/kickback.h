@@ -55,9 +55,9 @@
  *                               swung through it.
  *     KB_DISCARD_TOO_FAST 10    it turned faster than a leg turns (over
  *                               1000 deg/s): a spinning or jumping reading.
- *     KB_DISCARD_LONE 11        a rep no other rep came near (a set of one,
- *                               a fidget): follows its REP_COMPLETED and
- *                               takes the rep back.
+ *     KB_DISCARD_LONE 11        a rep with no rep like it near (a set of
+ *                               one, or of unlike rises: fidgets): follows
+ *                               its REP_COMPLETED and takes the rep back.
  *     KB_DISCARD_OTHER 0        a reason this header does not name.
  *   kb_discard_reason_name gives a code's name ("gait", "too_short", ...).
  * Walking: KB_EVENT_WALKING  walk (start_s of its first step, end_s of its
@@ -173,9 +173,10 @@
 // 300-600 °/s): the sensor spun on a pedalling leg, or the reading jumped.
 #define KB_DISCARD_TOO_FAST 10
 
-// A rep no other rep came near (none within `sets.rest_s`): a set of one,
-// a fidget. It follows the rep's `KB_EVENT_REP_COMPLETED` and takes the
-// rep back; the next rep gets its number and set number.
+// A rep with no rep like it near (its set held no two reps alike in range
+// and duration; a set of one among them): a fidget. It follows the rep's
+// `KB_EVENT_REP_COMPLETED` and takes the rep back; the next rep gets its
+// number and set number.
 #define KB_DISCARD_LONE 11
 
 // Fault flag: the leg was thrown, not driven.

@@ -123,9 +123,16 @@ fn check_equivalence(samples: &[Sample], sizes: &[usize]) -> Result<(), TestCase
         same(&c, &expected_c),
         "C ABI events differ from the engine's"
     );
+    // The reps a C caller counts: those completed, less those a later
+    // KB_DISCARD_LONE took back.
+    let taken_back: Vec<u64> = c
+        .iter()
+        .filter(|e| e.kind == KB_EVENT_REP_DISCARDED && e.discard_reason == KB_DISCARD_LONE)
+        .map(|e| e.rep_id)
+        .collect();
     let c_reps: Vec<(u32, f64, f64, f64, u32)> = c
         .iter()
-        .filter(|e| e.kind == KB_EVENT_REP_COMPLETED)
+        .filter(|e| e.kind == KB_EVENT_REP_COMPLETED && !taken_back.contains(&e.rep_id))
         .map(|e| {
             (
                 e.rep.index,
@@ -231,4 +238,25 @@ fn reps_are_reported_within_half_a_second_of_their_end() {
         delays.len(),
         late.join("\n")
     );
+}
+
+/// A recording where a completed rep is later taken back (`lone`): the C
+/// caller's reps, completed less taken back, are still the report's.
+#[test]
+fn a_rep_taken_back_is_taken_back_in_every_stream() {
+    let samples = recording(Scenario::Walking, 120);
+    let lone = reference_events(&samples)
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Event::RepDiscarded {
+                    reason: kickback::DiscardReason::Lone,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert!(lone > 0, "the recording no longer has a rep taken back");
+    check_equivalence(&samples, &[1, 13, 400]).unwrap();
 }

@@ -37,12 +37,13 @@ pub enum DiscardReason {
     /// peaks at 300-600 °/s): the sensor spun on a pedalling leg, or the
     /// reading jumped.
     TooFast,
-    /// A rep no other rep came near: none within `sets.rest_s` before or
-    /// after it, so its set would have been a set of one. Reps come in
-    /// sets; a lone rise is a fidget (shifting the weight, handling the
-    /// phone, a first step). This one follows the rep's
-    /// [`Event::RepCompleted`], once its set's rest is over, and takes the
-    /// rep back.
+    /// A rep with no rep like it near: its set (reps each within
+    /// `sets.rest_s` of the next) held no two reps alike in range (the
+    /// smaller at least 0.6 of the larger) and duration (at least half),
+    /// a set of one among them. A set repeats one movement; lone or
+    /// unlike rises are fidgets (shifting the weight, handling the phone,
+    /// a first step). This follows the rep's [`Event::RepCompleted`], once
+    /// its set's rest is over, and takes the rep back.
     Lone,
 }
 
@@ -52,10 +53,10 @@ pub enum DiscardReason {
 /// when the leg starts to rise and reported in full with
 /// [`Event::RepCompleted`] shortly after it ends. Every `RepStarted` is
 /// followed by exactly one [`Event::RepCompleted`] (whose [`Rep::id`] is the
-/// same) or [`Event::RepDiscarded`] with its `id`; and a completed rep that
-/// stays alone (no other rep within `sets.rest_s` of it) is taken back by a
-/// later `RepDiscarded` with reason [`DiscardReason::Lone`], its set never
-/// reported and its number and set number given to the next rep.
+/// same) or [`Event::RepDiscarded`] with its `id`; and a completed rep with
+/// no rep like it near (see [`DiscardReason::Lone`]) is taken back by a
+/// later `RepDiscarded` with that reason, its set never reported and its
+/// number and set number given to the next rep.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 #[non_exhaustive]

@@ -243,8 +243,9 @@ class RepStarted:
 @dataclass(frozen=True)
 class RepDiscarded:
     """A started rise was no rep (``reason``: ``gait``, ``too_small``, ...);
-    with reason ``lone``, a rep already completed is taken back: no other rep
-    came within ``set_rest`` s of it (a set of one, a fidget)."""
+    with reason ``lone``, a rep already completed is taken back: its set held
+    no two reps alike in range and duration (a set of one among them; a
+    fidget)."""
 
     id: int
     t_s: float

@@ -45,6 +45,36 @@ pub(crate) const LIKE_NEIGHBOURS: f64 = 0.5;
 /// ... but never from less than this, deg: still legs tilt the shank by
 /// 4–6° with each flexion of the trunk (real PT e2).
 pub(crate) const SMALLEST_REP_DEG: f64 = 6.0;
+/// Two reps are alike when the smaller range is at least this fraction of
+/// the larger: the partial-range fault's default (`partial.
+/// fraction_of_median`), below which a rep is short of its set's usual
+/// range, not like it.
+const ALIKE_RANGE: f64 = 0.6;
+/// ... and the shorter lasts at least this fraction of the longer: a set
+/// repeats one movement at one tempo (a thrown rep among controlled ones
+/// is 2-3 times quicker, and the set's other reps are alike).
+const ALIKE_DURATION: f64 = 0.5;
+/// At most this many reps of a set are kept while no two of them are
+/// alike: with ranges of 6-180° and durations of 0.4-20 s, any 64 reps
+/// hold two alike (fewer than 64 cells of those ratios), so the set is
+/// taken as one then (memory stays bounded whatever a file holds).
+const MOST_UNALIKE: usize = 64;
+
+/// A rep of a set in which no two reps are alike yet (see [`SetTracker`]).
+#[derive(Debug, Clone, Copy)]
+struct Unconfirmed {
+    id: u64,
+    range_deg: f64,
+    duration_s: f64,
+}
+
+impl Unconfirmed {
+    fn is_like(&self, other: &Unconfirmed) -> bool {
+        let ratio = |a: f64, b: f64| a.min(b) / a.max(b).max(1e-9);
+        ratio(self.range_deg, other.range_deg) >= ALIKE_RANGE
+            && ratio(self.duration_s, other.duration_s) >= ALIKE_DURATION
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SetTracker {
@@ -58,8 +88,11 @@ pub(crate) struct SetTracker {
     set_start: f64,
     set_end: f64,
     set_reps: usize,
-    /// Id of the set's first rep (taken back if it stays alone).
-    set_first_id: u64,
+    /// The set's reps while no two of them are alike (taken back if it
+    /// closes so); empty once two are.
+    unconfirmed: Vec<Unconfirmed>,
+    /// Two of the set's reps are alike: it is a set.
+    confirmed: bool,
 }
 
 impl SetTracker {
@@ -102,8 +135,24 @@ impl SetTracker {
             self.set_index += 1;
             self.set_start = rep.start_s;
             self.set_reps = 0;
-            self.set_first_id = rep.id;
+            self.unconfirmed.clear();
+            self.confirmed = false;
             self.ranges.new_set();
+        }
+        if !self.confirmed {
+            let this = Unconfirmed {
+                id: rep.id,
+                range_deg: rep.range_deg,
+                duration_s: rep.end_s - rep.start_s,
+            };
+            if self.unconfirmed.len() + 1 >= MOST_UNALIKE
+                || self.unconfirmed.iter().any(|u| u.is_like(&this))
+            {
+                self.confirmed = true;
+                self.unconfirmed.clear();
+            } else {
+                self.unconfirmed.push(this);
+            }
         }
         let reference = self.ranges.reference(settings.partial.min_reference_reps);
         rep.faults = faults::faults(
@@ -123,29 +172,35 @@ impl SetTracker {
         out.push_back(Event::RepCompleted(rep));
     }
 
-    /// Closes the set in progress, if any, at `now`. A set of one rep is no
-    /// set: reps come in sets, and a rep with no other within `sets.rest_s`
-    /// of it is taken back ([`DiscardReason::Lone`]; its number and set
-    /// number go to the next rep). On the real recordings that must give no
-    /// reps, 29 of the 52 rises the engine still counted while the legs
+    /// Closes the set in progress, if any, at `now`. A set is a movement
+    /// repeated: one whose reps (each within `sets.rest_s` of the next) hold
+    /// no two alike in range and duration ([`ALIKE_RANGE`],
+    /// [`ALIKE_DURATION`]), a set of one among them, is no set, and its
+    /// reps are taken back ([`DiscardReason::Lone`]; their numbers and set
+    /// number go to the next reps). On the real recordings that must give
+    /// no reps, 29 of the 52 rises the engine still counted while the legs
     /// stood, walked or climbed stairs had no other within 8 s (a weight
     /// shift, the sensor handled as it was strapped on, the first step of a
-    /// walk); every rep of the 60 real physiotherapy sets and of the
-    /// simulator's sets has one.
+    /// walk), and 9 of the 24 left came in runs of unlike rises; every set
+    /// of the 60 real physiotherapy recordings and of the simulator's holds
+    /// two alike reps.
     pub(crate) fn close(&mut self, now: f64, out: &mut VecDeque<Event>) {
         if !self.set_open {
             return;
         }
         self.set_open = false;
-        if self.set_reps == 1 {
-            self.reps -= 1;
+        if !self.confirmed {
+            let n = self.unconfirmed.len();
+            self.reps -= n;
             self.set_index -= 1;
-            self.ranges.take_back(1);
-            out.push_back(Event::RepDiscarded {
-                id: self.set_first_id,
-                t_s: now,
-                reason: DiscardReason::Lone,
-            });
+            self.ranges.take_back(n);
+            for u in self.unconfirmed.drain(..) {
+                out.push_back(Event::RepDiscarded {
+                    id: u.id,
+                    t_s: now,
+                    reason: DiscardReason::Lone,
+                });
+            }
             return;
         }
         out.push_back(Event::SetCompleted(SetSummary {
@@ -286,6 +341,52 @@ mod tests {
                 s.close_unless_pending([rising, None, None, None], rest, t, &mut out);
             }
             assert_eq!(summary(&out), want, "{reps:?} at {t}");
+        }
+    }
+
+    #[test]
+    fn a_set_needs_two_reps_alike_in_range_and_duration() {
+        let settings = Settings::default();
+        // (each rep's range and duration, 1 s apart; the set kept?)
+        let cases: &[(&[(f64, f64)], bool)] = &[
+            (&[(40.0, 3.0), (40.0, 3.0)], true),
+            // within 0.6 of the range and half the duration: alike
+            (&[(40.0, 3.0), (24.5, 1.6)], true),
+            (&[(40.0, 3.0), (23.5, 3.0)], false),
+            (&[(40.0, 3.0), (40.0, 1.4)], false),
+            // a partial or thrown rep among alike ones: a set
+            (&[(40.0, 3.0), (15.0, 3.0), (42.0, 2.8), (40.0, 1.0)], true),
+            // rises of every size and speed: none alike
+            (&[(17.0, 5.8), (25.0, 2.2), (12.5, 1.4), (54.0, 0.9)], false),
+            (&[(40.0, 3.0)], false),
+        ];
+        for &(reps, kept) in cases {
+            let mut s = SetTracker::default();
+            let mut out = VecDeque::new();
+            let mut t = 0.0;
+            for &(range, dur) in reps {
+                s.commit(rep(t, t + dur, range), t + dur + 0.5, &settings, &mut out);
+                t += dur + 1.0;
+            }
+            s.close(t + 10.0, &mut out);
+            let lone = out
+                .iter()
+                .filter(|e| {
+                    matches!(
+                        e,
+                        Event::RepDiscarded {
+                            reason: DiscardReason::Lone,
+                            ..
+                        }
+                    )
+                })
+                .count();
+            let sets = out
+                .iter()
+                .filter(|e| matches!(e, Event::SetCompleted(_)))
+                .count();
+            let want = if kept { (0, 1) } else { (reps.len(), 0) };
+            assert_eq!((lone, sets), want, "{reps:?}: {out:#?}");
         }
     }
 
