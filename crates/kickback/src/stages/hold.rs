@@ -23,6 +23,7 @@ use super::grid::DT;
 use crate::orientation::ElevationFrame;
 use crate::stages::rest_pose::RestPose;
 use crate::stages::rise::{Candidate, POSE_TURN_DEG};
+use crate::stages::sets;
 use nalgebra::Vector3;
 
 /// The longest a rep with a hold takes, s: isometric holds are prescribed
@@ -58,15 +59,9 @@ const LEFT_FRACTION: f64 = 0.5;
 /// the rep's rise of each other (angle between the two top poses): reps of
 /// one set reach the same top within their rep-to-rep variation (5-8%,
 /// BIOMECHANICS §5.1), and one short of it by more than 40% is already a
-/// partial rep (`partial.fraction`, 0.6).
+/// partial rep (`partial.fraction`, 0.6); and if their rises and times are
+/// alike as two reps of a set are ([`sets::alike`]).
 const REPEAT_TOP_FRACTION: f64 = 0.4;
-/// ... if their rises differ by less than this factor either way (the same
-/// 40%: a rise under 0.6 of the other's is no repeat of it) ...
-const REPEAT_RISE_FACTOR: f64 = 1.0 / 0.6;
-/// ... and if the times from start to coming back differ by less than this
-/// factor either way: a set keeps its tempo and its hold ("hold 5 s"), far
-/// closer than twice or half.
-const REPEAT_TIME_FACTOR: f64 = 2.0;
 
 /// What the watch made of a grid point.
 #[derive(Debug, Clone)]
@@ -101,15 +96,13 @@ impl Strayed {
     /// Whether the rep `c`, topping out at the pose `top`, repeats this
     /// held rise: it starts within `within_s` of this one coming back (the
     /// same set), reaches the same top, and rises as far and takes as long
-    /// (see [`REPEAT_TOP_FRACTION`] and the constants after it). Judged by
+    /// (see [`REPEAT_TOP_FRACTION`]). Judged by
     /// the poses, not by elevations: the rest pose moved in between.
     pub(crate) fn is_repeated_by(&self, c: &Candidate, top: &Vector3<f64>, within_s: f64) -> bool {
         let rise = c.peak_e - c.start_e;
         let own_rise = self.c.peak_e - self.c.start_e;
         let took = c.low_t - c.start_t;
         let own_took = self.back_t - self.c.start_t;
-        let alike =
-            |a: f64, b: f64, factor: f64| a > 0.0 && b > 0.0 && a <= b * factor && b <= a * factor;
         let apart_deg = self.top.angle(top).to_degrees();
         debug_log!(
             "DBG strayed {:.2} vs rep {:.2}: tops {apart_deg:.1}° apart, rise {own_rise:.1} vs {rise:.1}, took {own_took:.2} vs {took:.2}",
@@ -119,8 +112,7 @@ impl Strayed {
         c.start_t >= self.back_t
             && c.start_t - self.back_t <= within_s
             && apart_deg <= REPEAT_TOP_FRACTION * rise
-            && alike(rise, own_rise, REPEAT_RISE_FACTOR)
-            && alike(took, own_took, REPEAT_TIME_FACTOR)
+            && sets::alike((rise, own_rise), (took, own_took))
     }
 }
 

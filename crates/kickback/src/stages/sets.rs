@@ -45,14 +45,15 @@ pub(crate) const LIKE_NEIGHBOURS: f64 = 0.5;
 /// ... but never from less than this, deg: still legs tilt the shank by
 /// 4–6° with each flexion of the trunk (real PT e2).
 pub(crate) const SMALLEST_REP_DEG: f64 = 6.0;
-/// Two reps are alike when the smaller range is at least this fraction of
+/// Two reps are alike when the smaller rise is at least this fraction of
 /// the larger: the partial-range fault's default (`partial.
 /// fraction_of_median`), below which a rep is short of its set's usual
-/// range, not like it.
+/// range, not like it ...
 const ALIKE_RANGE: f64 = 0.6;
-/// ... and the shorter lasts at least this fraction of the longer: a set
-/// repeats one movement at one tempo (a thrown rep among controlled ones
-/// is 2-3 times quicker, and the set's other reps are alike).
+/// ... and the quicker takes at least this fraction of the other's time: a
+/// set repeats one movement at one tempo and hold ("hold 5 s"), far closer
+/// than twice or half (a thrown rep among controlled ones is 2-3 times
+/// quicker, and the set's other reps are alike).
 const ALIKE_DURATION: f64 = 0.5;
 /// At most this many reps of a set are kept while no two of them are
 /// alike: with ranges of 6-180° and durations of 0.4-20 s, any 64 reps
@@ -68,11 +69,25 @@ struct Unconfirmed {
     duration_s: f64,
 }
 
+/// Whether two rises, of `rise` degrees taking `time` seconds each, are
+/// alike as two reps of one set are ([`ALIKE_RANGE`], [`ALIKE_DURATION`]).
+pub(crate) fn alike(rise: (f64, f64), time: (f64, f64)) -> bool {
+    let ratio = |(a, b): (f64, f64)| {
+        if a > 0.0 && b > 0.0 {
+            a.min(b) / a.max(b)
+        } else {
+            0.0
+        }
+    };
+    ratio(rise) >= ALIKE_RANGE && ratio(time) >= ALIKE_DURATION
+}
+
 impl Unconfirmed {
     fn is_like(&self, other: &Unconfirmed) -> bool {
-        let ratio = |a: f64, b: f64| a.min(b) / a.max(b).max(1e-9);
-        ratio(self.range_deg, other.range_deg) >= ALIKE_RANGE
-            && ratio(self.duration_s, other.duration_s) >= ALIKE_DURATION
+        alike(
+            (self.range_deg, other.range_deg),
+            (self.duration_s, other.duration_s),
+        )
     }
 }
 
