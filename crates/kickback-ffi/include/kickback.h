@@ -36,11 +36,14 @@
  *                           one of these two with the same rep_id:
  *   KB_EVENT_REP_COMPLETED  rep (measured, with faults), momentum_evidence,
  *                           rep_id, t_s its end. Only these count as reps,
- *                           less any a later KB_DISCARD_LONE takes back (a
- *                           caller too old to get KB_EVENT_REP_DISCARDED
- *                           keeps those).
+ *                           less any a later KB_EVENT_REP_DISCARDED with
+ *                           the same rep_id takes back (KB_DISCARD_LONE, or
+ *                           KB_DISCARD_GAIT; a caller too old to get
+ *                           KB_EVENT_REP_DISCARDED keeps those).
  *   KB_EVENT_REP_DISCARDED  rep_id, t_s when it was dropped, discard_reason:
- *     KB_DISCARD_GAIT 1         a step of walking, not a kick.
+ *     KB_DISCARD_GAIT 1         a step of walking, not a kick; after a
+ *                               REP_COMPLETED, the leg went straight on
+ *                               from that rep into a step: taken back.
  *     KB_DISCARD_TOO_SHORT 2    back down sooner than min_rep_duration_s.
  *     KB_DISCARD_TOO_SMALL 3    did not rise far enough above the rest pose.
  *     KB_DISCARD_TOO_LONG 4     not back down within max_rep_duration_s.
@@ -139,6 +142,8 @@
 
 // A step of walking, not a kick: the shank turned about the planted foot,
 // the swing ended in a heel strike, or it came just before or after a step.
+// After the rep's `KB_EVENT_REP_COMPLETED` it takes the rep back: the leg
+// went straight on from it into a step (the first strides of a walk).
 #define KB_DISCARD_GAIT 1
 
 // Back down sooner than `reps.min_duration_s` (`min_rep_duration_s`).
@@ -408,7 +413,8 @@ typedef struct KbEvent {
   // the rep's id, unique within the analyzer and increasing from 1 (0 for
   // other kinds). A started rep ends with exactly one completed or
   // discarded event with its id (and a completed one may be taken back
-  // later by a discarded event with `KB_DISCARD_LONE`). Appended after
+  // later by a discarded event with its id, `KB_DISCARD_LONE` or
+  // `KB_DISCARD_GAIT`). Appended after
   // `momentum_evidence`.
   uint64_t rep_id;
   // `KB_EVENT_REP_DISCARDED`: why, one of the `KB_DISCARD_*` codes

@@ -155,6 +155,8 @@ pub const KB_EVENT_WALKING: KbEventKind = 7;
 pub const KB_DISCARD_OTHER: i32 = 0;
 /// A step of walking, not a kick: the shank turned about the planted foot,
 /// the swing ended in a heel strike, or it came just before or after a step.
+/// After the rep's `KB_EVENT_REP_COMPLETED` it takes the rep back: the leg
+/// went straight on from it into a step (the first strides of a walk).
 pub const KB_DISCARD_GAIT: i32 = 1;
 /// Back down sooner than `reps.min_duration_s` (`min_rep_duration_s`).
 pub const KB_DISCARD_TOO_SHORT: i32 = 2;
@@ -484,7 +486,8 @@ pub struct KbEvent {
     /// the rep's id, unique within the analyzer and increasing from 1 (0 for
     /// other kinds). A started rep ends with exactly one completed or
     /// discarded event with its id (and a completed one may be taken back
-    /// later by a discarded event with `KB_DISCARD_LONE`). Appended after
+    /// later by a discarded event with its id, `KB_DISCARD_LONE` or
+    /// `KB_DISCARD_GAIT`). Appended after
     /// `momentum_evidence`.
     pub rep_id: u64,
     /// `KB_EVENT_REP_DISCARDED`: why, one of the `KB_DISCARD_*` codes

@@ -10,34 +10,56 @@ use std::io::Write;
 
 /// Streams `samples` through an analyzer with default settings as an app
 /// would (polling after every push), finishes, and returns the number of
-/// reps reported (less those taken back as lone).
+/// reps reported (less those taken back).
 pub fn live_rep_count(samples: impl IntoIterator<Item = Sample>) -> usize {
     let mut a = Analyzer::new(Settings::default()).expect("default settings");
-    let mut reps = 0;
+    let mut reps = Reps::default();
     for s in samples {
         a.push(s);
-        reps += completed_reps(&mut a);
+        reps.poll(&mut a);
     }
     a.finish();
-    (reps + completed_reps(&mut a)).max(0) as usize
+    reps.poll(&mut a);
+    reps.count()
 }
 
-/// Polls every queued event: the completed reps among them, less the reps
-/// taken back (a lone rep is taken back after its completion, perhaps in
-/// an earlier poll, so this may be negative).
-pub fn completed_reps(a: &mut Analyzer) -> isize {
-    let mut n = 0;
-    while let Some(e) = a.poll() {
-        n += match e {
-            Event::RepCompleted(_) => 1,
-            Event::RepDiscarded {
-                reason: kickback::DiscardReason::Lone,
-                ..
-            } => -1,
-            _ => 0,
-        };
+/// The reps an app counts live: completed, less those a later
+/// `RepDiscarded` with their id took back (a lone rep, or one that went
+/// straight on into a step). Only the newest reps are ever taken back, so
+/// only the last few ids are kept: memory stays flat.
+#[derive(Default)]
+pub struct Reps {
+    count: usize,
+    newest: std::collections::VecDeque<u64>,
+}
+
+impl Reps {
+    /// Polls every queued event.
+    pub fn poll(&mut self, a: &mut Analyzer) {
+        while let Some(e) = a.poll() {
+            match e {
+                Event::RepCompleted(r) => {
+                    self.count += 1;
+                    if self.newest.len() == 256 {
+                        self.newest.pop_front();
+                    }
+                    self.newest.push_back(r.id);
+                }
+                Event::RepDiscarded { id, .. } => {
+                    if let Some(i) = self.newest.iter().rposition(|k| *k == id) {
+                        self.newest.remove(i);
+                        self.count -= 1;
+                    }
+                }
+                _ => {}
+            }
+        }
     }
-    n
+
+    /// Reps counted so far.
+    pub fn count(&self) -> usize {
+        self.count
+    }
 }
 
 /// The recordings a long stream cycles through (seeds `seed..seed + count`).

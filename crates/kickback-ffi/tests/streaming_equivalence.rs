@@ -124,10 +124,10 @@ fn check_equivalence(samples: &[Sample], sizes: &[usize]) -> Result<(), TestCase
         "C ABI events differ from the engine's"
     );
     // The reps a C caller counts: those completed, less those a later
-    // KB_DISCARD_LONE took back.
+    // discard took back.
     let taken_back: Vec<u64> = c
         .iter()
-        .filter(|e| e.kind == KB_EVENT_REP_DISCARDED && e.discard_reason == KB_DISCARD_LONE)
+        .filter(|e| e.kind == KB_EVENT_REP_DISCARDED)
         .map(|e| e.rep_id)
         .collect();
     let c_reps: Vec<(u32, f64, f64, f64, u32)> = c

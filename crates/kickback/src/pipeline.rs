@@ -24,7 +24,7 @@ use crate::stages::kinematics::{Kinematics, Point};
 use crate::stages::measure::{self, Measured, Reject};
 use crate::stages::rest_pose::{Axis, RestPose, RestUpdate, DWELL_S};
 use crate::stages::rise::{Candidate, RiseDetector, RiseStep, Settle, VALLEY_WINDOW_S};
-use crate::stages::sets::{SetTracker, LIKE_NEIGHBOURS, NEIGHBOUR_S, SMALLEST_REP_DEG};
+use crate::stages::sets::{Rise, SetTracker, LIKE_NEIGHBOURS, NEIGHBOUR_S, SMALLEST_REP_DEG};
 use crate::stages::stillness::Stillness;
 use crate::stages::warnings::Warnings;
 use nalgebra::Vector3;
@@ -653,6 +653,7 @@ impl Pipeline {
         let leg = leg_of(&self.rest, &self.input);
         if self.gait.judge(&m, c, leg, &self.settings) == Verdict::Step {
             discard(c.id, now, DiscardReason::Gait, out);
+            self.walked_on(c.id, Rise::of(&m.rep), now, out);
             return;
         }
         // A swing from a pose the leg never rested in, long after it was
@@ -805,6 +806,45 @@ impl Pipeline {
         }
     }
 
+    /// The rise `step` was a step of walking: the reps the leg went
+    /// straight on from into it ([`gait::went_on_into`]), each from the
+    /// one before, were steps too. The one held back is dropped, the ones
+    /// reported are taken back (`RepDiscarded` for `Gait` after their
+    /// `RepCompleted`).
+    fn walked_on(&mut self, id: u64, mut step: Rise, now: f64, out: &mut VecDeque<Event>) {
+        if self.gait.was_thrown(id) {
+            return;
+        }
+        if self.gait.pending_start().is_some() {
+            match self.gait.take_pending_into(&step) {
+                Some(rep) => {
+                    debug_log!("DBG pending {:.2} went on into a step", rep.start_s);
+                    discard(rep.id, now, DiscardReason::Gait, out);
+                    step = Rise::of(&rep);
+                }
+                // The newest rep did not lead into the step: nor did the
+                // ones before it.
+                None => return,
+            }
+        }
+        let gate = &self.gait;
+        let n = self.sets.take_back_newest(
+            |k| {
+                let on = !gate.was_thrown(k.id) && gait::went_on_into(&k.rise, &step);
+                if on {
+                    step = k.rise;
+                }
+                on
+            },
+            DiscardReason::Gait,
+            now,
+            out,
+        );
+        if n > 0 {
+            debug_log!("DBG took back {n} reps that went on into a step at {now:.2}");
+        }
+    }
+
     fn report(&mut self, rep: Rep, out: &mut VecDeque<Event>) {
         let now = self.input.last_rel();
         self.sets.commit(rep, now, &self.settings, out);
@@ -823,7 +863,10 @@ impl Pipeline {
         );
         match review {
             Review::Waiting => {}
-            Review::Dropped(rep) => discard(rep.id, t, DiscardReason::Gait, out),
+            Review::Dropped(rep) => {
+                discard(rep.id, t, DiscardReason::Gait, out);
+                self.walked_on(rep.id, Rise::of(&rep), t, out);
+            }
             Review::Due(rep) => self.report(rep, out),
         }
     }

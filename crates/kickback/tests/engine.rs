@@ -361,6 +361,59 @@ fn a_rep_with_no_other_near_is_taken_back() {
     assert!(!a.reps.iter().any(|r| r.id == id));
 }
 
+/// The first strides of a walk from standing, each straight on from the
+/// last and the last straight into a step the gait gate knows (a roll back
+/// over the planted foot from where the heel landed, then a fast swing
+/// forward), are taken back once that step is known: `RepDiscarded` for
+/// `Gait` after each `RepCompleted`. A set before, rested, stands.
+#[test]
+fn reps_the_leg_went_straight_on_from_into_a_walk_are_taken_back() {
+    let ph = |to_deg: f64, dur_s: f64| Phase { to_deg, dur_s };
+    let mut phases = set_of(&|| controlled_rep(45.0), 3);
+    phases.extend(rest(10.0));
+    // Three rises from rest, 28° in 0.45 s and back in 0.35 s, no pause.
+    for _ in 0..3 {
+        phases.extend([ph(28.0, 0.45), ph(0.0, 0.35)]);
+    }
+    // Then walking: the heel lands 20° in front, the leg rolls back over
+    // it for 0.8 s and swings forward again in 0.35 s.
+    for _ in 0..8 {
+        phases.extend([ph(-20.0, 0.2), ph(28.0, 0.8), ph(0.0, 0.15)]);
+    }
+    phases.extend(rest(10.0));
+    let s = samples(
+        &profile(0.0, &phases, 100.0),
+        100.0,
+        0.8,
+        Vector3::new(0.3, 2.8, -0.2),
+        true,
+    );
+    let events = live_events(&s, 5);
+    let a = Analysis::from_events(&events);
+    assert_eq!(a, run(&s), "live and whole-file agree");
+    assert_eq!(a.rep_count, 3, "{:#?}", a.reps);
+    assert_eq!(a.sets.len(), 1);
+    let completed: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::RepCompleted(r) => Some(r.id),
+            _ => None,
+        })
+        .collect();
+    let taken_back: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::RepDiscarded {
+                id,
+                reason: kickback::DiscardReason::Gait,
+                ..
+            } if completed.contains(id) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    assert!(taken_back.len() >= 2, "{events:#?}");
+}
+
 #[test]
 fn works_without_a_gyroscope() {
     let angles = profile(0.0, &set_of(&|| controlled_rep(50.0), 8), 100.0);

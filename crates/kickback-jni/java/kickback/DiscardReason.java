@@ -10,7 +10,7 @@ import java.util.Locale;
 public enum DiscardReason {
     /** A reason this version of the Java API does not name (a newer library). */
     OTHER,
-    /** A step of walking, not a kick. */
+    /** A step of walking, not a kick. After the rep's {@link Event.RepCompleted} it takes the rep back: the leg went straight on from it into a step (the first strides of a walk). */
     GAIT,
     /** Back down sooner than {@code reps.min_duration_s}. */
     TOO_SHORT,

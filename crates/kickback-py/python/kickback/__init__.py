@@ -242,10 +242,11 @@ class RepStarted:
 
 @dataclass(frozen=True)
 class RepDiscarded:
-    """A started rise was no rep (``reason``: ``gait``, ``too_small``, ...);
-    with reason ``lone``, a rep already completed is taken back: its set held
-    no two reps alike in range and duration (a set of one among them; a
-    fidget)."""
+    """A started rise was no rep (``reason``: ``gait``, ``too_small``, ...).
+    With the ``id`` of a rep already completed, that rep is taken back: with
+    reason ``lone``, its set held no two reps alike in range and duration (a
+    set of one among them; a fidget); with reason ``gait``, the leg went
+    straight on from it into a step (the first strides of a walk)."""
 
     id: int
     t_s: float

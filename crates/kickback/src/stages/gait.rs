@@ -6,11 +6,13 @@ use super::history::History;
 use super::kinematics::Point;
 use super::measure::Measured;
 use super::rise::Candidate;
+use super::sets::Rise;
 use crate::orientation::ElevationFrame;
 use crate::report::{Rep, Walk};
 use crate::sample::STANDARD_GRAVITY;
 use crate::settings::Settings;
 use nalgebra::Vector3;
+use std::collections::VecDeque;
 
 /// A finished rep is held back until this long after its end, s, in case
 /// the leg goes straight on into a step; with up to 80 ms between samples
@@ -305,6 +307,22 @@ pub(crate) enum Verdict {
     Step,
 }
 
+/// Whether the leg went straight on from the rise `rep` into the step
+/// `step`, keeping its rhythm: the step started within [`STEP_CONTEXT_S`]
+/// of the rep's end (as a rise that starts so soon after a step is a step
+/// too), and the two are alike as two reps of a set are, in range and in
+/// time ([`Rise::is_like`]). Then `rep` was a step of the same walk: its
+/// first strides after standing still, or pedal strokes, read as reps
+/// before the walk showed (on the real HuGaDB walks with 5 s of stillness
+/// in front, the first 2-4 strides, each straight on from the last, the
+/// last straight into a step that was rejected). A kickback set is
+/// neither walked straight into (the lifter lets go of the cable and turns
+/// first) nor done at a stride's tempo unless thrown; thrown rises are
+/// left out of it (see [`GaitGate::was_thrown`]).
+pub(crate) fn went_on_into(rep: &Rise, step: &Rise) -> bool {
+    step.start_s - rep.end_s < STEP_CONTEXT_S && rep.is_like(step)
+}
+
 /// What became of the rep held back.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Review {
@@ -324,7 +342,14 @@ pub(crate) struct GaitGate {
     pending: Option<Rep>,
     /// The walk under way: steps seen so far.
     walk: Option<Walk>,
+    /// Ids of the newest rises judged (at most [`THROWN_KEPT`]) that a
+    /// gyroscope showed thrown.
+    thrown: VecDeque<u64>,
 }
+
+/// How many of the newest thrown rises the gate remembers: more than a
+/// set's reps can lead straight into a step.
+const THROWN_KEPT: usize = 64;
 
 /// What the gate needs to know of the leg: the frame (rest pose and kick
 /// axis) and whether there is a gyroscope.
@@ -344,6 +369,27 @@ impl GaitGate {
     /// Takes the rep held back (at the end of the stream).
     pub(crate) fn take_pending(&mut self) -> Option<Rep> {
         self.pending.take()
+    }
+
+    /// Whether the rise `id` (judged here) turned as fast as a thrown kick
+    /// about a point as far as the hip: a first stride after standing
+    /// turns far slower (the stance leg shifts its weight and bends the
+    /// knee first: real first steps turned at a median 0.85 rad/s over the
+    /// first half of their rise, 31 of 33 under 1.8 rad/s), so a thrown
+    /// rise is neither taken for the start of a walk nor, judged a step,
+    /// makes the reps before it one. (On the simulator a thrown rep
+    /// misread as a stride otherwise took a whole set of thrown reps
+    /// with it.)
+    pub(crate) fn was_thrown(&self, id: u64) -> bool {
+        self.thrown.contains(&id)
+    }
+
+    /// Takes the rep held back if the leg went straight on from it into
+    /// the step `step` ([`went_on_into`]) and it was not thrown.
+    pub(crate) fn take_pending_into(&mut self, step: &Rise) -> Option<Rep> {
+        let thrown = &self.thrown;
+        self.pending
+            .take_if(|rep| !thrown.contains(&rep.id) && went_on_into(&Rise::of(rep), step))
     }
 
     /// Counts a step from `start` to `end` into the walk under way (or
@@ -411,6 +457,12 @@ impl GaitGate {
         // (the real first steps turned at a median 0.85 rad/s over the
         // first half of their rise, 31 of 33 under 1.8 rad/s).
         let thrown = turn.is_some_and(|t| t.thrown());
+        if thrown {
+            if self.thrown.len() == THROWN_KEPT {
+                self.thrown.pop_front();
+            }
+            self.thrown.push_back(c.id);
+        }
         let from_still = m.rep.windup_deg < rs.still_start_deg;
         let no_gyro = !leg.gyro;
         // A kickback never lands the foot: a jolt along the shank while it
@@ -898,6 +950,17 @@ mod tests {
         assert!(p.angle(&Vector3::z()).to_degrees() < 3.0, "{p:?}");
     }
 
+    /// Points of a rise from 1 s to 2 s turned at `w` rad/s about a pivot
+    /// `r` m from the sensor (towards the hip).
+    fn rising_about(w: f64, r: f64) -> impl Fn(&mut Point) {
+        move |q: &mut Point| {
+            if q.t > 1.0 && q.t < 2.0 {
+                q.w = w;
+                q.lin = Vector3::new(0.0, 0.0, w * w * r);
+            }
+        }
+    }
+
     /// A rise measured from a profile, with its points changed by `touch`
     /// (turn rates, accelerations) first.
     fn measured(segs: &[Seg], touch: impl Fn(&mut Point)) -> (Measured, Candidate) {
@@ -968,19 +1031,41 @@ mod tests {
     }
 
     #[test]
+    fn a_rise_thrown_about_the_hip_is_remembered_as_thrown() {
+        let s = Settings::default();
+        let f = frame();
+        let leg = Leg {
+            frame: &f,
+            gyro: true,
+        };
+        // Turning at `w` rad/s about a pivot 0.8 m up (the hip) as it rises.
+        let about_hip = |w: f64| rising_about(w, 0.8);
+        // (rate, thrown?): a thrown kick turns at 3-4 rad/s over the first
+        // half of its rise, a first stride at under 1.8
+        for (w, want) in [(3.0, true), (1.0, false)] {
+            let mut gate = GaitGate::default();
+            let (m, c) = measured(&kick(0.0, 1.0), about_hip(w));
+            gate.judge(&m, &c, leg, &s);
+            assert_eq!(gate.was_thrown(c.id), want, "{w} rad/s");
+            assert!(!gate.was_thrown(c.id + 1));
+        }
+        // Only the newest are remembered (memory stays flat).
+        let mut gate = GaitGate::default();
+        let (m, mut c) = measured(&kick(0.0, 1.0), about_hip(3.0));
+        for id in 1..=(THROWN_KEPT as u64 + 1) {
+            c.id = id;
+            gate.judge(&m, &c, leg, &s);
+        }
+        assert!(!gate.was_thrown(1) && gate.was_thrown(2));
+    }
+
+    #[test]
     fn steps_are_told_from_reps() {
         let s = Settings::default();
         let f = frame();
         // Turning at 2 rad/s about a pivot `r` m from the sensor (towards
         // the hip), during the rise.
-        let turning = |w: f64, r: f64| {
-            move |q: &mut Point| {
-                if q.t > 1.0 && q.t < 2.0 {
-                    q.w = w;
-                    q.lin = Vector3::new(0.0, 0.0, w * w * r);
-                }
-            }
-        };
+        let turning = rising_about;
         let pivot = move |r: f64| turning(2.0, r);
         // A 3 g jolt along the shank on arriving at the bottom (the
         // centred mean needs a few points after it).
@@ -1400,6 +1485,30 @@ mod tests {
 #[cfg(test)]
 mod walk_tests {
     use super::*;
+
+    #[test]
+    fn a_rise_the_leg_went_straight_on_from_into_a_step_was_one() {
+        let rise = |start_s: f64, end_s: f64, range_deg: f64| Rise {
+            start_s,
+            end_s,
+            range_deg,
+        };
+        // (the rep, the step after it: went on into it?)
+        let cases = [
+            // a stride's rise and time, 0.1 s before the step
+            (rise(0.0, 0.8, 28.0), rise(0.9, 1.7, 30.0), true),
+            (rise(0.0, 0.8, 28.0), rise(1.09, 1.9, 30.0), true),
+            // paused 0.3 s or more first
+            (rise(0.0, 0.8, 28.0), rise(1.1, 1.9, 30.0), false),
+            // not alike: a rep far larger, or far slower (a controlled rep
+            // and then walking straight off)
+            (rise(0.0, 0.8, 55.0), rise(0.9, 1.7, 30.0), false),
+            (rise(0.0, 3.0, 30.0), rise(3.1, 3.9, 30.0), false),
+        ];
+        for (rep, step, want) in cases {
+            assert_eq!(went_on_into(&rep, &step), want, "{rep:?} then {step:?}");
+        }
+    }
 
     #[test]
     fn steps_in_runs_are_walks() {

@@ -61,12 +61,39 @@ const ALIKE_DURATION: f64 = 0.5;
 /// taken as one then (memory stays bounded whatever a file holds).
 const MOST_UNALIKE: usize = 64;
 
-/// A rep of a set in which no two reps are alike yet (see [`SetTracker`]).
+/// A rise as the set tracker compares it: when, and how far.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Rise {
+    pub(crate) start_s: f64,
+    pub(crate) end_s: f64,
+    pub(crate) range_deg: f64,
+}
+
+impl Rise {
+    /// The rise of a measured rep.
+    pub(crate) fn of(rep: &Rep) -> Rise {
+        Rise {
+            start_s: rep.start_s,
+            end_s: rep.end_s,
+            range_deg: rep.range_deg,
+        }
+    }
+
+    /// Whether two rises are alike as two reps of one set are (see
+    /// [`alike`]).
+    pub(crate) fn is_like(&self, other: &Rise) -> bool {
+        alike(
+            (self.range_deg, other.range_deg),
+            (self.end_s - self.start_s, other.end_s - other.start_s),
+        )
+    }
+}
+
+/// A rep of the open set, as reported.
 #[derive(Debug, Clone, Copy)]
-struct Unconfirmed {
-    id: u64,
-    range_deg: f64,
-    duration_s: f64,
+pub(crate) struct Kept {
+    pub(crate) id: u64,
+    pub(crate) rise: Rise,
 }
 
 /// Whether two rises, of `rise` degrees taking `time` seconds each, are
@@ -82,15 +109,6 @@ pub(crate) fn alike(rise: (f64, f64), time: (f64, f64)) -> bool {
     ratio(rise) >= ALIKE_RANGE && ratio(time) >= ALIKE_DURATION
 }
 
-impl Unconfirmed {
-    fn is_like(&self, other: &Unconfirmed) -> bool {
-        alike(
-            (self.range_deg, other.range_deg),
-            (self.duration_s, other.duration_s),
-        )
-    }
-}
-
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SetTracker {
     /// Reps reported so far.
@@ -103,11 +121,13 @@ pub(crate) struct SetTracker {
     set_start: f64,
     set_end: f64,
     set_reps: usize,
-    /// The set's reps while no two of them are alike (taken back if it
-    /// closes so); empty once two are.
-    unconfirmed: Vec<Unconfirmed>,
+    /// The open set's newest reps (at most [`MOST_UNALIKE`]): all of
+    /// them while no two are alike (taken back if it closes so).
+    open: VecDeque<Kept>,
     /// Two of the set's reps are alike: it is a set.
     confirmed: bool,
+    /// End of the last rep reported before the open set, s.
+    end_before_set: Option<f64>,
 }
 
 impl SetTracker {
@@ -144,31 +164,31 @@ impl SetTracker {
         if self.set_open && rep.start_s - self.set_end > settings.sets.rest_s {
             self.close(now, out);
         }
-        self.last_rep_end = Some(rep.end_s);
         if !self.set_open {
             self.set_open = true;
             self.set_index += 1;
             self.set_start = rep.start_s;
             self.set_reps = 0;
-            self.unconfirmed.clear();
+            self.open.clear();
             self.confirmed = false;
+            self.end_before_set = self.last_rep_end;
             self.ranges.new_set();
         }
-        if !self.confirmed {
-            let this = Unconfirmed {
-                id: rep.id,
-                range_deg: rep.range_deg,
-                duration_s: rep.end_s - rep.start_s,
-            };
-            if self.unconfirmed.len() + 1 >= MOST_UNALIKE
-                || self.unconfirmed.iter().any(|u| u.is_like(&this))
-            {
-                self.confirmed = true;
-                self.unconfirmed.clear();
-            } else {
-                self.unconfirmed.push(this);
-            }
+        self.last_rep_end = Some(rep.end_s);
+        let this = Kept {
+            id: rep.id,
+            rise: Rise::of(&rep),
+        };
+        if !self.confirmed
+            && (self.open.len() + 1 >= MOST_UNALIKE
+                || self.open.iter().any(|k| k.rise.is_like(&this.rise)))
+        {
+            self.confirmed = true;
         }
+        if self.open.len() == MOST_UNALIKE {
+            self.open.pop_front();
+        }
+        self.open.push_back(this);
         let reference = self.ranges.reference(settings.partial.min_reference_reps);
         rep.faults = faults::faults(
             settings,
@@ -205,13 +225,15 @@ impl SetTracker {
         }
         self.set_open = false;
         if !self.confirmed {
-            let n = self.unconfirmed.len();
+            // Unconfirmed, the set has fewer than MOST_UNALIKE reps: all
+            // are kept.
+            let n = self.open.len();
             self.reps -= n;
             self.set_index -= 1;
             self.ranges.take_back(n);
-            for u in self.unconfirmed.drain(..) {
+            for k in self.open.drain(..) {
                 out.push_back(Event::RepDiscarded {
-                    id: u.id,
+                    id: k.id,
                     t_s: now,
                     reason: DiscardReason::Lone,
                 });
@@ -249,6 +271,61 @@ impl SetTracker {
         if !pending {
             self.close(now, out);
         }
+    }
+
+    /// Takes back the open set's newest reps while `was_not_a_rep` says so
+    /// of the newest left (and remembers it), at `now`, for `reason`: their
+    /// numbers go to the next reps, the set's to the next set if none of
+    /// its reps is left, and a set left with no two reps alike is taken
+    /// back when it closes. Returns how many were taken back.
+    pub(crate) fn take_back_newest(
+        &mut self,
+        mut was_not_a_rep: impl FnMut(&Kept) -> bool,
+        reason: DiscardReason,
+        now: f64,
+        out: &mut VecDeque<Event>,
+    ) -> usize {
+        if !self.set_open {
+            return 0;
+        }
+        let mut n = 0;
+        while n < self.set_reps {
+            match self.open.back() {
+                Some(k) if was_not_a_rep(k) => {
+                    out.push_back(Event::RepDiscarded {
+                        id: k.id,
+                        t_s: now,
+                        reason,
+                    });
+                    self.open.pop_back();
+                    n += 1;
+                }
+                _ => break,
+            }
+        }
+        if n == 0 {
+            return 0;
+        }
+        self.reps -= n;
+        self.set_reps -= n;
+        self.ranges.take_back(n);
+        if self.set_reps == 0 {
+            self.set_open = false;
+            self.set_index -= 1;
+            self.last_rep_end = self.end_before_set;
+            return n;
+        }
+        if let Some(k) = self.open.back() {
+            self.set_end = k.rise.end_s;
+            self.last_rep_end = Some(k.rise.end_s);
+        }
+        // All the set's reps are kept: are two of them still alike?
+        if self.open.len() == self.set_reps {
+            let o = &self.open;
+            self.confirmed =
+                (0..o.len()).any(|i| (i + 1..o.len()).any(|j| o[i].rise.is_like(&o[j].rise)));
+        }
+        n
     }
 }
 
@@ -402,6 +479,86 @@ mod tests {
                 .count();
             let want = if kept { (0, 1) } else { (reps.len(), 0) };
             assert_eq!((lone, sets), want, "{reps:?}: {out:#?}");
+        }
+    }
+
+    #[test]
+    fn the_newest_reps_that_were_no_reps_are_taken_back() {
+        let settings = Settings::default();
+        let set_of_three: &[(f64, f64)] = &[(1.0, 4.0), (4.1, 7.0), (7.1, 10.0)];
+        // (reps as (start, end), 40° each; how many of the newest were no
+        // reps; how many of them were the open set's and are taken back;
+        // the last rep's end then; what comes out from the take-back on,
+        // with a rep 20 s after the last)
+        type Case = (
+            &'static [(f64, f64)],
+            usize,
+            usize,
+            Option<f64>,
+            &'static [&'static str],
+        );
+        let cases: &[Case] = &[
+            // One left: lone when its set closes.
+            (
+                set_of_three,
+                2,
+                2,
+                Some(4.0),
+                &["gait7", "gait4", "lone1", "r1/1"],
+            ),
+            // Two alike left: a set.
+            (set_of_three, 1, 1, Some(7.0), &["gait7", "s1:2", "r3/2"]),
+            // None left: the set's number and the reps' go to the next.
+            (
+                set_of_three,
+                3,
+                3,
+                None,
+                &["gait7", "gait4", "gait1", "r1/1"],
+            ),
+            // Only the open set's reps: a set closed before stands.
+            (
+                &[(1.0, 4.0), (5.0, 8.0), (20.0, 21.0)],
+                3,
+                1,
+                Some(8.0),
+                &["gait20", "r3/2"],
+            ),
+            (set_of_three, 0, 0, Some(10.0), &["s1:3", "r4/2"]),
+        ];
+        for &(reps, n, taken, end, want) in cases {
+            let mut s = SetTracker::default();
+            let mut out = VecDeque::new();
+            for &(a, b) in reps {
+                s.commit(rep(a, b, 40.0), b + 0.5, &settings, &mut out);
+            }
+            out.clear();
+            let mut asked = 0;
+            let got = s.take_back_newest(
+                |_| {
+                    asked += 1;
+                    asked <= n
+                },
+                DiscardReason::Gait,
+                11.0,
+                &mut out,
+            );
+            assert_eq!(got, taken, "{reps:?} less {n}");
+            assert_eq!(s.last_rep_end(), end, "{reps:?} less {n}");
+            let next = reps.last().map_or(0.0, |r| r.1) + 20.0;
+            s.commit(rep(next, next + 3.0, 40.0), next + 3.5, &settings, &mut out);
+            let got: Vec<_> = out
+                .iter()
+                .map(|e| match e {
+                    Event::RepDiscarded {
+                        id,
+                        reason: DiscardReason::Gait,
+                        ..
+                    } => format!("gait{id}"),
+                    e => summary(&VecDeque::from([e.clone()])).remove(0),
+                })
+                .collect();
+            assert_eq!(got, want, "{reps:?} less {n}");
         }
     }
 
