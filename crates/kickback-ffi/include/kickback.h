@@ -59,8 +59,9 @@
  *     KB_DISCARD_TOO_FAST 10    it turned faster than a leg turns (over
  *                               1000 deg/s): a spinning or jumping reading.
  *     KB_DISCARD_LONE 11        a rep with no rep like it near (a set of
- *                               one, or of unlike rises: fidgets): follows
- *                               its REP_COMPLETED and takes the rep back.
+ *                               one or two, or of unlike rises: no three
+ *                               alike; fidgets): follows its REP_COMPLETED
+ *                               and takes the rep back.
  *     KB_DISCARD_OTHER 0        a reason this header does not name.
  *   kb_discard_reason_name gives a code's name ("gait", "too_short", ...).
  * Walking: KB_EVENT_WALKING  walk (start_s of its first step, end_s of its
@@ -178,8 +179,8 @@
 // 300-600 °/s): the sensor spun on a pedalling leg, or the reading jumped.
 #define KB_DISCARD_TOO_FAST 10
 
-// A rep with no rep like it near (its set held no two reps alike in range
-// and duration; a set of one among them): a fidget. It follows the rep's
+// A rep with no rep like it near (its set held no three reps alike in
+// range and duration; a set of one or two among them): a fidget. It follows the rep's
 // `KB_EVENT_REP_COMPLETED` and takes the rep back; the next rep gets its
 // number and set number.
 #define KB_DISCARD_LONE 11

@@ -181,8 +181,8 @@ pub const KB_DISCARD_AWAY_FROM_REST: i32 = 9;
 /// It turned faster than a leg turns (over 1000 °/s; a thrown kick peaks at
 /// 300-600 °/s): the sensor spun on a pedalling leg, or the reading jumped.
 pub const KB_DISCARD_TOO_FAST: i32 = 10;
-/// A rep with no rep like it near (its set held no two reps alike in range
-/// and duration; a set of one among them): a fidget. It follows the rep's
+/// A rep with no rep like it near (its set held no three reps alike in
+/// range and duration; a set of one or two among them): a fidget. It follows the rep's
 /// `KB_EVENT_REP_COMPLETED` and takes the rep back; the next rep gets its
 /// number and set number.
 pub const KB_DISCARD_LONE: i32 = 11;

@@ -41,11 +41,12 @@ pub enum DiscardReason {
     /// reading jumped.
     TooFast,
     /// A rep with no rep like it near: its set (reps each within
-    /// `sets.rest_s` of the next) held no two reps alike in range (the
+    /// `sets.rest_s` of the next) held no three reps alike in range (the
     /// smaller at least 0.6 of the larger) and duration (at least half),
-    /// a set of one among them. A set repeats one movement; lone or
-    /// unlike rises are fidgets (shifting the weight, handling the phone,
-    /// a first step). This follows the rep's [`Event::RepCompleted`], once
+    /// one of them alike to two others; a set of one or two among them. A
+    /// set repeats one movement; lone or unlike rises, or two alike by
+    /// chance, are fidgets (shifting the weight, handling the phone, a
+    /// first step). This follows the rep's [`Event::RepCompleted`], once
     /// its set's rest is over, and takes the rep back.
     Lone,
 }

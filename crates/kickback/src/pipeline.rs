@@ -15,7 +15,7 @@ use crate::report::{Rep, StreamStats};
 use crate::sample::Sample;
 use crate::settings::Settings;
 use crate::stages::attitude::Attitude;
-use crate::stages::gait::{self, GaitGate, Leg, RestEnd, Review, Verdict};
+use crate::stages::gait::{self, GaitGate, Leg, RestEnd, Review, StepsBefore, Verdict};
 use crate::stages::grid::{Grid, GridPoint};
 use crate::stages::history::History;
 use crate::stages::hold::{HoldStep, LongHold, Strayed};
@@ -806,21 +806,22 @@ impl Pipeline {
         }
     }
 
-    /// The rise `step` was a step of walking: the reps the leg went
-    /// straight on from into it ([`gait::went_on_into`]), each from the
-    /// one before, were steps too. The one held back is dropped, the ones
-    /// reported are taken back (`RepDiscarded` for `Gait` after their
-    /// `RepCompleted`).
-    fn walked_on(&mut self, id: u64, mut step: Rise, now: f64, out: &mut VecDeque<Event>) {
+    /// The rise `id` (`step`) was a step of walking: the reps just before
+    /// it that the leg went straight on from into it were steps too
+    /// ([`StepsBefore`]). The one held back is dropped, the ones reported
+    /// are taken back (`RepDiscarded` for `Gait` after their
+    /// `RepCompleted`). Not after a step a gyroscope showed thrown (a
+    /// thrown rep misread as a stride would take its set along).
+    fn walked_on(&mut self, id: u64, step: Rise, now: f64, out: &mut VecDeque<Event>) {
         if self.gait.was_thrown(id) {
             return;
         }
+        let mut back = StepsBefore::from(step);
         if self.gait.pending_start().is_some() {
-            match self.gait.take_pending_into(&step) {
+            match self.gait.take_pending_step(&mut back) {
                 Some(rep) => {
                     debug_log!("DBG pending {:.2} went on into a step", rep.start_s);
                     discard(rep.id, now, DiscardReason::Gait, out);
-                    step = Rise::of(&rep);
                 }
                 // The newest rep did not lead into the step: nor did the
                 // ones before it.
@@ -829,13 +830,7 @@ impl Pipeline {
         }
         let gate = &self.gait;
         let n = self.sets.take_back_newest(
-            |k| {
-                let on = !gate.was_thrown(k.id) && gait::went_on_into(&k.rise, &step);
-                if on {
-                    step = k.rise;
-                }
-                on
-            },
+            |k| !gate.was_thrown(k.id) && back.was_step(&k.rise),
             DiscardReason::Gait,
             now,
             out,

@@ -205,15 +205,15 @@ fn swings_away_from_or_through_the_rest_pose_are_no_reps() {
     // rest pose's 9 s of grace, a swing may still count.
     let late: Vec<_> = a.reps.iter().filter(|r| r.start_s > 3.0 + 9.5).collect();
     assert!(late.is_empty(), "{} reps, late: {late:#?}", a.rep_count);
-    // Two reps (which show the kick's direction), then pedalling: the
+    // Three reps (which show the kick's direction), then pedalling: the
     // shank swinging about the knee, 0.4 m up, between -40° and 25° at 1
     // Hz, through the rest pose, never resting there.
-    let mut phases = set_of(&|| controlled_rep(50.0), 2);
+    let mut phases = set_of(&|| controlled_rep(50.0), 3);
     for _ in 0..20 {
         phases.extend([ph(-40.0, 0.5), ph(25.0, 0.5)]);
     }
     let a = leg_r(&phases, 0.4);
-    assert_eq!(a.rep_count, 2, "{:#?}", a.reps);
+    assert_eq!(a.rep_count, 3, "{:#?}", a.reps);
     // Reps from where the leg rests now still count: the same swings with
     // a 0.5 s pause at the bottom of each.
     let mut phases = rest(3.0);
@@ -572,11 +572,11 @@ fn a_reading_that_turns_faster_than_a_leg_is_no_rep() {
     // Up 120° in 0.1 s (minimum jerk: 2250 °/s at its fastest, where a
     // thrown kick peaks at 300-600 °/s), held, lowered in 1 s: a jump in
     // the reading, or a spinning sensor. The same lift in 0.4 s (280 °/s)
-    // is a thrown rep. Twice each (a rep alone is no set).
-    for (up_s, want) in [(0.1, 0), (0.4, 2)] {
+    // is a thrown rep. Three times each (a set is three reps alike).
+    for (up_s, want) in [(0.1, 0), (0.4, 3)] {
         let peak = if want == 0 { 120.0 } else { 60.0 };
         let mut phases = rest(3.0);
-        for _ in 0..2 {
+        for _ in 0..3 {
             phases.extend([ph(peak, up_s), ph(peak, 0.6), ph(0.0, 1.0)]);
             phases.extend(rest(3.0));
         }

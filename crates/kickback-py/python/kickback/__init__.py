@@ -244,8 +244,8 @@ class RepStarted:
 class RepDiscarded:
     """A started rise was no rep (``reason``: ``gait``, ``too_small``, ...).
     With the ``id`` of a rep already completed, that rep is taken back: with
-    reason ``lone``, its set held no two reps alike in range and duration (a
-    set of one among them; a fidget); with reason ``gait``, the leg went
+    reason ``lone``, its set held no three reps alike in range and duration
+    (a set of one or two among them; a fidget); with reason ``gait``, the leg went
     straight on from it into a step (the first strides of a walk)."""
 
     id: int

@@ -307,20 +307,48 @@ pub(crate) enum Verdict {
     Step,
 }
 
-/// Whether the leg went straight on from the rise `rep` into the step
-/// `step`, keeping its rhythm: the step started within [`STEP_CONTEXT_S`]
-/// of the rep's end (as a rise that starts so soon after a step is a step
-/// too), and the two are alike as two reps of a set are, in range and in
-/// time ([`Rise::is_like`]). Then `rep` was a step of the same walk: its
-/// first strides after standing still, or pedal strokes, read as reps
-/// before the walk showed (on the real HuGaDB walks with 5 s of stillness
-/// in front, the first 2-4 strides, each straight on from the last, the
-/// last straight into a step that was rejected). A kickback set is
-/// neither walked straight into (the lifter lets go of the cable and turns
-/// first) nor done at a stride's tempo unless thrown; thrown rises are
-/// left out of it (see [`GaitGate::was_thrown`]).
-pub(crate) fn went_on_into(rep: &Rise, step: &Rise) -> bool {
-    step.start_s - rep.end_s < STEP_CONTEXT_S && rep.is_like(step)
+/// The rises before a step, newest first, that were steps of the same walk
+/// (see [`StepsBefore::was_step`]): the first strides after standing still,
+/// or a weight shift straight into the walk, read as reps before the walk
+/// showed. On the real HuGaDB walks with 5 s of stillness in front, the
+/// first 2-4 strides each went straight on from the last, the last
+/// straight into a step that was rejected; one NCSU session shifted its
+/// weight and went straight on into a walk.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StepsBefore {
+    /// The step, or the last rise found a step.
+    next: Rise,
+    /// No rise asked about yet.
+    first: bool,
+}
+
+impl StepsBefore {
+    /// Walking back from the step `step`.
+    pub(crate) fn from(step: Rise) -> Self {
+        StepsBefore {
+            next: step,
+            first: true,
+        }
+    }
+
+    /// Whether `rise`, the newest not yet asked about, was a step too: the
+    /// rise after it (the step first) started within [`STEP_CONTEXT_S`] of
+    /// its end, as a rise that starts so soon after a step is a step too
+    /// (for the newest, whatever its size: a kickback set ends with the
+    /// leg at rest, and the lifter lets go of the cable and turns before
+    /// walking off), and, before that, alike to it as two reps of a set
+    /// are ([`Rise::is_like`]): the walk's rhythm, which a kickback set at
+    /// rest between reps does not keep unless thrown (thrown rises are
+    /// left out: see [`GaitGate::was_thrown`]).
+    pub(crate) fn was_step(&mut self, rise: &Rise) -> bool {
+        let straight_on = self.next.start_s - rise.end_s < STEP_CONTEXT_S;
+        let step = straight_on && (self.first || rise.is_like(&self.next));
+        self.first = false;
+        if step {
+            self.next = *rise;
+        }
+        step
+    }
 }
 
 /// What became of the rep held back.
@@ -384,12 +412,12 @@ impl GaitGate {
         self.thrown.contains(&id)
     }
 
-    /// Takes the rep held back if the leg went straight on from it into
-    /// the step `step` ([`went_on_into`]) and it was not thrown.
-    pub(crate) fn take_pending_into(&mut self, step: &Rise) -> Option<Rep> {
+    /// Takes the rep held back if `back` finds it a step too and it was
+    /// not thrown.
+    pub(crate) fn take_pending_step(&mut self, back: &mut StepsBefore) -> Option<Rep> {
         let thrown = &self.thrown;
         self.pending
-            .take_if(|rep| !thrown.contains(&rep.id) && went_on_into(&Rise::of(rep), step))
+            .take_if(|rep| !thrown.contains(&rep.id) && back.was_step(&Rise::of(rep)))
     }
 
     /// Counts a step from `start` to `end` into the walk under way (or
@@ -1487,26 +1515,45 @@ mod walk_tests {
     use super::*;
 
     #[test]
-    fn a_rise_the_leg_went_straight_on_from_into_a_step_was_one() {
+    fn rises_the_leg_went_straight_on_from_into_a_step_were_steps() {
         let rise = |start_s: f64, end_s: f64, range_deg: f64| Rise {
             start_s,
             end_s,
             range_deg,
         };
-        // (the rep, the step after it: went on into it?)
-        let cases = [
-            // a stride's rise and time, 0.1 s before the step
-            (rise(0.0, 0.8, 28.0), rise(0.9, 1.7, 30.0), true),
-            (rise(0.0, 0.8, 28.0), rise(1.09, 1.9, 30.0), true),
-            // paused 0.3 s or more first
-            (rise(0.0, 0.8, 28.0), rise(1.1, 1.9, 30.0), false),
-            // not alike: a rep far larger, or far slower (a controlled rep
-            // and then walking straight off)
-            (rise(0.0, 0.8, 55.0), rise(0.9, 1.7, 30.0), false),
-            (rise(0.0, 3.0, 30.0), rise(3.1, 3.9, 30.0), false),
+        let step = rise(10.0, 10.9, 30.0);
+        // (the rises before the step, oldest first; how many of the newest
+        // were steps)
+        let cases: &[(&[Rise], usize)] = &[
+            // strides at the walk's rhythm, each straight into the next
+            (
+                &[
+                    rise(7.3, 8.1, 25.0),
+                    rise(8.2, 9.0, 28.0),
+                    rise(9.1, 9.9, 28.0),
+                ],
+                3,
+            ),
+            // the newest straight into the step, whatever its size or time;
+            // before it only rises alike to the next: a 60° one is not
+            (
+                &[
+                    rise(6.5, 8.2, 60.0),
+                    rise(8.3, 9.0, 28.0),
+                    rise(9.1, 9.75, 12.0),
+                ],
+                1,
+            ),
+            (&[rise(3.0, 9.8, 14.0)], 1),
+            // paused 0.3 s or more before the step, or between two rises
+            (&[rise(9.0, 9.7, 28.0)], 0),
+            (&[rise(7.0, 7.9, 28.0), rise(8.25, 9.8, 28.0)], 1),
+            (&[], 0),
         ];
-        for (rep, step, want) in cases {
-            assert_eq!(went_on_into(&rep, &step), want, "{rep:?} then {step:?}");
+        for &(before, want) in cases {
+            let mut back = StepsBefore::from(step);
+            let found = before.iter().rev().take_while(|r| back.was_step(r)).count();
+            assert_eq!(found, want, "{before:?}");
         }
     }
 
