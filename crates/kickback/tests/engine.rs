@@ -412,6 +412,28 @@ fn reps_the_leg_went_straight_on_from_into_a_walk_are_taken_back() {
         })
         .collect();
     assert!(taken_back.len() >= 2, "{events:#?}");
+
+    // A set of controlled reps done without a pause at the bottom, then
+    // straight into the same walk: at most its last rep goes (a controlled
+    // rep is nothing like a stride).
+    let mut phases = rest(3.0);
+    for _ in 0..5 {
+        phases.extend([ph(45.0, 1.3), ph(45.0, 0.8), ph(0.0, 2.0)]);
+    }
+    for _ in 0..8 {
+        phases.extend([ph(-20.0, 0.2), ph(28.0, 0.8), ph(0.0, 0.15)]);
+    }
+    phases.extend(rest(10.0));
+    let s = samples(
+        &profile(0.0, &phases, 100.0),
+        100.0,
+        0.8,
+        Vector3::new(0.3, 2.8, -0.2),
+        true,
+    );
+    let a = run(&s);
+    assert!(a.rep_count >= 4, "{:#?}", a.reps);
+    assert_eq!(a.sets.len(), 1);
 }
 
 #[test]

@@ -316,7 +316,9 @@ pub(crate) enum Verdict {
 /// weight and went straight on into a walk.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct StepsBefore {
-    /// The step, or the last rise found a step.
+    /// The step the walk back started from.
+    step: Rise,
+    /// The last rise found a step (the step first).
     next: Rise,
     /// No rise asked about yet.
     first: bool,
@@ -326,6 +328,7 @@ impl StepsBefore {
     /// Walking back from the step `step`.
     pub(crate) fn from(step: Rise) -> Self {
         StepsBefore {
+            step,
             next: step,
             first: true,
         }
@@ -333,16 +336,17 @@ impl StepsBefore {
 
     /// Whether `rise`, the newest not yet asked about, was a step too: the
     /// rise after it (the step first) started within [`STEP_CONTEXT_S`] of
-    /// its end, as a rise that starts so soon after a step is a step too
-    /// (for the newest, whatever its size: a kickback set ends with the
-    /// leg at rest, and the lifter lets go of the cable and turns before
-    /// walking off), and, before that, alike to it as two reps of a set
-    /// are ([`Rise::is_like`]): the walk's rhythm, which a kickback set at
-    /// rest between reps does not keep unless thrown (thrown rises are
-    /// left out: see [`GaitGate::was_thrown`]).
+    /// its end, as a rise that starts so soon after a step is a step too;
+    /// the newest whatever its size (a kickback set ends with the leg at
+    /// rest, and the lifter lets go of the cable and turns before walking
+    /// off), those before it only if alike to the step itself as two reps
+    /// of a set are ([`Rise::is_like`]): strides of the same walk. Reps of
+    /// a set done without a pause are not taken along: a controlled rep
+    /// (2-5 s) is nothing like a stride (under 1 s), and thrown rises are
+    /// left out (see [`GaitGate::was_thrown`]).
     pub(crate) fn was_step(&mut self, rise: &Rise) -> bool {
         let straight_on = self.next.start_s - rise.end_s < STEP_CONTEXT_S;
-        let step = straight_on && (self.first || rise.is_like(&self.next));
+        let step = straight_on && (self.first || rise.is_like(&self.step));
         self.first = false;
         if step {
             self.next = *rise;
@@ -1535,12 +1539,23 @@ mod walk_tests {
                 3,
             ),
             // the newest straight into the step, whatever its size or time;
-            // before it only rises alike to the next: a 60° one is not
+            // before it only rises alike to the step: a 28° one is (though
+            // unlike the 12° one after it), a 60° one is not
             (
                 &[
                     rise(6.5, 8.2, 60.0),
                     rise(8.3, 9.0, 28.0),
                     rise(9.1, 9.75, 12.0),
+                ],
+                2,
+            ),
+            // a set of controlled reps done without a pause, then straight
+            // into a walk: only its last rep goes
+            (
+                &[
+                    rise(0.0, 3.1, 40.0),
+                    rise(3.2, 6.3, 40.0),
+                    rise(6.4, 9.8, 40.0),
                 ],
                 1,
             ),
