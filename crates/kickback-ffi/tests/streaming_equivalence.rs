@@ -260,3 +260,38 @@ fn a_rep_taken_back_is_taken_back_in_every_stream() {
     assert!(lone > 0, "the recording no longer has a rep taken back");
     check_equivalence(&samples, &[1, 13, 400]).unwrap();
 }
+
+/// A recording where a completed rep is later taken back because the leg
+/// went straight on from it into a step (`gait`: the simulator's walker
+/// stands up and walks off): the C caller's reps, completed less taken
+/// back, are still the report's.
+#[test]
+fn a_rep_that_went_on_into_a_step_is_taken_back_in_every_stream() {
+    let samples = generate_with(Scenario::Walking, 3028, &SimOptions::default()).samples;
+    let events = reference_events(&samples);
+    let completed: Vec<u64> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::RepCompleted(r) => Some(r.id),
+            _ => None,
+        })
+        .collect();
+    let taken_back = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Event::RepDiscarded {
+                    id,
+                    reason: kickback::DiscardReason::Gait,
+                    ..
+                } if completed.contains(id)
+            )
+        })
+        .count();
+    assert!(
+        taken_back > 0,
+        "the recording no longer has a rep taken back for a step"
+    );
+    check_equivalence(&samples, &[1, 13, 400]).unwrap();
+}
