@@ -9,6 +9,12 @@ fn run(samples: &[Sample]) -> Analysis {
     analyze(samples.iter().copied(), &Settings::default()).unwrap()
 }
 
+/// Samples at 100 Hz, with the gyroscope, of a leg following `phases` from
+/// rest, 0.8 m from the hip, strap rotated by `mount`.
+fn hip_leg(phases: &[Phase], mount: Vector3<f64>) -> Vec<Sample> {
+    samples(&profile(0.0, phases, 100.0), 100.0, 0.8, mount, true)
+}
+
 const MOUNTS: [[f64; 3]; 4] = [
     [0.0, 0.0, 0.0],
     [1.2, -0.4, 0.3],
@@ -73,13 +79,7 @@ fn a_short_rep_is_partial() {
         ph.extend(controlled_rep(peak));
     }
     ph.extend(rest(2.0));
-    let a = run(&samples(
-        &profile(0.0, &ph, 100.0),
-        100.0,
-        0.8,
-        Vector3::new(0.1, 0.2, 0.3),
-        true,
-    ));
+    let a = run(&hip_leg(&ph, Vector3::new(0.1, 0.2, 0.3)));
     assert_eq!(a.rep_count, 5);
     let partial: Vec<usize> = a
         .reps
@@ -154,13 +154,7 @@ fn held_reps_count_however_the_leg_rests_between_them() {
     ];
     let mut bad = Vec::new();
     for (name, phases, want, alike) in cases {
-        let a = run(&samples(
-            &profile(0.0, &phases, 100.0),
-            100.0,
-            0.8,
-            Vector3::new(1.2, -0.4, 0.3),
-            true,
-        ));
+        let a = run(&hip_leg(&phases, Vector3::new(1.2, -0.4, 0.3)));
         if a.rep_count != want {
             bad.push(format!("{name}: {} reps, want {want}", a.rep_count));
         }
@@ -300,13 +294,7 @@ fn a_rep_with_no_other_near_is_taken_back() {
     ph.extend(set(1));
     ph.extend(rest(30.0));
     ph.extend(set(3));
-    let s = samples(
-        &profile(0.0, &ph, 100.0),
-        100.0,
-        0.8,
-        Vector3::new(0.7, 0.0, -0.3),
-        true,
-    );
+    let s = hip_leg(&ph, Vector3::new(0.7, 0.0, -0.3));
     let events = live_events(&s, 7);
     let a = Analysis::from_events(&events);
     assert_eq!(a, run(&s), "live and whole-file agree");
@@ -381,13 +369,7 @@ fn reps_the_leg_went_straight_on_from_into_a_walk_are_taken_back() {
         phases.extend([ph(-20.0, 0.2), ph(28.0, 0.8), ph(0.0, 0.15)]);
     }
     phases.extend(rest(10.0));
-    let s = samples(
-        &profile(0.0, &phases, 100.0),
-        100.0,
-        0.8,
-        Vector3::new(0.3, 2.8, -0.2),
-        true,
-    );
+    let s = hip_leg(&phases, Vector3::new(0.3, 2.8, -0.2));
     let events = live_events(&s, 5);
     let a = Analysis::from_events(&events);
     assert_eq!(a, run(&s), "live and whole-file agree");
@@ -424,13 +406,7 @@ fn reps_the_leg_went_straight_on_from_into_a_walk_are_taken_back() {
         phases.extend([ph(-20.0, 0.2), ph(28.0, 0.8), ph(0.0, 0.15)]);
     }
     phases.extend(rest(10.0));
-    let s = samples(
-        &profile(0.0, &phases, 100.0),
-        100.0,
-        0.8,
-        Vector3::new(0.3, 2.8, -0.2),
-        true,
-    );
+    let s = hip_leg(&phases, Vector3::new(0.3, 2.8, -0.2));
     let a = run(&s);
     assert!(a.rep_count >= 4, "{:#?}", a.reps);
     assert_eq!(a.sets.len(), 1);
@@ -474,13 +450,7 @@ fn every_input_rate_gives_the_same_count() {
 fn live_events_equal_the_whole_file_report_in_any_chunking() {
     let mut ph = set_of(&|| controlled_rep(50.0), 4);
     ph.extend(set_of(&|| momentum_rep(55.0), 4));
-    let s = samples(
-        &profile(0.0, &ph, 100.0),
-        100.0,
-        0.8,
-        Vector3::new(0.9, 0.1, 0.4),
-        true,
-    );
+    let s = hip_leg(&ph, Vector3::new(0.9, 0.1, 0.4));
     let whole = run(&s);
     for chunk in [1, 7, 64, 1000] {
         let events = live_events(&s, chunk);
