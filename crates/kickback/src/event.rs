@@ -11,9 +11,11 @@ pub enum DiscardReason {
     /// A step of walking: the shank turned about the planted foot, the
     /// swing ended in a heel strike, it came straight after a step, or the
     /// leg went straight on into one. A rep already completed that the leg
-    /// went straight on from into a step (within 0.3 s, alike in range and
-    /// time: the first strides of a walk) is taken back this way too, after
-    /// its [`Event::RepCompleted`], once the step is known.
+    /// went straight on from into a step (the step starting within 0.3 s
+    /// of its end), and each rep before it that led as straight into the
+    /// next and is alike to the step in range and time (the first strides
+    /// of a walk), is taken back this way too, after its
+    /// [`Event::RepCompleted`], once the step is known.
     Gait,
     /// Back down sooner than `reps.min_duration_s`.
     TooShort,

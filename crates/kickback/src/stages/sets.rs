@@ -57,9 +57,10 @@ const ALIKE_RANGE: f64 = 0.6;
 const ALIKE_DURATION: f64 = 0.5;
 /// At most this many reps of a set are kept while no three of them are
 /// alike: with ranges of 6-180° and durations of 0.4-20 s there are about
-/// 42 cells of those ratios (7 of range, 6 of time), so 64 reps hold two
-/// alike many times over, and a set that long is taken as one (memory
-/// stays bounded whatever a file holds).
+/// 42 cells of those ratios (7 of range, 6 of time), so 85 reps would hold
+/// three in one cell; a set of 64 rises with no three alike is no real
+/// leg's, and is taken as one then (memory stays bounded whatever a file
+/// holds).
 const MOST_UNALIKE: usize = 64;
 
 /// A rise as the set tracker compares it: when, and how far.
