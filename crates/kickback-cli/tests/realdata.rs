@@ -169,7 +169,7 @@ fn real_recordings() {
     const MAX_FPH_STILL: f64 = 1.2;
     const MIN_SETS: usize = 35;
     const MIN_E5: usize = 9;
-    const MIN_FULL: usize = 11;
+    const MIN_FULL: usize = 12;
     const MAX_FPH_NO_GYRO: f64 = 14.4;
     const MIN_PT_NO_GYRO: usize = 28;
     println!("figure                                   measured   floor   target");

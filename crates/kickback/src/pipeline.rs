@@ -445,7 +445,7 @@ impl Pipeline {
             still_now,
             self.stillness.held(),
             self.sets.last_rep_end(),
-            self.sets.min_rise_deg(p.t, self.settings.reps.min_rise_deg),
+            self.min_rise_deg(p.t),
         );
         match step {
             RiseStep::Nothing => {}
@@ -625,13 +625,19 @@ impl Pipeline {
         }
     }
 
+    /// How far a rise starting at `t` must rise to be a rep, deg (see
+    /// [`SetTracker::min_rise_deg`]).
+    fn min_rise_deg(&self, t: f64) -> f64 {
+        let gyro = self.input.has_gyro() == Some(true);
+        self.sets
+            .min_rise_deg(t, self.settings.reps.min_rise_deg, gyro)
+    }
+
     /// Measures a finished rise, passes it through the gait gate, and holds
     /// the rep back (reporting the one held before); or, at `now`, discards
     /// it.
     fn complete(&mut self, c: &Candidate, now: f64, out: &mut VecDeque<Event>) {
-        let min_rise = self
-            .sets
-            .min_rise_deg(c.start_t, self.settings.reps.min_rise_deg);
+        let min_rise = self.min_rise_deg(c.start_t);
         let m = match measure::measure(
             c,
             &self.history,

@@ -628,3 +628,37 @@ fn a_recording_begun_mid_rep_is_read_from_where_the_leg_rests() {
         }
     }
 }
+
+#[test]
+fn after_a_set_a_smaller_set_of_the_same_movement_counts() {
+    let ph = |to_deg: f64, dur_s: f64| Phase { to_deg, dur_s };
+    // A set of five reps to `first`° (up 0.8 s, held 4 s, down 0.8 s),
+    // 20 s of rest, then five to 6°: the low-amplitude set of a
+    // physiotherapy session. 6° counts after a set of 15° (a third of it),
+    // not after kickbacks of 45°, and not without a gyroscope.
+    let set = |peak: f64| {
+        let mut phases = Vec::new();
+        for _ in 0..5 {
+            phases.extend([ph(peak, 0.8), ph(peak, 4.0), ph(0.0, 0.8)]);
+            phases.extend(rest(1.5));
+        }
+        phases
+    };
+    for (first, gyro, want) in [(15.0, true, 10), (15.0, false, 5), (45.0, true, 5)] {
+        let mut phases = rest(3.0);
+        phases.extend(set(first));
+        phases.extend(rest(20.0));
+        phases.extend(set(6.0));
+        phases.extend(rest(10.0));
+        let s = samples(
+            &profile(0.0, &phases, 100.0),
+            100.0,
+            0.8,
+            Vector3::new(0.4, -0.3, 0.2),
+            gyro,
+        );
+        let a = run(&s);
+        assert_eq!(a.rep_count, want, "{first}° gyro {gyro}: {:#?}", a.reps);
+        assert_eq!(a.sets.len(), want / 5, "{first}° gyro {gyro}");
+    }
+}

@@ -45,6 +45,23 @@ pub(crate) const LIKE_NEIGHBOURS: f64 = 0.5;
 /// ... but never from less than this, deg: still legs tilt the shank by
 /// 4–6° with each flexion of the trunk (real PT e2).
 pub(crate) const SMALLEST_REP_DEG: f64 = 6.0;
+/// Once a set has been done, a rise counts from this fraction of its
+/// median range: a smaller set of the same movement (a low-amplitude set,
+/// a tired one) is a set too. For kickbacks (35-60°, BIOMECHANICS) that is
+/// 12-20°, above `reps.min_rise_deg`, so nothing changes; it matters for
+/// small movements: real PT subject 1's low-amplitude side-lying hip
+/// abductions rise 6-7° in a 30-rep session after sets of 15°. Only with
+/// a gyroscope: without one the accelerometer's tilt reads the body's sway
+/// as small rises (each real PT subject's leg set followed by their
+/// still-leg sessions, gyroscope columns removed: 3 of 60 gained 7-12
+/// false reps).
+const AFTER_SET_FRACTION: f64 = 1.0 / 3.0;
+/// ... and a set of such reps counts its neighbours from this, deg, not
+/// [`SMALLEST_REP_DEG`]: the smallest of those abductions read 5°. Still
+/// legs tilt about as much with each trunk flexion (real PT e2), yet with
+/// the gyroscope each subject's leg sets followed by their still-leg
+/// sessions give no rep more (60 of 60 exact, as before).
+const AFTER_SET_SMALLEST_DEG: f64 = 4.0;
 /// Two reps are alike when the smaller rise is at least this fraction of
 /// the larger: the partial-range fault's default (`partial.
 /// fraction_of_median`), below which a rep is short of its set's usual
@@ -150,6 +167,8 @@ pub(crate) struct SetTracker {
     confirmed: bool,
     /// End of the last rep reported before the open set, s.
     end_before_set: Option<f64>,
+    /// Median range of the last set done (three alike), deg.
+    last_set_median: Option<f64>,
 }
 
 impl SetTracker {
@@ -163,11 +182,26 @@ impl SetTracker {
     /// (`reps.min_rise_deg`), or less among the neighbours of a set of small
     /// reps (two or more of them): half their median range, from
     /// [`SMALLEST_REP_DEG`]. Amplitude is judged against the set.
-    pub(crate) fn min_rise_deg(&self, t: f64, min_rise: f64) -> f64 {
+    ///
+    /// With a gyroscope (`gyro`), once a set has been done, a rise from
+    /// outside a set under way also counts from [`AFTER_SET_FRACTION`] of
+    /// that set's median range, and a set of such reps from
+    /// [`AFTER_SET_SMALLEST_DEG`]: a smaller set of the same movement.
+    pub(crate) fn min_rise_deg(&self, t: f64, min_rise: f64, gyro: bool) -> f64 {
+        let after_set = self
+            .last_set_median
+            .filter(|_| gyro)
+            .map(|median| (AFTER_SET_FRACTION * median).max(AFTER_SET_SMALLEST_DEG));
         if self.set_open && self.set_reps >= 2 && t - self.set_end <= NEIGHBOUR_S {
+            let smallest = match after_set {
+                Some(_) => AFTER_SET_SMALLEST_DEG,
+                None => SMALLEST_REP_DEG,
+            };
             (LIKE_NEIGHBOURS * self.ranges.set_median())
-                .max(SMALLEST_REP_DEG)
+                .max(smallest)
                 .min(min_rise)
+        } else if let Some(after_set) = after_set.filter(|_| !(self.set_open && self.confirmed)) {
+            after_set.min(min_rise)
         } else {
             min_rise
         }
@@ -267,6 +301,7 @@ impl SetTracker {
             }
             return;
         }
+        self.last_set_median = Some(self.ranges.set_median());
         out.push_back(Event::SetCompleted(SetSummary {
             index: self.set_index,
             start_s: self.set_start,
@@ -647,9 +682,68 @@ mod tests {
                 let a = 3.0 * i as f64;
                 s.commit(rep(a, a + 3.0, r), a + 3.5, &settings, &mut out);
             }
-            let got = s.min_rise_deg(t, min);
+            let got = s.min_rise_deg(t, min, true);
             assert!((got - want).abs() < 1e-9, "{ranges:?} at {t}: {got}");
         }
+    }
+
+    #[test]
+    fn after_a_set_a_smaller_set_of_the_same_movement_counts() {
+        let settings = Settings::default();
+        let min = settings.reps.min_rise_deg;
+        // (a set done of three reps of this range, from t = 0, 4, 8 and
+        // closed at 30; the ranges of the next set's reps so far, from
+        // t = 40, 44, ...; a rise starting at; with a gyroscope; the rise
+        // it needs)
+        type Case = (f64, &'static [f64], f64, bool, f64);
+        let cases: &[Case] = &[
+            // a third of the set done
+            (15.0, &[], 35.0, true, 5.0),
+            // not without a gyroscope
+            (15.0, &[], 35.0, false, 10.0),
+            // a kickback set: a third is above the usual minimum
+            (45.0, &[], 35.0, true, 10.0),
+            // never below the smallest
+            (9.0, &[], 35.0, true, 4.0),
+            // among a smaller set's neighbours: half its median, from the
+            // smallest after a set
+            (15.0, &[6.0, 6.0], 49.0, true, 4.0),
+            (15.0, &[6.0, 6.0], 49.0, false, 6.0),
+            // the next set, not yet three alike, is still that smaller set
+            (15.0, &[6.0, 20.0], 60.0, true, 5.0),
+            // once it is a set, a rise long after its last rep needs the
+            // usual minimum
+            (15.0, &[6.0, 6.0, 6.0], 60.0, true, 10.0),
+        ];
+        for &(done, next, t, gyro, want) in cases {
+            let mut s = SetTracker::default();
+            let mut out = VecDeque::new();
+            for a in [0.0, 4.0, 8.0] {
+                s.commit(rep(a, a + 3.0, done), a + 3.5, &settings, &mut out);
+            }
+            s.close(30.0, &mut out);
+            assert!(matches!(out.back(), Some(Event::SetCompleted(_))));
+            for (i, &r) in next.iter().enumerate() {
+                let a = 40.0 + 4.0 * i as f64;
+                s.commit(rep(a, a + 3.0, r), a + 3.5, &settings, &mut out);
+            }
+            let got = s.min_rise_deg(t, min, gyro);
+            assert!((got - want).abs() < 1e-9, "{done} {next:?} at {t}: {got}");
+        }
+    }
+
+    #[test]
+    fn a_set_taken_back_as_lone_sets_no_smaller_rise() {
+        let settings = Settings::default();
+        let mut s = SetTracker::default();
+        let mut out = VecDeque::new();
+        // Two alike reps and an unlike one: no set.
+        for (a, r) in [(0.0, 15.0), (4.0, 15.0), (8.0, 40.0)] {
+            s.commit(rep(a, a + 3.0, r), a + 3.5, &settings, &mut out);
+        }
+        s.close(30.0, &mut out);
+        assert!(!out.iter().any(|e| matches!(e, Event::SetCompleted(_))));
+        assert_eq!(s.min_rise_deg(35.0, 10.0, true), 10.0);
     }
 
     #[test]
