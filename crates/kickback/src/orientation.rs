@@ -419,6 +419,17 @@ impl ElevationFrame {
         std::mem::take(&mut self.flipped)
     }
 
+    /// Turns the kick's sign over, frozen or not: the reps were read from
+    /// their top (see [`crate::stages::hold::rests_where_reps_peaked`]).
+    /// Flags the flip like [`ElevationFrame::elevation`] does.
+    pub(crate) fn turn_over(&mut self) {
+        if let Some(a) = self.axis {
+            self.axis = Some(-a);
+            self.extremes = (self.extremes.1, self.extremes.0);
+            self.flipped = true;
+        }
+    }
+
     /// Keeps the current sign from now on (called once a rep is reported).
     pub(crate) fn freeze_sign(&mut self) {
         self.sign_frozen = true;

@@ -18,7 +18,7 @@ use crate::stages::attitude::Attitude;
 use crate::stages::gait::{self, GaitGate, Leg, RestEnd, Review, StepsBefore, Verdict};
 use crate::stages::grid::{Grid, GridPoint};
 use crate::stages::history::History;
-use crate::stages::hold::{HoldStep, LongHold, Strayed};
+use crate::stages::hold::{self, HoldStep, LongHold, Strayed};
 use crate::stages::input::{Accepted, Input};
 use crate::stages::kinematics::{Kinematics, Point};
 use crate::stages::measure::{self, Measured, Reject};
@@ -112,6 +112,8 @@ pub(crate) struct Pipeline {
     sets: SetTracker,
     /// The rise under way that started away from a stale rest pose.
     from_elsewhere: Option<u64>,
+    /// The pose ("up") at the top of the last rep measured.
+    last_top: Option<Vector3<f64>>,
     /// The start of the recording, until the rest pose is found and the
     /// first rep has shown it is the low end of the kick.
     prelude: Option<Prelude>,
@@ -136,6 +138,7 @@ impl Pipeline {
             gait: GaitGate::default(),
             sets: SetTracker::default(),
             from_elsewhere: None,
+            last_top: None,
             prelude: Some(Prelude::default()),
             rest_check: RestCheck::Unchecked,
             settings,
@@ -419,6 +422,24 @@ impl Pipeline {
             HoldStep::Expired(c) => {
                 self.hold = None;
                 discard(c.id, t, DiscardReason::NewPose, out);
+                // The leg rests where the reps peaked: they were read from
+                // their top, and the sets after are read from here.
+                let rests_at_top = still_now
+                    && self.sets.set_range().is_some_and(|range| {
+                        hold::rests_where_reps_peaked(
+                            &c,
+                            range,
+                            self.last_top.map(|top| top.angle(up).to_degrees()),
+                            self.stillness.still_for(),
+                        )
+                    });
+                debug_log!(
+                    "DBG expired hold {:.2}: rests where the reps peaked {rests_at_top}",
+                    c.start_t
+                );
+                if rests_at_top {
+                    self.rest.turn_over();
+                }
             }
             HoldStep::Strayed(s) => {
                 self.hold = None;
@@ -724,6 +745,7 @@ impl Pipeline {
         }
         // The sign of the kick is settled once a rep is found.
         self.rest.freeze_sign();
+        self.last_top = self.history.at(c.peak_t).map(|q| q.up).or(self.last_top);
         if let Some(before) = self.gait.hold(m.rep) {
             self.report(before, out);
         }

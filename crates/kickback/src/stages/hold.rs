@@ -63,6 +63,44 @@ const LEFT_FRACTION: f64 = 0.5;
 /// alike as two reps of a set are ([`sets::alike`]).
 const REPEAT_TOP_FRACTION: f64 = 0.4;
 
+/// A pose a held rise came to and stayed in is where the set's reps
+/// peaked if the rise was the set's range within this fraction of it
+/// (reps of one set vary by 5-8%, BIOMECHANICS) ...
+const PEAKED_RISE_FRACTION: f64 = 0.25;
+/// ... and the pose is within this fraction of the set's range of the last
+/// rep's top: between sets a lifter stands up, and the shank hangs 10-15°
+/// from where it hung with the torso hinged (simulated recordings begun
+/// mid-set, read from a squeeze: 4-14° for sets of 30-35°) ...
+const PEAKED_POSE_FRACTION: f64 = 0.5;
+/// ... and the leg has been still there this long, s (a rise held still
+/// this long is a new pose, not a squeeze: the rise detector's 3 s).
+const RESTING_S: f64 = 3.0;
+
+/// Whether the rise `c`, held longer than any rep and still there, came to
+/// rest where the set's reps (of median `range` deg) peaked: the pose is
+/// `apart_deg` from the last rep's top and the leg has been still there
+/// for `still_s`. A leg does not rest raised (between sets it hangs, or
+/// lies where it lay), so the reps were read from their top: a recording
+/// begun mid-set whose first still pose was a squeeze, or a kick's return
+/// read as the rise. The kick's sign then turns over, so that the sets
+/// after are read from where the leg rests (the reps already reported
+/// stay as they were).
+///
+/// (Not when the pose only passes the last top: a leg that comes down
+/// from standing onto all fours and kicks from there has not been still
+/// at a rep's top for [`RESTING_S`].)
+pub(crate) fn rests_where_reps_peaked(
+    c: &Candidate,
+    range: f64,
+    apart_deg: Option<f64>,
+    still_s: f64,
+) -> bool {
+    let rise = c.peak_e - c.start_e;
+    (rise - range).abs() <= PEAKED_RISE_FRACTION * range
+        && apart_deg.is_some_and(|a| a <= PEAKED_POSE_FRACTION * range)
+        && still_s >= RESTING_S
+}
+
 /// What the watch made of a grid point.
 #[derive(Debug, Clone)]
 pub(crate) enum HoldStep {
@@ -351,6 +389,64 @@ mod tests {
             }
         }
         None
+    }
+
+    #[test]
+    fn a_leg_resting_where_the_reps_peaked_was_read_from_their_top() {
+        // (rise of the held candidate, deg; the set's range; the pose's
+        // angle from the last rep's top; still for, s; turned over?)
+        type Case = (&'static str, f64, f64, Option<f64>, f64, bool);
+        let cases: &[Case] = &[
+            (
+                "hangs where a set of 35° read from a squeeze peaked",
+                34.0,
+                30.0,
+                Some(14.0),
+                5.0,
+                true,
+            ),
+            (
+                "the same, still only 2 s",
+                34.0,
+                30.0,
+                Some(14.0),
+                2.0,
+                false,
+            ),
+            (
+                "rose far less than the set's range",
+                20.0,
+                30.0,
+                Some(5.0),
+                5.0,
+                false,
+            ),
+            (
+                "rose far more (standing up from all fours)",
+                45.0,
+                30.0,
+                Some(5.0),
+                5.0,
+                false,
+            ),
+            (
+                "rose as far, but elsewhere (lying down)",
+                30.0,
+                30.0,
+                Some(40.0),
+                5.0,
+                false,
+            ),
+            ("no rep's top known", 30.0, 30.0, None, 5.0, false),
+        ];
+        for &(name, rise, range, apart, still, want) in cases {
+            let c = Candidate::new(1, 0.0, 0.0, 1.0, rise);
+            assert_eq!(
+                rests_where_reps_peaked(&c, range, apart, still),
+                want,
+                "{name}"
+            );
+        }
     }
 
     #[test]

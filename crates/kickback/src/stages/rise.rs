@@ -74,7 +74,7 @@ pub(crate) struct Candidate {
 }
 
 impl Candidate {
-    fn new(id: u64, start_t: f64, start_e: f64, t: f64, e: f64) -> Self {
+    pub(crate) fn new(id: u64, start_t: f64, start_e: f64, t: f64, e: f64) -> Self {
         Candidate {
             id,
             start_t,

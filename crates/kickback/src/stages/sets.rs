@@ -172,6 +172,16 @@ pub(crate) struct SetTracker {
 }
 
 impl SetTracker {
+    /// The median range of the set under way once it is one (three reps
+    /// alike), else of the last set done, deg.
+    pub(crate) fn set_range(&self) -> Option<f64> {
+        if self.set_open && self.confirmed {
+            Some(self.ranges.set_median())
+        } else {
+            self.last_set_median
+        }
+    }
+
     /// End of the last rep reported, s.
     #[inline]
     pub(crate) fn last_rep_end(&self) -> Option<f64> {
