@@ -114,6 +114,11 @@ pub(crate) struct Pipeline {
     from_elsewhere: Option<u64>,
     /// The pose ("up") at the top of the last rep measured.
     last_top: Option<Vector3<f64>>,
+    /// When the last rep measured peaked, s.
+    last_peak_t: Option<f64>,
+    /// A set's last rep to measure once the kick's sign has turned over:
+    /// from, until, s.
+    after_turn: Option<(f64, f64)>,
     /// The start of the recording, until the rest pose is found and the
     /// first rep has shown it is the low end of the kick.
     prelude: Option<Prelude>,
@@ -139,6 +144,8 @@ impl Pipeline {
             sets: SetTracker::default(),
             from_elsewhere: None,
             last_top: None,
+            last_peak_t: None,
+            after_turn: None,
             prelude: Some(Prelude::default()),
             rest_check: RestCheck::Unchecked,
             settings,
@@ -344,6 +351,15 @@ impl Pipeline {
             .kinematics
             .step(t, e, &g.acc, up, pose.rate, self.rest.frame().axis());
         self.history.push(p);
+        // The last rep of a set read from its top, now read the right way
+        // up (announced and reported late, when the leg has rested).
+        if let Some((since, until)) = self.after_turn.take() {
+            let id = self.rise.next_id();
+            self.rise.number_from(id + 1);
+            debug_log!("DBG last rep after the turn {since:.2}-{until:.2}");
+            out.push_back(Event::RepStarted { id, t_s: since });
+            self.complete_kept(since, until, id, t, out);
+        }
         match reading.axis {
             // Until the leg's axis is known there is no telling a rise from
             // a drop (stepping into the hanging pose moves the leg too).
@@ -439,6 +455,11 @@ impl Pipeline {
                 );
                 if rests_at_top {
                     self.rest.turn_over();
+                    // Read from its top, the set's N reps were N - 1 drops
+                    // between their tops; its last rep (from the last drop's
+                    // bottom up to the last top, and down to where the leg
+                    // rests) is measured once the sign has turned.
+                    self.after_turn = self.last_peak_t.map(|since| (since, c.peak_t));
                 }
             }
             HoldStep::Strayed(s) => {
@@ -746,6 +767,7 @@ impl Pipeline {
         // The sign of the kick is settled once a rep is found.
         self.rest.freeze_sign();
         self.last_top = self.history.at(c.peak_t).map(|q| q.up).or(self.last_top);
+        self.last_peak_t = Some(c.peak_t);
         if let Some(before) = self.gait.hold(m.rep) {
             self.report(before, out);
         }

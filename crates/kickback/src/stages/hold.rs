@@ -83,8 +83,10 @@ const RESTING_S: f64 = 3.0;
 /// lies where it lay), so the reps were read from their top: a recording
 /// begun mid-set whose first still pose was a squeeze, or a kick's return
 /// read as the rise. The kick's sign then turns over, so that the sets
-/// after are read from where the leg rests (the reps already reported
-/// stay as they were).
+/// after are read from where the leg rests; the reps already reported
+/// stay as they were (the drops between the set's tops, one fewer than
+/// its reps), and the orchestrator reads the set's last rep again, the
+/// right way up, from the points kept.
 ///
 /// (Not when the pose only passes the last top: a leg that comes down
 /// from standing onto all fours and kicks from there has not been still
