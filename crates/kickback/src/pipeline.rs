@@ -254,6 +254,9 @@ impl Pipeline {
         self.gait = fresh.gait;
         self.sets = fresh.sets;
         self.from_elsewhere = None;
+        self.last_top = None;
+        self.last_peak_t = None;
+        self.after_turn = None;
         let mut events = VecDeque::new();
         for g in &pre.points {
             self.process(g, &mut events);
