@@ -112,10 +112,8 @@ pub(crate) struct Pipeline {
     sets: SetTracker,
     /// The rise under way that started away from a stale rest pose.
     from_elsewhere: Option<u64>,
-    /// The pose ("up") at the top of the last rep measured.
-    last_top: Option<Vector3<f64>>,
-    /// When the last rep measured peaked, s.
-    last_peak_t: Option<f64>,
+    /// When the last rep measured peaked (s), and its pose there ("up").
+    last_top: Option<(f64, Vector3<f64>)>,
     /// A set's last rep to measure once the kick's sign has turned over:
     /// from, until, s.
     after_turn: Option<(f64, f64)>,
@@ -144,7 +142,6 @@ impl Pipeline {
             sets: SetTracker::default(),
             from_elsewhere: None,
             last_top: None,
-            last_peak_t: None,
             after_turn: None,
             prelude: Some(Prelude::default()),
             rest_check: RestCheck::Unchecked,
@@ -255,7 +252,6 @@ impl Pipeline {
         self.sets = fresh.sets;
         self.from_elsewhere = None;
         self.last_top = None;
-        self.last_peak_t = None;
         self.after_turn = None;
         let mut events = VecDeque::new();
         for g in &pre.points {
@@ -443,15 +439,14 @@ impl Pipeline {
                 discard(c.id, t, DiscardReason::NewPose, out);
                 // The leg rests where the reps peaked: they were read from
                 // their top, and the sets after are read from here.
-                let rests_at_top = still_now
-                    && self.sets.set_range().is_some_and(|range| {
-                        hold::rests_where_reps_peaked(
-                            &c,
-                            range,
-                            self.last_top.map(|top| top.angle(up).to_degrees()),
-                            self.stillness.still_for(),
-                        )
-                    });
+                let rests_at_top = self.sets.set_range().is_some_and(|range| {
+                    hold::rests_where_reps_peaked(
+                        &c,
+                        range,
+                        self.last_top.map(|(_, top)| top.angle(up).to_degrees()),
+                        self.stillness.still_for(),
+                    )
+                });
                 debug_log!(
                     "DBG expired hold {:.2}: rests where the reps peaked {rests_at_top}",
                     c.start_t
@@ -462,7 +457,7 @@ impl Pipeline {
                     // between their tops; its last rep (from the last drop's
                     // bottom up to the last top, and down to where the leg
                     // rests) is measured once the sign has turned.
-                    self.after_turn = self.last_peak_t.map(|since| (since, c.peak_t));
+                    self.after_turn = self.last_top.map(|(since, _)| (since, c.peak_t));
                 }
             }
             HoldStep::Strayed(s) => {
@@ -769,8 +764,9 @@ impl Pipeline {
         }
         // The sign of the kick is settled once a rep is found.
         self.rest.freeze_sign();
-        self.last_top = self.history.at(c.peak_t).map(|q| q.up).or(self.last_top);
-        self.last_peak_t = Some(c.peak_t);
+        if let Some(q) = self.history.at(c.peak_t) {
+            self.last_top = Some((c.peak_t, q.up));
+        }
         if let Some(before) = self.gait.hold(m.rep) {
             self.report(before, out);
         }
