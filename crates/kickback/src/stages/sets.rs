@@ -175,11 +175,16 @@ impl SetTracker {
     /// The median range of the set under way once it is one (three reps
     /// alike), else of the last set done, deg.
     pub(crate) fn set_range(&self) -> Option<f64> {
-        if self.set_open && self.confirmed {
+        if self.in_a_set() {
             Some(self.ranges.set_median())
         } else {
             self.last_set_median
         }
+    }
+
+    /// Whether a set is under way that is one (three reps alike).
+    fn in_a_set(&self) -> bool {
+        self.set_open && self.confirmed
     }
 
     /// End of the last rep reported, s.
@@ -210,7 +215,7 @@ impl SetTracker {
             (LIKE_NEIGHBOURS * self.ranges.set_median())
                 .max(smallest)
                 .min(min_rise)
-        } else if let Some(after_set) = after_set.filter(|_| !(self.set_open && self.confirmed)) {
+        } else if let Some(after_set) = after_set.filter(|_| !self.in_a_set()) {
             after_set.min(min_rise)
         } else {
             min_rise
@@ -424,6 +429,18 @@ mod tests {
             faults: Vec::new(),
             momentum: Default::default(),
         }
+    }
+
+    /// Commits a 3 s rep of `range` deg from `start`, reported 0.5 s after
+    /// its end.
+    fn commit_3s(
+        s: &mut SetTracker,
+        start: f64,
+        range: f64,
+        settings: &Settings,
+        out: &mut VecDeque<Event>,
+    ) {
+        s.commit(rep(start, start + 3.0, range), start + 3.5, settings, out);
     }
 
     /// A short summary of the events: "r<index>/<set>", "s<index>:<reps>"
@@ -689,8 +706,7 @@ mod tests {
             let mut s = SetTracker::default();
             let mut out = VecDeque::new();
             for (i, &r) in ranges.iter().enumerate() {
-                let a = 3.0 * i as f64;
-                s.commit(rep(a, a + 3.0, r), a + 3.5, &settings, &mut out);
+                commit_3s(&mut s, 3.0 * i as f64, r, &settings, &mut out);
             }
             let got = s.min_rise_deg(t, min, true);
             assert!((got - want).abs() < 1e-9, "{ranges:?} at {t}: {got}");
@@ -729,13 +745,12 @@ mod tests {
             let mut s = SetTracker::default();
             let mut out = VecDeque::new();
             for a in [0.0, 4.0, 8.0] {
-                s.commit(rep(a, a + 3.0, done), a + 3.5, &settings, &mut out);
+                commit_3s(&mut s, a, done, &settings, &mut out);
             }
             s.close(30.0, &mut out);
             assert!(matches!(out.back(), Some(Event::SetCompleted(_))));
             for (i, &r) in next.iter().enumerate() {
-                let a = 40.0 + 4.0 * i as f64;
-                s.commit(rep(a, a + 3.0, r), a + 3.5, &settings, &mut out);
+                commit_3s(&mut s, 40.0 + 4.0 * i as f64, r, &settings, &mut out);
             }
             let got = s.min_rise_deg(t, min, gyro);
             assert!((got - want).abs() < 1e-9, "{done} {next:?} at {t}: {got}");
@@ -749,7 +764,7 @@ mod tests {
         let mut out = VecDeque::new();
         // Two alike reps and an unlike one: no set.
         for (a, r) in [(0.0, 15.0), (4.0, 15.0), (8.0, 40.0)] {
-            s.commit(rep(a, a + 3.0, r), a + 3.5, &settings, &mut out);
+            commit_3s(&mut s, a, r, &settings, &mut out);
         }
         s.close(30.0, &mut out);
         assert!(!out.iter().any(|e| matches!(e, Event::SetCompleted(_))));
