@@ -62,6 +62,9 @@
  *                               one or two, or of unlike rises: no three
  *                               alike; fidgets): follows its REP_COMPLETED
  *                               and takes the rep back.
+ *     KB_DISCARD_GYRO_ONLY 12   only the gyroscope read it: the
+ *                               accelerometer never saw the leg turn (the
+ *                               gyroscope's own noise or drift).
  *     KB_DISCARD_OTHER 0        a reason this header does not name.
  *   kb_discard_reason_name gives a code's name ("gait", "too_short", ...).
  * Walking: KB_EVENT_WALKING  walk (start_s of its first step, end_s of its
@@ -184,6 +187,10 @@
 // `KB_EVENT_REP_COMPLETED` and takes the rep back; the next rep gets its
 // number and set number.
 #define KB_DISCARD_LONE 11
+
+// Only the gyroscope read it: the accelerometer never saw gravity turn with
+// it (by under a third of its range): the gyroscope's own noise or drift.
+#define KB_DISCARD_GYRO_ONLY 12
 
 // Fault flag: the leg was thrown, not driven.
 #define KB_FAULT_MOMENTUM 1

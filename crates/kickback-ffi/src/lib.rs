@@ -186,6 +186,9 @@ pub const KB_DISCARD_TOO_FAST: i32 = 10;
 /// `KB_EVENT_REP_COMPLETED` and takes the rep back; the next rep gets its
 /// number and set number.
 pub const KB_DISCARD_LONE: i32 = 11;
+/// Only the gyroscope read it: the accelerometer never saw gravity turn with
+/// it (by under a third of its range): the gyroscope's own noise or drift.
+pub const KB_DISCARD_GYRO_ONLY: i32 = 12;
 
 /// Fault flag: the leg was thrown, not driven.
 pub const KB_FAULT_MOMENTUM: u32 = 1;
@@ -603,7 +606,7 @@ impl KbEvent {
 
 /// Every discard reason the engine gives, its `KB_DISCARD_*` code and its
 /// name (the engine's serialised name).
-const DISCARD_REASONS: [(DiscardReason, i32, &CStr); 11] = [
+const DISCARD_REASONS: [(DiscardReason, i32, &CStr); 12] = [
     (DiscardReason::Gait, KB_DISCARD_GAIT, c"gait"),
     (DiscardReason::TooShort, KB_DISCARD_TOO_SHORT, c"too_short"),
     (DiscardReason::TooSmall, KB_DISCARD_TOO_SMALL, c"too_small"),
@@ -627,6 +630,7 @@ const DISCARD_REASONS: [(DiscardReason, i32, &CStr); 11] = [
     ),
     (DiscardReason::TooFast, KB_DISCARD_TOO_FAST, c"too_fast"),
     (DiscardReason::Lone, KB_DISCARD_LONE, c"lone"),
+    (DiscardReason::GyroOnly, KB_DISCARD_GYRO_ONLY, c"gyro_only"),
 ];
 
 /// The `KB_DISCARD_*` code of a discard reason (`KB_DISCARD_OTHER` for one

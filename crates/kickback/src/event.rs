@@ -51,6 +51,11 @@ pub enum DiscardReason {
     /// first step). This follows the rep's [`Event::RepCompleted`], once
     /// its set's rest is over, and takes the rep back.
     Lone,
+    /// Only the gyroscope read it: the accelerometer never saw gravity turn
+    /// with it (by under a third of its range, where a leg that rises and
+    /// stops turns it by half of it at least). The gyroscope's own noise or
+    /// drift, not a movement of the leg.
+    GyroOnly,
 }
 
 /// Something the analyzer found.

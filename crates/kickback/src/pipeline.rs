@@ -684,6 +684,7 @@ impl Pipeline {
             &self.settings,
             self.sets.last_rep_end(),
             min_rise,
+            self.input.has_gyro() == Some(true),
         ) {
             Ok(m) => m,
             Err(reject) => {
@@ -691,6 +692,7 @@ impl Pipeline {
                     Reject::Short => DiscardReason::TooShort,
                     Reject::Low => DiscardReason::TooSmall,
                     Reject::Fast => DiscardReason::TooFast,
+                    Reject::GyroOnly => DiscardReason::GyroOnly,
                 };
                 discard(c.id, now, reason, out);
                 return;
@@ -836,7 +838,14 @@ impl Pipeline {
         if s.peak_e < need || s.peak_e >= self.settings.reps.min_rise_deg || s.low_e > back {
             return;
         }
-        let Ok(m) = measure::measure(&s, &self.history, &self.settings, None, need) else {
+        let Ok(m) = measure::measure(
+            &s,
+            &self.history,
+            &self.settings,
+            None,
+            need,
+            self.input.has_gyro() == Some(true),
+        ) else {
             return;
         };
         let leg = leg_of(&self.rest, &self.input);

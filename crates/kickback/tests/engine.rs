@@ -662,3 +662,30 @@ fn after_a_set_a_smaller_set_of_the_same_movement_counts() {
         assert_eq!(a.sets.len(), want / 5, "{first}° gyro {gyro}");
     }
 }
+
+#[test]
+fn a_turn_only_the_gyroscope_reads_is_no_rep() {
+    // A set of five 30° reps read by both sensors, then the same gyroscope
+    // readings with the accelerometer still at the rest pose: a drifting or
+    // noisy gyroscope on a leg that did not move (a real cycling
+    // recording's gyroscope reads 20-160 °/s of noise at rest).
+    for mount in MOUNTS {
+        let s = hip_leg(&set_of(&|| controlled_rep(30.0), 5), Vector3::from(mount));
+        assert_eq!(run(&s).rep_count, 5, "{mount:?}: both sensors");
+        let still = s[0].acc;
+        let gyro_only: Vec<Sample> = s.iter().map(|x| Sample { acc: still, ..*x }).collect();
+        let events = live_events(&gyro_only, 1);
+        let a = Analysis::from_events(&events);
+        assert_eq!(a.rep_count, 0, "{mount:?}: {:#?}", a.reps);
+        let why = events.iter().any(|e| {
+            matches!(
+                e,
+                Event::RepDiscarded {
+                    reason: kickback::DiscardReason::GyroOnly,
+                    ..
+                }
+            )
+        });
+        assert!(why, "{mount:?}: {events:#?}");
+    }
+}

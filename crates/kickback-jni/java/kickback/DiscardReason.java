@@ -31,7 +31,9 @@ public enum DiscardReason {
     /** It turned faster than a leg turns (over 1000 deg/s; a thrown kick peaks at 300-600 deg/s): a spinning or jumping reading. */
     TOO_FAST,
     /** A rep with no rep like it near (its set held no three reps alike in range and duration; a set of one or two among them): a fidget. Follows the rep's {@link Event.RepCompleted} and takes the rep back; the next rep gets its number and set number. */
-    LONE;
+    LONE,
+    /** Only the gyroscope read it: the accelerometer never saw gravity turn with it (by under a third of its range). The gyroscope's own noise or drift, not a movement of the leg. */
+    GYRO_ONLY;
 
     /** The engine's name of the reason, e.g. {@code "too_short"}. */
     public String engineName() {

@@ -1001,7 +1001,7 @@ mod tests {
         let h = history(pts);
         let end = h.back().expect("points").t;
         let c = Candidate::between(&h, 0.9, end, 1).expect("a rise");
-        let m = measure(&c, &h, &Settings::default(), None, 10.0).expect("a rep");
+        let m = measure(&c, &h, &Settings::default(), None, 10.0, true).expect("a rep");
         (m, c)
     }
 

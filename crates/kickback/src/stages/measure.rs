@@ -1,13 +1,15 @@
 //! A finished rise measured as a rep: where it really starts and ends, its
 //! peak, hold, phases, speeds, wind-up and momentum evidence.
 
-use super::grid::DT;
+use super::grid::{DT, GRID_HZ};
 use super::history::History;
 use super::kinematics::Point;
 use super::rise::{end_tolerance, Candidate};
 use crate::faults::{self, RepShape};
 use crate::report::Rep;
+use crate::sample::STANDARD_GRAVITY;
 use crate::settings::Settings;
+use nalgebra::Vector3;
 
 /// Wind-up is looked for in this window before the rep starts, s (§5.2:
 /// reversing < 0.3 s before onset; a little slack for the filter).
@@ -24,6 +26,35 @@ const PEAK_HALF_WINDOW: usize = 12;
 /// jumped.
 const FASTEST_LEG_DPS: f64 = 1000.0;
 
+/// Half-width of the running mean the accelerometer's direction is read
+/// from, grid points (15 → 0.3 s): long enough to average out the strap's
+/// wobble and sensor noise, short enough to catch a held top. Never longer
+/// than half the rise itself (a thrown rep rises in 0.2 s), nor shorter
+/// than 5 points (0.1 s).
+const GRAVITY_HALF_WINDOW: usize = 15;
+
+/// [`GRAVITY_HALF_WINDOW`] for a rise of `concentric_s`, grid points.
+fn gravity_half_window(concentric_s: f64) -> usize {
+    ((0.5 * concentric_s * GRID_HZ) as usize).clamp(5, GRAVITY_HALF_WINDOW)
+}
+/// The least part of a rep's range the accelerometer must see gravity turn
+/// by, over the rep, when the pose comes from a gyroscope. A leg that
+/// starts a rise from rest (or from the turn of a wind-up) and stops at its
+/// top gains no speed overall, so over the rise its linear acceleration
+/// averages out and the accelerometer's direction, averaged, turns with the
+/// leg: by half the range at least over the concentric phase of any rep,
+/// fast or slow, and by all of it in a held top. Measured as the widest
+/// angle between two of its running means over the rep
+/// ([`gravity_turns_by`]): real PT reps (792 rises of 8° or more: all five
+/// exercises, correct, fast and low-amplitude) turn it by 0.74 of their
+/// range at least, simulated ones (8,806 rises: thrown, back to back,
+/// prone, lying, 12.5-25 Hz) by 0.53. A rise the gyroscope alone reads is
+/// its own noise or drift carried into the pose: a HuGaDB cycling
+/// recording's gyroscope reads 20-160 °/s of noise on a leg its
+/// accelerometer shows at rest, and the fused pose wanders 16-26° in 1-2 s,
+/// which the accelerometer sees turn by 0.17-0.22 of that.
+const GRAVITY_SEEN_FRACTION: f64 = 1.0 / 3.0;
+
 /// Why a rise is no rep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Reject {
@@ -33,6 +64,9 @@ pub(crate) enum Reject {
     Low,
     /// Turned faster than a leg turns ([`FASTEST_LEG_DPS`]).
     Fast,
+    /// The accelerometer never saw gravity turn with it
+    /// ([`GRAVITY_SEEN_FRACTION`]).
+    GyroOnly,
 }
 
 /// A rise measured as a rep.
@@ -72,13 +106,16 @@ pub(crate) fn range_above_rest(peak_e: f64, start_e: f64) -> f64 {
 }
 
 /// Measures the finished rise `c` from the kept points; `last_rep_end` is
-/// the end of the rep before (a rise chained to it must clear more).
+/// the end of the rep before (a rise chained to it must clear more);
+/// `gyro`: the pose came from a gyroscope (whose reading the accelerometer
+/// must confirm).
 pub(crate) fn measure(
     c: &Candidate,
     history: &History,
     settings: &Settings,
     last_rep_end: Option<f64>,
     min_rise_deg: f64,
+    gyro: bool,
 ) -> Result<Measured, Reject> {
     let rs = &settings.reps;
     let range = c.peak_e - c.start_e;
@@ -184,6 +221,12 @@ pub(crate) fn measure(
         );
         return Err(Reject::Fast);
     }
+    let range = range_above_rest(peak_e, c.start_e);
+    let half = gravity_half_window(concentric);
+    if gyro && !gravity_turns_by(&pts, start, end, half, GRAVITY_SEEN_FRACTION * range) {
+        debug_log!("DBG reject gyro-only {:.2} range {range:.1}", start);
+        return Err(Reject::GyroOnly);
+    }
     let momentum = faults::momentum(settings, &shape);
     let rep = Rep {
         id: c.id,
@@ -192,7 +235,7 @@ pub(crate) fn measure(
         start_s: start,
         peak_s: c.peak_t,
         end_s: end,
-        range_deg: range_above_rest(peak_e, c.start_e),
+        range_deg: range,
         peak_elevation_deg: peak_e,
         concentric_s: concentric,
         hold_s: hold,
@@ -206,6 +249,49 @@ pub(crate) fn measure(
     Ok(Measured { rep, pts })
 }
 
+/// Whether the accelerometer's direction turned by `deg` or more over the
+/// points from `start` to `end`: whether two of its running means there,
+/// each over `half` grid points either side, lie that far apart. Found in
+/// two sweeps at most (each mean against the first, then against the one
+/// farthest from the first), exact for a turn in one plane, which a rep is;
+/// most reps are settled in the first sweep's rise.
+fn gravity_turns_by(pts: &[Point], start: f64, end: f64, half: usize, deg: f64) -> bool {
+    let acc = |q: &Point| q.raw_lin + q.up * STANDARD_GRAVITY;
+    // Prefix sums of the specific force, so each window's mean is O(1).
+    let mut sums = Vec::with_capacity(pts.len() + 1);
+    sums.push(Vector3::zeros());
+    for q in pts {
+        let last = sums[sums.len() - 1];
+        sums.push(last + acc(q));
+    }
+    // Each window's mean direction (the sum's direction is the mean's).
+    let dirs = || {
+        pts.iter()
+            .enumerate()
+            .filter(|(_, q)| q.t >= start - 1e-9 && q.t <= end + 1e-9)
+            .map(|(i, _)| {
+                let (a, b) = (i.saturating_sub(half), (i + half + 1).min(pts.len()));
+                (sums[b] - sums[a]).normalize()
+            })
+    };
+    // Apart by `deg` or more: a cosine of at most cos(deg).
+    let cos_deg = deg.clamp(0.0, 180.0).to_radians().cos();
+    let Some(first) = dirs().next() else {
+        return false;
+    };
+    let mut farthest = (1.0, first);
+    for m in dirs() {
+        let cos = first.dot(&m);
+        if cos <= cos_deg {
+            return true;
+        }
+        if cos < farthest.0 {
+            farthest = (cos, m);
+        }
+    }
+    dirs().any(|m| farthest.1.dot(&m) <= cos_deg)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{go, history, profile, stay, Seg};
@@ -215,6 +301,15 @@ mod tests {
     /// its peak.
     fn run(segs: &[Seg], last_rep_end: Option<f64>) -> Result<Measured, Reject> {
         let pts: Vec<Point> = profile(segs).into_iter().map(|(p, _)| p).collect();
+        run_points(pts, last_rep_end, true)
+    }
+
+    /// [`run`] on the points given, their pose from a gyroscope or not.
+    fn run_points(
+        pts: Vec<Point>,
+        last_rep_end: Option<f64>,
+        gyro: bool,
+    ) -> Result<Measured, Reject> {
         let end = pts.last().expect("points").t;
         let h = history(pts);
         // The rise starts where the leg left 0° for the last time.
@@ -229,7 +324,87 @@ mod tests {
             .map(|q| q.t)
             .fold(0.0, f64::max);
         let c = Candidate::between(&h, since, end, 1).expect("a rise");
-        measure(&c, &h, &Settings::default(), last_rep_end, 10.0)
+        measure(&c, &h, &Settings::default(), last_rep_end, 10.0, gyro)
+    }
+
+    /// A controlled rep: 1 s up to 40°, 1 s held, 2 s down.
+    fn controlled() -> Vec<Seg> {
+        vec![
+            stay(0.0, 1.0),
+            go(40.0, 1.0),
+            stay(40.0, 1.0),
+            go(0.0, 2.0),
+            stay(0.0, 0.5),
+        ]
+    }
+
+    #[test]
+    fn the_accelerometer_must_see_what_the_gyroscope_reads() {
+        let thrown = || vec![stay(0.0, 1.0), go(60.0, 0.2), go(0.0, 0.3), stay(0.0, 0.5)];
+        // (profile, the part of each pose's turn the accelerometer sees, a
+        // gyroscope, a rep wanted)
+        let cases: Vec<(&str, Vec<Seg>, f64, bool, bool)> = vec![
+            ("seen whole", controlled(), 1.0, true, true),
+            ("seen by half", controlled(), 0.5, true, true),
+            ("seen by a fifth", controlled(), 0.2, true, false),
+            ("never seen", controlled(), 0.0, true, false),
+            ("thrown, seen whole", thrown(), 1.0, true, true),
+            ("thrown, never seen", thrown(), 0.0, true, false),
+            // Without a gyroscope the pose is the accelerometer's own.
+            ("never seen, no gyroscope", controlled(), 0.0, false, true),
+        ];
+        for (what, segs, seen, gyro, want) in cases {
+            let pts: Vec<Point> = profile(&segs)
+                .into_iter()
+                .map(|(mut p, _)| {
+                    let a = (seen * p.e).to_radians();
+                    let acc = Vector3::new(0.0, a.sin(), a.cos()) * STANDARD_GRAVITY;
+                    p.raw_lin = acc - p.up * STANDARD_GRAVITY;
+                    p
+                })
+                .collect();
+            let got = run_points(pts, None, gyro);
+            match want {
+                true => assert!(got.is_ok(), "{what}: {got:?}"),
+                false => assert_eq!(got.err(), Some(Reject::GyroOnly), "{what}"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_accelerometers_turn_is_the_widest_between_its_means() {
+        // Up 30° and back, then down 10° in front: 40° between the extremes
+        // (the first sweep, from the start, finds 30° at most).
+        let segs = [
+            stay(0.0, 0.5),
+            go(30.0, 1.0),
+            stay(30.0, 0.5),
+            go(-10.0, 1.0),
+            stay(-10.0, 0.5),
+        ];
+        let pts: Vec<Point> = profile(&segs).into_iter().map(|(p, _)| p).collect();
+        let end = pts.last().expect("points").t;
+        // (from, to, half-window, degrees, turned by them)
+        let cases = [
+            (0.0, end, 15, 39.9, true),
+            (0.0, end, 5, 39.9, true),
+            (0.0, end, 15, 40.1, false),
+            (0.0, end, 15, 0.0, true),
+            // Up to the ramp's top only: under 30°, as a window's mean there
+            // takes in the ramp's end.
+            (0.0, 1.5, 15, 25.0, true),
+            (0.0, 1.5, 15, 29.9, false),
+            // No points there.
+            (end + 1.0, end + 2.0, 15, 0.0, false),
+        ];
+        for (from, to, half, deg, want) in cases {
+            let got = gravity_turns_by(&pts, from, to, half, deg);
+            assert_eq!(got, want, "{from}-{to} s, ±{half}, {deg}°");
+        }
+        // The window never outlasts half the rise, nor drops under 5 points.
+        assert_eq!(gravity_half_window(1.0), GRAVITY_HALF_WINDOW);
+        assert_eq!(gravity_half_window(0.2), 10);
+        assert_eq!(gravity_half_window(0.0), 5);
     }
 
     #[test]
@@ -240,13 +415,7 @@ mod tests {
         let cases: Vec<(&str, Vec<Seg>, Option<f64>, Want)> = vec![
             (
                 "controlled: 1 s up, 1 s hold, 2 s down",
-                vec![
-                    stay(0.0, 1.0),
-                    go(40.0, 1.0),
-                    stay(40.0, 1.0),
-                    go(0.0, 2.0),
-                    stay(0.0, 0.5),
-                ],
+                controlled(),
                 None,
                 Ok((40.0, 1.0, 1.0, 2.0, 0.0, false)),
             ),
@@ -409,7 +578,7 @@ mod tests {
             let end = pts.last().expect("points").t;
             let h = history(pts);
             let c = Candidate::between(&h, since, end, 1).expect("a rise");
-            let r = measure(&c, &h, &Settings::default(), None, 10.0)
+            let r = measure(&c, &h, &Settings::default(), None, 10.0, true)
                 .expect("a rep")
                 .rep;
             let near = |a: f64, b: f64| (a - b).abs() <= 0.5;
@@ -488,7 +657,7 @@ mod tests {
             let end = pts.last().expect("points").t;
             let h = history(pts);
             let c = Candidate::between(&h, since, end, 1).expect("a rise");
-            let m = measure(&c, &h, &Settings::default(), None, 10.0).expect("a rep");
+            let m = measure(&c, &h, &Settings::default(), None, 10.0, true).expect("a rep");
             let got = m.closest_to_rest(&c);
             assert!((got - want).abs() <= 0.5, "{name}: {got}");
         }
