@@ -27,10 +27,11 @@ const PEAK_HALF_WINDOW: usize = 12;
 const FASTEST_LEG_DPS: f64 = 1000.0;
 
 /// Half-width of the running mean the accelerometer's direction is read
-/// from, grid points (15 → 0.3 s): long enough to average out the strap's
-/// wobble and sensor noise, short enough to catch a held top. Never longer
-/// than half the rise itself (a thrown rep rises in 0.2 s), nor shorter
-/// than 5 points (0.1 s).
+/// from, grid points (15 → a 0.3 s window): long enough to average out the
+/// strap's wobble and sensor noise, short enough to catch a held top. For a
+/// rise quicker than 0.3 s (a thrown rep rises in 0.2 s) the window is no
+/// longer than the rise itself, and never under 5 points either side
+/// (0.1 s).
 const GRAVITY_HALF_WINDOW: usize = 15;
 
 /// [`GRAVITY_HALF_WINDOW`] for a rise of `concentric_s`, grid points.
