@@ -668,9 +668,11 @@ impl Pipeline {
     /// How far a rise starting at `t` must rise to be a rep, deg (see
     /// [`SetTracker::min_rise_deg`]).
     fn min_rise_deg(&self, t: f64) -> f64 {
-        let gyro = self.input.has_gyro() == Some(true);
-        self.sets
-            .min_rise_deg(t, self.settings.reps.min_rise_deg, gyro)
+        self.sets.min_rise_deg(
+            t,
+            self.settings.reps.min_rise_deg,
+            self.input.gyro_streaming(),
+        )
     }
 
     /// Measures a finished rise, passes it through the gait gate, and holds
@@ -684,7 +686,7 @@ impl Pipeline {
             &self.settings,
             self.sets.last_rep_end(),
             min_rise,
-            self.input.has_gyro() == Some(true),
+            self.input.gyro_streaming(),
         ) {
             Ok(m) => m,
             Err(reject) => {
@@ -723,10 +725,7 @@ impl Pipeline {
         // taken mid-stride), is no rep, unless the leg rested at its valley,
         // which is then the rest pose it rose from. Only with a gyroscope:
         // the accelerometer alone reads a thrown rep's wind-up far too deep.
-        if self.input.has_gyro() == Some(true)
-            && c.swings_through_rest()
-            && m.rep.hold_s < SWING_TOP_S
-        {
+        if self.input.gyro_streaming() && c.swings_through_rest() && m.rep.hold_s < SWING_TOP_S {
             match self.rested_at(c.start_t) {
                 Some(up) => {
                     debug_log!(
@@ -761,7 +760,7 @@ impl Pipeline {
         // (Not without a gyroscope: there the accelerometer's tilt reads a
         // leg's sway and its own acceleration as small rises too; on the
         // simulator's no-gyroscope recordings this found false reps.)
-        if min_rise >= self.settings.reps.min_rise_deg && self.input.has_gyro() == Some(true) {
+        if min_rise >= self.settings.reps.min_rise_deg && self.input.gyro_streaming() {
             self.small_rep_before(c, m.rep.range_deg, out);
         }
         // The sign of the kick is settled once a rep is found.
@@ -844,7 +843,7 @@ impl Pipeline {
             &self.settings,
             None,
             need,
-            self.input.has_gyro() == Some(true),
+            self.input.gyro_streaming(),
         ) else {
             return;
         };
@@ -969,7 +968,7 @@ impl Pipeline {
             sample_rate_hz: self.input.sample_rate_hz(),
             duration_s: duration,
             samples,
-            gyroscope: self.input.has_gyro() == Some(true),
+            gyroscope: self.input.gyro_streaming(),
         }));
         let (trace, next_id) = (self.trace, self.rise.next_id());
         *self = Pipeline::new(self.settings.clone());
@@ -984,7 +983,7 @@ impl Pipeline {
 fn leg_of<'a>(rest: &'a RestPose, input: &Input) -> Leg<'a> {
     Leg {
         frame: rest.frame(),
-        gyro: input.has_gyro() == Some(true),
+        gyro: input.gyro_streaming(),
     }
 }
 

@@ -65,6 +65,12 @@ impl Input {
         self.has_gyro
     }
 
+    /// Whether a gyroscope is streaming (false until a sample says so).
+    #[inline]
+    pub(crate) fn gyro_streaming(&self) -> bool {
+        self.has_gyro == Some(true)
+    }
+
     /// Samples accepted so far.
     pub(crate) fn samples(&self) -> u64 {
         self.samples

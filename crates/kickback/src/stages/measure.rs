@@ -222,10 +222,10 @@ pub(crate) fn measure(
         );
         return Err(Reject::Fast);
     }
-    let range = range_above_rest(peak_e, c.start_e);
+    let range_deg = range_above_rest(peak_e, c.start_e);
     let half = gravity_half_window(concentric);
-    if gyro && !gravity_turns_by(&pts, start, end, half, GRAVITY_SEEN_FRACTION * range) {
-        debug_log!("DBG reject gyro-only {:.2} range {range:.1}", start);
+    if gyro && !gravity_turns_by(&pts, start, end, half, GRAVITY_SEEN_FRACTION * range_deg) {
+        debug_log!("DBG reject gyro-only {:.2} range {range_deg:.1}", start);
         return Err(Reject::GyroOnly);
     }
     let momentum = faults::momentum(settings, &shape);
@@ -236,7 +236,7 @@ pub(crate) fn measure(
         start_s: start,
         peak_s: c.peak_t,
         end_s: end,
-        range_deg: range,
+        range_deg,
         peak_elevation_deg: peak_e,
         concentric_s: concentric,
         hold_s: hold,
@@ -402,7 +402,8 @@ mod tests {
             let got = gravity_turns_by(&pts, from, to, half, deg);
             assert_eq!(got, want, "{from}-{to} s, ±{half}, {deg}°");
         }
-        // The window never outlasts half the rise, nor drops under 5 points.
+        // The window (twice the half-width) never outlasts the rise, nor is
+        // its half-width under 5 points.
         assert_eq!(gravity_half_window(1.0), GRAVITY_HALF_WINDOW);
         assert_eq!(gravity_half_window(0.2), 10);
         assert_eq!(gravity_half_window(0.0), 5);

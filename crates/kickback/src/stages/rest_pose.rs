@@ -151,12 +151,12 @@ impl RestPose {
         self.frame.seed_excursion(deg);
     }
 
-    /// Keeps the kick's sign from now on (a rep has been found).
     /// Turns the kick's sign over (see [`ElevationFrame::turn_over`]).
     pub(crate) fn turn_over(&mut self) {
         self.frame.turn_over();
     }
 
+    /// Keeps the kick's sign from now on (a rep has been found).
     pub(crate) fn freeze_sign(&mut self) {
         self.frame.freeze_sign();
     }
